@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * rfpgen: the security-requirements annex (資安需求附件) of a Taiwanese
+ * government IT-outsourcing RFP, generated from a requirements catalogue and
+ * a DOCX or ODT template.
+ *
+ * Pipeline: load a catalogue (rfp_catalogue_load), select the items for an
+ * outsourcing type and protection level (rfp_select), compile a template once
+ * (rfp_template_load) and render it for any number of selections
+ * (rfp_render).
+ *
+ * Ownership rule for the whole API: functions never take ownership of their
+ * arguments; objects returned through out-parameters belong to the caller and
+ * are released with the matching _free() function, which accepts NULL.
+ * Out-parameters are written only on success.
+ *
+ * Thread safety: no function keeps global mutable state. A catalogue and a
+ * compiled template are read-only after loading and may be shared by threads;
+ * a context must not be used by two threads at once.
+ */
+#ifndef RFP_RFPGEN_H
+#define RFP_RFPGEN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum rfp_status {
+	RFP_OK = 0,
+	RFP_ERR_NOMEM,		/* out of memory */
+	RFP_ERR_IO,		/* a file could not be read or written */
+	RFP_ERR_XML,		/* a catalogue or template part is not well-formed */
+	RFP_ERR_INVALID,	/* well-formed, but breaks the schema or a rule */
+	RFP_ERR_TEMPLATE,	/* bad tag or block structure in a template */
+	RFP_ERR_ZIP,		/* the package is not a usable zip file */
+	RFP_ERR_LIMIT,		/* a size, depth or count limit was hit */
+	RFP_ERR_USAGE,		/* bad argument or unknown value */
+};
+
+/** A short English description of a status; never NULL, static. */
+const char *rfp_strerror(enum rfp_status st);
+
+/* ---- Vocabulary ------------------------------------------------------ */
+
+enum rfp_type {
+	RFP_TYPE_CONSULTING,	/* 顧問訓練 */
+	RFP_TYPE_DEVELOPMENT,	/* 系統發展 */
+	RFP_TYPE_OPERATIONS,	/* 維運服務 (維運管理) */
+	RFP_TYPE_CLOUD,		/* 雲端服務 */
+};
+#define RFP_TYPE_COUNT 4
+
+enum rfp_level {
+	RFP_LEVEL_NONE = 0,
+	RFP_LEVEL_LOW,		/* 普 */
+	RFP_LEVEL_MODERATE,	/* 中 */
+	RFP_LEVEL_HIGH,		/* 高 */
+};
+
+/** Parses a type name: Chinese, alias 維運管理, or consulting/development/operations/cloud. */
+bool rfp_type_parse(const char *s, enum rfp_type *out);
+/** The Chinese name of a type (static). */
+const char *rfp_type_name(enum rfp_type t);
+/** "顧問訓練 (consulting), 系統發展 (development), ..." for messages (static). */
+const char *rfp_type_choices(void);
+
+/** Parses 普/中/高 or low/moderate/high. */
+bool rfp_level_parse(const char *s, enum rfp_level *out);
+/** The Chinese name of a level (static); "" for RFP_LEVEL_NONE. */
+const char *rfp_level_name(enum rfp_level l);
+const char *rfp_level_choices(void);
+
+/*
+ * 附表九 impact ratings: confidentiality, integrity, availability, legal.
+ * The protection level is the highest of the four.
+ */
+struct rfp_impact {
+	enum rfp_level c, i, a, l;
+};
+
+/**
+ * Parses "C=高,I=中,A=普,L=普" (keys also 機密性/完整性/可用性/法律遵循性, values
+ * as rfp_level_parse). All four keys are required, each once. On failure
+ * writes a message of at most errlen bytes into err.
+ */
+bool rfp_impact_parse(const char *s, struct rfp_impact *out, char *err, size_t errlen);
+enum rfp_level rfp_impact_level(const struct rfp_impact *imp);
+
+/* ---- Context and diagnostics ---------------------------------------- */
+
+enum rfp_severity { RFP_NOTE, RFP_WARNING, RFP_ERROR };
+
+struct rfp_diag {
+	enum rfp_severity severity;
+	const char *code;	/* stable id, e.g. "RFP-CAT-SCHEMA" */
+	const char *file;	/* catalogue, template or output path, or NULL */
+	const char *part;	/* zip member, e.g. "word/document.xml", or NULL */
+	unsigned line;		/* 1-based, 0 = unknown */
+	unsigned col;		/* 1-based, 0 = unknown */
+	const char *msg;	/* what is wrong */
+	const char *hint;	/* how to fix it, or NULL */
+};
+
+/** Receives diagnostics; the strings are valid only during the call. */
+typedef void (*rfp_diag_fn)(const struct rfp_diag *d, void *userdata);
+
+struct rfp_limits {
+	size_t max_file_bytes;		/* any catalogue or template file */
+	size_t max_part_bytes;		/* one uncompressed zip entry */
+	size_t max_package_bytes;	/* all uncompressed entries together */
+	unsigned max_entries;		/* zip entries per package */
+	unsigned max_ratio;		/* uncompressed:compressed, per entry */
+	unsigned max_xml_depth;		/* element nesting */
+	unsigned max_items;		/* catalogue items */
+	unsigned max_tags;		/* template tags per part */
+	unsigned max_nesting;		/* nested template sections */
+	size_t max_output_bytes;	/* one rendered part */
+};
+
+struct rfp_ctx;
+
+/** A new context with default limits and no diagnostic callback; NULL on OOM. */
+struct rfp_ctx *rfp_ctx_new(void);
+void rfp_ctx_free(struct rfp_ctx *ctx);
+void rfp_ctx_set_diag(struct rfp_ctx *ctx, rfp_diag_fn fn, void *userdata);
+/** The context's limits; change them before loading anything. */
+struct rfp_limits *rfp_ctx_limits(struct rfp_ctx *ctx);
+/** Number of RFP_ERROR diagnostics reported so far. */
+unsigned rfp_ctx_error_count(const struct rfp_ctx *ctx);
+
+/* ---- Catalogue ------------------------------------------------------- */
+
+struct rfp_catalogue;
+
+/**
+ * Loads and checks catalogue files: each is parsed without network access or
+ * DTDs, validated against the XSD at schema_path, then all of them together
+ * pass the semantic check. Exactly one file must be a baseline.
+ * Returns RFP_ERR_XML, RFP_ERR_INVALID, RFP_ERR_IO or RFP_ERR_LIMIT with
+ * diagnostics on failure.
+ */
+enum rfp_status rfp_catalogue_load(struct rfp_ctx *ctx, const char *schema_path,
+    const char *const *paths, size_t npaths, struct rfp_catalogue **out);
+void rfp_catalogue_free(struct rfp_catalogue *cat);
+
+/* ---- Selection ------------------------------------------------------- */
+
+struct rfp_param_value {
+	const char *name;
+	const char *value;
+};
+
+struct rfp_request {
+	enum rfp_type type;
+	enum rfp_level level;		/* RFP_LEVEL_NONE: derive from impact */
+	bool has_impact;
+	struct rfp_impact impact;
+	const char *agency;		/* NULL: a blank to fill in */
+	const char *project;
+	const char *date;		/* YYYY-MM-DD shown in the document */
+	const struct rfp_param_value *params;	/* --set overrides */
+	size_t nparams;
+};
+
+struct rfp_selection;
+
+/** Selects the items that apply to req; the catalogue must outlive it. */
+enum rfp_status rfp_select(struct rfp_ctx *ctx, const struct rfp_catalogue *cat,
+    const struct rfp_request *req, struct rfp_selection **out);
+void rfp_selection_free(struct rfp_selection *sel);
+size_t rfp_selection_count(const struct rfp_selection *sel);
+enum rfp_level rfp_selection_level(const struct rfp_selection *sel);
+
+/** A read-only view of one selected item; strings live as long as the selection. */
+struct rfp_item_view {
+	const char *id, *label, *family, *measure;
+	const char *text, *guidance, *verification;	/* parameters resolved */
+	const char *modality, *party, *source, *clause;
+	enum rfp_level min_level;
+};
+void rfp_selection_item(const struct rfp_selection *sel, size_t i,
+    struct rfp_item_view *out);
+
+/* ---- Templates and rendering ---------------------------------------- */
+
+enum rfp_format { RFP_FORMAT_DOCX, RFP_FORMAT_ODT };
+
+struct rfp_template;
+
+/**
+ * Reads a .docx/.dotx/.odt/.ott package and compiles every XML part once.
+ * Template errors are all reported before RFP_ERR_TEMPLATE is returned.
+ */
+enum rfp_status rfp_template_load(struct rfp_ctx *ctx, const char *path,
+    struct rfp_template **out);
+void rfp_template_free(struct rfp_template *t);
+enum rfp_format rfp_template_format(const struct rfp_template *t);
+
+struct rfp_output {
+	unsigned char *data;	/* the package bytes; free with rfp_output_fini */
+	size_t len;
+};
+void rfp_output_fini(struct rfp_output *o);
+
+/**
+ * Renders the annex for sel into a complete package in memory. mtime is the
+ * zip timestamp of every entry (seconds since the epoch, UTC).
+ */
+enum rfp_status rfp_render(struct rfp_ctx *ctx, const struct rfp_template *t,
+    const struct rfp_selection *sel, const char *generator, int64_t mtime,
+    struct rfp_output *out);
+
+/**
+ * Writes len bytes to path atomically: a temporary file in the same
+ * directory, fsync, rename. path "-" writes to standard output. On failure
+ * no file is left behind.
+ */
+enum rfp_status rfp_write_file(struct rfp_ctx *ctx, const char *path,
+    const void *data, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

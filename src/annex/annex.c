@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The annex data model. Field names here are the template language's public
+ * vocabulary: renaming one breaks agencies' templates.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "annex/annex.h"
+#include "util/buf.h"
+
+#define BLANK "○○○○○○"
+
+static const char *
+zh_number(struct rfp_arena *a, size_t n)
+{
+	static const char *const digits[] = { "", "一", "二", "三", "四", "五",
+		"六", "七", "八", "九" };
+	char buf[32];
+
+	if (n < 10)
+		return digits[n];
+	if (n < 100) {
+		snprintf(buf, sizeof(buf), "%s十%s", n / 10 > 1 ? digits[n / 10] : "",
+		    digits[n % 10]);
+		return rfp_arena_strdup(a, buf);
+	}
+	snprintf(buf, sizeof(buf), "%zu", n);
+	return rfp_arena_strdup(a, buf);
+}
+
+static const char *
+fmt(struct rfp_arena *a, const char *f, ...) __attribute__((format(printf, 2, 3)));
+
+static const char *
+fmt(struct rfp_arena *a, const char *f, ...)
+{
+	struct rfp_buf b = RFP_BUF_INIT(1u << 16);
+	const char *s;
+	va_list ap;
+
+	va_start(ap, f);
+	rfp_buf_vaddf(&b, f, ap);
+	va_end(ap);
+	s = b.err ? NULL : rfp_arena_strndup(a, b.ptr, b.len);
+	rfp_buf_fini(&b);
+	return s;
+}
+
+static const char *
+level_basis(struct rfp_arena *a, const struct rfp_selection *sel)
+{
+	if (!sel->has_impact)
+		return "依機關核定之資通系統防護需求等級";
+	return fmt(a, "依資通安全責任等級分級辦法附表九，機密性%s、完整性%s、"
+	    "可用性%s、法律遵循性%s，取其最高者",
+	    rfp_level_name(sel->impact.c), rfp_level_name(sel->impact.i),
+	    rfp_level_name(sel->impact.a), rfp_level_name(sel->impact.l));
+}
+
+static const char *
+catalogue_version(struct rfp_arena *a, const struct rfp_catalogue *cat)
+{
+	struct rfp_buf b = RFP_BUF_INIT(1u << 16);
+	const char *s;
+
+	rfp_buf_addf(&b, "%s %s", cat->baseline->id, cat->baseline->version);
+	for (size_t i = 0; i < cat->nfiles; i++)
+		if (&cat->files[i] != cat->baseline)
+			rfp_buf_addf(&b, "；%s %s", cat->files[i].id, cat->files[i].version);
+	s = b.err ? NULL : rfp_arena_strndup(a, b.ptr, b.len);
+	rfp_buf_fini(&b);
+	return s;
+}
+
+#define STR(map, key, val) ok = ok && rfp_data_str(a, (map), (key), (val))
+
+static bool
+add_item(struct rfp_arena *a, struct rfp_dnode *m, const struct rfp_selected *si,
+    bool checklist)
+{
+	const struct rfp_item *it = si->item;
+	bool ok = true;
+
+	STR(m, "no", it->label);
+	STR(m, "id", it->id);
+	STR(m, "measure", it->measure->name);
+	STR(m, "family_name", it->measure->family->name);
+	STR(m, "text", si->text);
+	STR(m, "modality", rfp_modality_name(it->modality));
+	STR(m, "party", rfp_party_name(it->party));
+	STR(m, "min_level", rfp_level_name(it->min_level));
+	if (checklist) {
+		STR(m, "p", it->min_level <= RFP_LEVEL_LOW ? "V" : "");
+		STR(m, "m", it->min_level <= RFP_LEVEL_MODERATE ? "V" : "");
+		STR(m, "h", "V");
+	} else {
+		STR(m, "guidance", si->guidance);
+		STR(m, "verification", si->verification);
+		STR(m, "source", fmt(a, "%s，%s", it->source_title, it->clause));
+	}
+	return ok;
+}
+
+struct rfp_dnode *
+rfp_annex_data(struct rfp_arena *a, const struct rfp_selection *sel, const char *generator)
+{
+	const struct rfp_catalogue *cat = sel->cat;
+	const struct rfp_family *fam = NULL;
+	struct rfp_dnode *root, *fams, *f = NULL, *items = NULL, *check, *imp;
+	size_t nfam = 0;
+	bool ok;
+
+	if (!(root = rfp_data_map(a)))
+		return NULL;
+	ok = true;
+	STR(root, "title", "資通安全需求附件");
+	STR(root, "agency", sel->agency && *sel->agency ? sel->agency : BLANK);
+	STR(root, "project", sel->project && *sel->project ? sel->project : BLANK);
+	STR(root, "type", rfp_type_name(sel->type));
+	STR(root, "level", rfp_level_name(sel->level));
+	STR(root, "level_basis", level_basis(a, sel));
+	STR(root, "catalogue_title", cat->baseline->title);
+	STR(root, "catalogue_version", catalogue_version(a, cat));
+	STR(root, "legal_basis", cat->baseline->legal_basis);
+	STR(root, "amended", cat->baseline->amended);
+	STR(root, "notice", cat->baseline->notice);
+	STR(root, "generator", generator);
+	STR(root, "date", sel->date);
+	STR(root, "item_count", fmt(a, "%zu", sel->nitems));
+	if (sel->has_impact) {
+		imp = rfp_data_list_map(a, rfp_data_list(a, root, "impact"));
+		ok = ok && imp;
+		if (ok) {
+			STR(imp, "c", rfp_level_name(sel->impact.c));
+			STR(imp, "i", rfp_level_name(sel->impact.i));
+			STR(imp, "a", rfp_level_name(sel->impact.a));
+			STR(imp, "l", rfp_level_name(sel->impact.l));
+		}
+	}
+	fams = rfp_data_list(a, root, "families");
+	check = rfp_data_list(a, root, "checklist");
+	if (!ok || !fams || !check)
+		return NULL;
+	for (size_t i = 0; i < sel->nitems && ok; i++) {
+		const struct rfp_selected *si = &sel->items[i];
+		struct rfp_dnode *m;
+
+		if (si->item->measure->family != fam) {
+			fam = si->item->measure->family;
+			if (!(f = rfp_data_list_map(a, fams)))
+				return NULL;
+			STR(f, "family_no", zh_number(a, ++nfam));
+			STR(f, "family_name", fam->name);
+			STR(f, "family_id", fam->id);
+			if (!(items = rfp_data_list(a, f, "items")))
+				return NULL;
+		}
+		ok = ok && (m = rfp_data_list_map(a, items)) && add_item(a, m, si, false);
+		ok = ok && (m = rfp_data_list_map(a, check)) && add_item(a, m, si, true);
+	}
+	return ok ? root : NULL;
+}

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The annex data model: turns a selection into the tree of fields and
+ * lists that templates use (documented in docs/templates.md).
+ */
+#ifndef RFP_ANNEX_ANNEX_H
+#define RFP_ANNEX_ANNEX_H
+
+#include "select/select.h"
+#include "template/data.h"
+
+/** Builds the data tree in arena a; NULL on OOM. */
+struct rfp_dnode *rfp_annex_data(struct rfp_arena *a, const struct rfp_selection *sel,
+    const char *generator);
+
+#endif

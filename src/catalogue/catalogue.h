@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The in-memory requirements catalogue: families (構面) → measures (措施) →
+ * items, from one baseline file and any number of module files. Read-only
+ * after rfp_catalogue_load(); all strings live in the catalogue's arena.
+ */
+#ifndef RFP_CATALOGUE_CATALOGUE_H
+#define RFP_CATALOGUE_CATALOGUE_H
+
+#include <stdint.h>
+
+#include <rfpgen/rfpgen.h>
+
+#include "util/arena.h"
+
+/*
+ * Parameter inserts inside prose are kept as RFP_PARAM_MARK, the parameter
+ * id, RFP_PARAM_MARK. The byte cannot occur in XML 1.0 text, so it cannot
+ * clash with catalogue content.
+ */
+#define RFP_PARAM_MARK '\x01'
+
+enum rfp_party { RFP_PARTY_VENDOR, RFP_PARTY_AGENCY, RFP_PARTY_SHARED };
+enum rfp_modality { RFP_MODALITY_SHALL, RFP_MODALITY_SHOULD, RFP_MODALITY_MAY };
+
+struct rfp_catfile {
+	const char *path;
+	const char *id;
+	bool baseline;
+	const char *title, *legal_basis, *amended, *version, *notice;
+};
+
+struct rfp_param {
+	const char *id, *label;
+	const struct rfp_catfile *file;
+	/* defaults[0]: any level; defaults[L]: from level L upwards. */
+	const char *defaults[4];
+	unsigned line;
+};
+
+struct rfp_family {
+	const char *id, *name;
+	uint64_t sort;
+	const struct rfp_catfile *file;
+};
+
+struct rfp_measure {
+	const char *id, *name;
+	uint64_t sort;
+	const struct rfp_family *family;
+};
+
+struct rfp_item {
+	const char *id, *label;
+	uint64_t sort;
+	enum rfp_level min_level;
+	unsigned types;			/* bit (1u << enum rfp_type) */
+	enum rfp_party party;
+	enum rfp_modality modality;
+	const char *source_title;	/* resolved from the file's sources */
+	const char *clause;
+	const char *text, *guidance, *verification;	/* may hold inserts */
+	const struct rfp_measure *measure;
+	const struct rfp_catfile *file;
+	unsigned line;
+};
+
+struct rfp_catalogue {
+	struct rfp_arena arena;
+	struct rfp_catfile *files;
+	size_t nfiles;
+	struct rfp_family **families;
+	size_t nfamilies;
+	struct rfp_measure **measures;
+	size_t nmeasures;
+	struct rfp_item **items;	/* in (family, measure, item) sort order */
+	size_t nitems;
+	struct rfp_param **params;
+	size_t nparams;
+	const struct rfp_catfile *baseline;
+};
+
+const char *rfp_party_name(enum rfp_party p);
+const char *rfp_modality_name(enum rfp_modality m);
+const struct rfp_param *rfp_catalogue_param(const struct rfp_catalogue *cat,
+    const char *id, size_t idlen);
+
+/**
+ * The semantic pass over a fully loaded catalogue: duplicate ids across files,
+ * level order inside measures, exactly one baseline, limits. Reports every
+ * problem; returns RFP_ERR_INVALID if any was an error.
+ */
+enum rfp_status rfp_catalogue_check(struct rfp_ctx *ctx, struct rfp_catalogue *cat);
+
+#endif

@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The semantic pass: what XSD 1.0 cannot say about a set of catalogue
+ * files. Ids must be unique across all files, exactly one file must be a
+ * baseline, the items of a measure must run from 普 to 高 as the columns of
+ * 附表十 do, and per-level parameter defaults must not be ambiguous.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalogue/catalogue.h"
+#include "util/ctx.h"
+
+struct idref {
+	const char *id;
+	const char *what;
+	const char *file;
+	unsigned line;
+};
+
+static int
+cmp_idref(const void *a, const void *b)
+{
+	const struct idref *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
+
+	if (c)
+		return c;
+	c = strcmp(x->file, y->file);
+	return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+static enum rfp_status
+check_unique_ids(struct rfp_ctx *ctx, const struct rfp_catalogue *cat)
+{
+	size_t n = cat->nfamilies + cat->nmeasures + cat->nitems + cat->nparams;
+	enum rfp_status st = RFP_OK;
+	struct idref *refs;
+	size_t i, k = 0;
+
+	refs = calloc(n ? n : 1, sizeof(*refs));
+	if (!refs)
+		return RFP_ERR_NOMEM;
+	for (i = 0; i < cat->nfamilies; i++)
+		refs[k++] = (struct idref){ cat->families[i]->id, "family",
+		    cat->families[i]->file->path, 0 };
+	for (i = 0; i < cat->nmeasures; i++)
+		refs[k++] = (struct idref){ cat->measures[i]->id, "measure",
+		    cat->measures[i]->family->file->path, 0 };
+	for (i = 0; i < cat->nitems; i++)
+		refs[k++] = (struct idref){ cat->items[i]->id, "item",
+		    cat->items[i]->file->path, cat->items[i]->line };
+	for (i = 0; i < cat->nparams; i++)
+		refs[k++] = (struct idref){ cat->params[i]->id, "parameter",
+		    cat->params[i]->file->path, cat->params[i]->line };
+	qsort(refs, n, sizeof(*refs), cmp_idref);
+	for (i = 1; i < n; i++) {
+		if (strcmp(refs[i - 1].id, refs[i].id) != 0)
+			continue;
+		struct rfp_where w = { .file = refs[i].file, .line = refs[i].line };
+
+		rfp_diag(ctx, RFP_ERROR, "RFP-CAT-DUPID", &w,
+		    "ids are permanent and never reused: give the new entry a new id",
+		    "duplicate id '%s' (%s), already used by a %s in %s",
+		    refs[i].id, refs[i].what, refs[i - 1].what, refs[i - 1].file);
+		st = RFP_ERR_INVALID;
+	}
+	free(refs);
+	return st;
+}
+
+/* Items are loaded in document order; within a measure their sort keys must
+ * rise and their levels must not fall. */
+static enum rfp_status
+check_level_order(struct rfp_ctx *ctx, const struct rfp_catalogue *cat)
+{
+	enum rfp_status st = RFP_OK;
+	const struct rfp_item *prev = NULL, *it;
+
+	for (size_t i = 0; i < cat->nitems; i++, prev = it) {
+		it = cat->items[i];
+		if (!prev || prev->measure != it->measure)
+			continue;
+		struct rfp_where w = { .file = it->file->path, .line = it->line };
+
+		if (it->min_level < prev->min_level) {
+			rfp_diag(ctx, RFP_ERROR, "RFP-CAT-LEVELORDER", &w,
+			    "list a measure's 普 items first, then 中, then 高, as the columns of 附表十 do",
+			    "item '%s' (min-level %s) follows '%s' (min-level %s) in measure '%s'",
+			    it->id, rfp_level_name(it->min_level), prev->id,
+			    rfp_level_name(prev->min_level), it->measure->name);
+			st = RFP_ERR_INVALID;
+		}
+		if (it->sort <= prev->sort) {
+			rfp_diag(ctx, RFP_ERROR, "RFP-CAT-SORT", &w,
+			    "give items of a measure increasing sort keys in document order",
+			    "item '%s' has sort key %llu, not above '%s' (%llu)",
+			    it->id, (unsigned long long)it->sort, prev->id,
+			    (unsigned long long)prev->sort);
+			st = RFP_ERR_INVALID;
+		}
+	}
+	return st;
+}
+
+static enum rfp_status
+check_params(struct rfp_ctx *ctx, const struct rfp_catalogue *cat)
+{
+	enum rfp_status st = RFP_OK;
+
+	for (size_t i = 0; i < cat->nparams; i++) {
+		const struct rfp_param *p = cat->params[i];
+		struct rfp_where w = { .file = p->file->path, .line = p->line };
+
+		/* Without a default for every level, 普 must be covered by the
+		 * level-less default or the 普 one, or the text cannot render. */
+		if (!p->defaults[RFP_LEVEL_NONE] && !p->defaults[RFP_LEVEL_LOW] &&
+		    (p->defaults[RFP_LEVEL_MODERATE] || p->defaults[RFP_LEVEL_HIGH])) {
+			rfp_diag(ctx, RFP_ERROR, "RFP-CAT-PARAM", &w,
+			    "add a <default> without level (or with level=\"普\")",
+			    "parameter '%s' has level defaults but none for 普", p->id);
+			st = RFP_ERR_INVALID;
+		}
+	}
+	return st;
+}
+
+/* Every item must apply to at least one type and carry normative text. */
+static enum rfp_status
+check_items(struct rfp_ctx *ctx, const struct rfp_catalogue *cat)
+{
+	enum rfp_status st = RFP_OK;
+
+	if (cat->nitems > ctx->limits.max_items) {
+		rfp_diag(ctx, RFP_ERROR, "RFP-LIMIT-ITEMS", NULL,
+		    "split the catalogue or raise the limit",
+		    "catalogue has %zu items, more than the limit of %u",
+		    cat->nitems, ctx->limits.max_items);
+		return RFP_ERR_LIMIT;
+	}
+	for (size_t i = 0; i < cat->nitems; i++) {
+		const struct rfp_item *it = cat->items[i];
+		struct rfp_where w = { .file = it->file->path, .line = it->line };
+
+		if (!*it->text) {
+			rfp_diag(ctx, RFP_ERROR, "RFP-CAT-EMPTY", &w,
+			    "write the requirement in <text>",
+			    "item '%s' has empty text", it->id);
+			st = RFP_ERR_INVALID;
+		}
+	}
+	return st;
+}
+
+enum rfp_status
+rfp_catalogue_check(struct rfp_ctx *ctx, struct rfp_catalogue *cat)
+{
+	enum rfp_status st = RFP_OK, s;
+	size_t nbase = 0;
+
+	for (size_t i = 0; i < cat->nfiles; i++) {
+		if (!cat->files[i].baseline)
+			continue;
+		nbase++;
+		cat->baseline = &cat->files[i];
+	}
+	if (nbase != 1) {
+		rfp_diag(ctx, RFP_ERROR, "RFP-CAT-BASELINE", NULL,
+		    "load one kind=\"baseline\" file plus any kind=\"module\" files",
+		    "%zu baseline catalogues loaded; exactly one is needed", nbase);
+		st = RFP_ERR_INVALID;
+	}
+	if ((s = check_items(ctx, cat)) != RFP_OK)
+		return s;
+	if ((s = check_unique_ids(ctx, cat)) != RFP_OK)
+		st = s;
+	if ((s = check_level_order(ctx, cat)) != RFP_OK && !st)
+		st = s;
+	if ((s = check_params(ctx, cat)) != RFP_OK && !st)
+		st = s;
+	return st;
+}

@@ -1,0 +1,544 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Catalogue loading: file bytes → safe libxml2 parse → XSD validation →
+ * the model in catalogue.h. The semantic pass (catalogue_check.c) runs once
+ * every file is in.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/tree.h>
+#include <libxml/xmlschemas.h>
+
+#include "catalogue/catalogue.h"
+#include "util/buf.h"
+#include "util/ctx.h"
+#include "util/xml.h"
+
+#define NS "urn:rfpgen:catalogue:1"
+#define MAX_SCHEMA_ERRORS 50
+
+struct loader {
+	struct rfp_ctx *ctx;
+	struct rfp_catalogue *cat;
+	struct rfp_catfile *file;
+	const char *path;
+	unsigned schema_errors;
+	enum rfp_status st;
+};
+
+static void
+schema_error(void *data, xmlErrorPtr e)
+{
+	struct loader *ld = data;
+	struct rfp_where w = { .file = ld->path, .line = e->line > 0 ? (unsigned)e->line : 0 };
+	char msg[512];
+	size_t n;
+
+	if (e->level < XML_ERR_ERROR)
+		return;
+	if (++ld->schema_errors > MAX_SCHEMA_ERRORS)
+		return;
+	snprintf(msg, sizeof(msg), "%s", e->message ? e->message : "invalid");
+	n = strlen(msg);
+	while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		msg[--n] = '\0';
+	/* libxml2 names elements as {namespace}name; the namespace is noise here. */
+	for (char *p; (p = strstr(msg, "{" NS "}")) != NULL;)
+		memmove(p, p + sizeof(NS) + 1, strlen(p + sizeof(NS) + 1) + 1);
+	rfp_diag(ld->ctx, RFP_ERROR, "RFP-CAT-SCHEMA", &w,
+	    "see requirements/catalogue.xsd and docs/catalogue.md for the expected structure",
+	    "catalogue does not match the schema: %s", msg);
+}
+
+static bool
+is_el(const xmlNode *n, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE && n->ns &&
+	    strcmp((const char *)n->ns->href, NS) == 0 &&
+	    strcmp((const char *)n->name, name) == 0;
+}
+
+static const xmlNode *
+child(const xmlNode *n, const char *name)
+{
+	for (n = n->children; n; n = n->next)
+		if (is_el(n, name))
+			return n;
+	return NULL;
+}
+
+/* An attribute copied into the arena; "" if absent (the schema requires them). */
+static const char *
+attr(struct loader *ld, const xmlNode *n, const char *name)
+{
+	xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)name);
+	const char *s;
+
+	if (!v)
+		return "";
+	s = rfp_arena_strdup(&ld->cat->arena, (const char *)v);
+	xmlFree(v);
+	if (!s)
+		ld->st = RFP_ERR_NOMEM;
+	return s ? s : "";
+}
+
+static uint64_t
+attr_sort(struct loader *ld, const xmlNode *n)
+{
+	const char *s = attr(ld, n, "sort");
+
+	return strtoull(s, NULL, 10);	/* the schema allows only 1-12 digits */
+}
+
+/*
+ * Collapses the layout whitespace of pretty-printed prose: a line break and
+ * its indentation vanish between CJK text, and become one space between
+ * Latin words.
+ */
+static void
+add_prose_text(struct rfp_buf *b, const char *s)
+{
+	while (*s) {
+		if (*s == '\n' || *s == '\r' || ((*s == ' ' || *s == '\t') &&
+		    (s[1] == ' ' || s[1] == '\t' || s[1] == '\n' || s[1] == '\r'))) {
+			const char *e = s;
+
+			while (*e == ' ' || *e == '\t' || *e == '\n' || *e == '\r')
+				e++;
+			if (b->len && *e && !((unsigned char)b->ptr[b->len - 1] & 0x80) &&
+			    !((unsigned char)*e & 0x80) && b->ptr[b->len - 1] != ' ')
+				rfp_buf_addc(b, ' ');
+			s = e;
+			continue;
+		}
+		rfp_buf_addc(b, *s++);
+	}
+}
+
+static const char *
+prose(struct loader *ld, const xmlNode *n)
+{
+	struct rfp_buf b = RFP_BUF_INIT(64 * 1024);
+	const xmlNode *c;
+	const char *s = "";
+	size_t start, end;
+	xmlChar *v;
+
+	if (!n)
+		return "";
+	for (c = n->children; c; c = c->next) {
+		if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+			add_prose_text(&b, (const char *)c->content);
+		} else if (is_el(c, "insert")) {
+			v = xmlGetNoNsProp(c, (const xmlChar *)"param");
+			rfp_buf_addc(&b, RFP_PARAM_MARK);
+			rfp_buf_adds(&b, v ? (const char *)v : "");
+			rfp_buf_addc(&b, RFP_PARAM_MARK);
+			xmlFree(v);
+		}
+	}
+	if (b.err) {
+		ld->st = b.err == RFP_ERR_LIMIT ? RFP_ERR_LIMIT : RFP_ERR_NOMEM;
+		goto out;
+	}
+	start = 0;
+	end = b.len;
+	while (start < end && (b.ptr[start] == ' ' || b.ptr[start] == '\t'))
+		start++;
+	while (end > start && (b.ptr[end - 1] == ' ' || b.ptr[end - 1] == '\t'))
+		end--;
+	s = rfp_arena_strndup(&ld->cat->arena, b.ptr + start, end - start);
+	if (!s) {
+		ld->st = RFP_ERR_NOMEM;
+		s = "";
+	}
+out:
+	rfp_buf_fini(&b);
+	return s;
+}
+
+static char *
+elem_text(struct loader *ld, const xmlNode *n)
+{
+	xmlChar *v;
+	char *s;
+
+	if (!n)
+		return NULL;
+	v = xmlNodeGetContent(n);
+	s = rfp_arena_strdup(&ld->cat->arena, v ? (const char *)v : "");
+	xmlFree(v);
+	if (!s)
+		ld->st = RFP_ERR_NOMEM;
+	return s;
+}
+
+/* Appends p to a growable array of pointers owned by the catalogue. */
+static bool
+push(void ***arr, size_t *n, void *p)
+{
+	void **a;
+
+	if ((*n & (*n - 1)) == 0) {	/* grow at powers of two */
+		a = realloc(*arr, (*n ? *n * 2 : 8) * sizeof(*a));
+		if (!a)
+			return false;
+		*arr = a;
+	}
+	(*arr)[(*n)++] = p;
+	return true;
+}
+
+#define PUSH(ld, field, p) \
+	do { \
+		if (!push((void ***)&(ld)->cat->field, &(ld)->cat->n##field, (p))) \
+			(ld)->st = RFP_ERR_NOMEM; \
+	} while (0)
+
+static void
+load_params(struct loader *ld, const xmlNode *params)
+{
+	const xmlNode *p, *d;
+	struct rfp_param *prm;
+	enum rfp_level lvl;
+	xmlChar *lv;
+
+	if (!params)
+		return;
+	for (p = params->children; p; p = p->next) {
+		if (!is_el(p, "param"))
+			continue;
+		prm = rfp_arena_alloc(&ld->cat->arena, sizeof(*prm));
+		if (!prm) {
+			ld->st = RFP_ERR_NOMEM;
+			return;
+		}
+		prm->id = attr(ld, p, "id");
+		prm->label = attr(ld, p, "label");
+		prm->file = ld->file;
+		prm->line = (unsigned)xmlGetLineNo(p);
+		for (d = p->children; d; d = d->next) {
+			if (!is_el(d, "default"))
+				continue;
+			lv = xmlGetNoNsProp(d, (const xmlChar *)"level");
+			lvl = RFP_LEVEL_NONE;
+			if (lv)
+				rfp_level_parse((const char *)lv, &lvl);
+			xmlFree(lv);
+			if (prm->defaults[lvl]) {
+				struct rfp_where w = { .file = ld->path,
+				    .line = (unsigned)xmlGetLineNo(d) };
+
+				rfp_diag(ld->ctx, RFP_ERROR, "RFP-CAT-PARAM", &w,
+				    "give each parameter at most one default per level",
+				    "parameter '%s' has two defaults for level '%s'",
+				    prm->id, lvl ? rfp_level_name(lvl) : "(all)");
+				ld->st = RFP_ERR_INVALID;
+			}
+			prm->defaults[lvl] = elem_text(ld, d);
+		}
+		PUSH(ld, params, prm);
+	}
+}
+
+static const char *
+source_title(const xmlNode *header, const char *id)
+{
+	const xmlNode *srcs = child(header, "sources"), *s;
+	const char *title = NULL;
+	xmlChar *v;
+
+	for (s = srcs ? srcs->children : NULL; s && !title; s = s->next) {
+		if (!is_el(s, "source"))
+			continue;
+		v = xmlGetNoNsProp(s, (const xmlChar *)"id");
+		if (v && strcmp((const char *)v, id) == 0)
+			title = (const char *)xmlGetNoNsProp(s, (const xmlChar *)"title");
+		xmlFree(v);
+	}
+	return title;
+}
+
+static unsigned
+parse_types(struct loader *ld, const char *s, unsigned line)
+{
+	char tok[64];
+	unsigned mask = 0;
+	enum rfp_type t;
+	size_t n;
+
+	while (*s) {
+		while (*s == ' ' || *s == '\t' || *s == '\n')
+			s++;
+		n = strcspn(s, " \t\n");
+		if (!n)
+			break;
+		snprintf(tok, sizeof(tok), "%.*s", (int)n, s);
+		if (!rfp_type_parse(tok, &t) || strcmp(tok, rfp_type_name(t)) != 0) {
+			struct rfp_where w = { .file = ld->path, .line = line };
+
+			rfp_diag(ld->ctx, RFP_ERROR, "RFP-CAT-VOCAB", &w,
+			    "use the Chinese names 顧問訓練, 系統發展, 維運服務, 雲端服務",
+			    "unknown outsourcing type '%s' in types", tok);
+			ld->st = RFP_ERR_INVALID;
+		} else {
+			mask |= 1u << t;
+		}
+		s += n;
+	}
+	return mask;
+}
+
+static void
+load_item(struct loader *ld, const xmlNode *header, const xmlNode *n,
+    const struct rfp_measure *m)
+{
+	struct rfp_item *it;
+	const char *s;
+	xmlChar *title;
+
+	it = rfp_arena_alloc(&ld->cat->arena, sizeof(*it));
+	if (!it) {
+		ld->st = RFP_ERR_NOMEM;
+		return;
+	}
+	it->measure = m;
+	it->file = ld->file;
+	it->line = (unsigned)xmlGetLineNo(n);
+	it->id = attr(ld, n, "id");
+	it->label = attr(ld, n, "label");
+	it->sort = attr_sort(ld, n);
+	rfp_level_parse(attr(ld, n, "min-level"), &it->min_level);
+	it->types = parse_types(ld, attr(ld, n, "types"), it->line);
+	s = attr(ld, n, "party");
+	it->party = strcmp(s, "機關") == 0 ? RFP_PARTY_AGENCY :
+	    strcmp(s, "共同") == 0 ? RFP_PARTY_SHARED : RFP_PARTY_VENDOR;
+	s = attr(ld, n, "modality");
+	it->modality = strcmp(s, "宜") == 0 ? RFP_MODALITY_SHOULD :
+	    strcmp(s, "得") == 0 ? RFP_MODALITY_MAY : RFP_MODALITY_SHALL;
+	title = (xmlChar *)source_title(header, attr(ld, n, "source"));
+	it->source_title = rfp_arena_strdup(&ld->cat->arena, title ? (const char *)title : "");
+	xmlFree(title);
+	it->clause = attr(ld, n, "clause");
+	it->text = prose(ld, child(n, "text"));
+	it->guidance = prose(ld, child(n, "guidance"));
+	it->verification = prose(ld, child(n, "verification"));
+	if (!it->source_title)
+		ld->st = RFP_ERR_NOMEM;
+	PUSH(ld, items, it);
+}
+
+static void
+load_tree(struct loader *ld, const xmlNode *root)
+{
+	const xmlNode *header = child(root, "header"), *f, *m, *i;
+	struct rfp_catfile *cf = ld->file;
+	struct rfp_family *fam;
+	struct rfp_measure *mea;
+
+	cf->id = attr(ld, root, "id");
+	cf->baseline = strcmp(attr(ld, root, "kind"), "baseline") == 0;
+	cf->title = elem_text(ld, child(header, "title"));
+	cf->legal_basis = elem_text(ld, child(header, "legal-basis"));
+	cf->amended = elem_text(ld, child(header, "amended"));
+	cf->version = elem_text(ld, child(header, "version"));
+	cf->notice = elem_text(ld, child(header, "notice"));
+	load_params(ld, child(header, "params"));
+	for (f = root->children; f && !ld->st; f = f->next) {
+		if (!is_el(f, "family"))
+			continue;
+		fam = rfp_arena_alloc(&ld->cat->arena, sizeof(*fam));
+		if (!fam) {
+			ld->st = RFP_ERR_NOMEM;
+			return;
+		}
+		fam->id = attr(ld, f, "id");
+		fam->name = attr(ld, f, "name");
+		fam->sort = attr_sort(ld, f);
+		fam->file = cf;
+		PUSH(ld, families, fam);
+		for (m = f->children; m && !ld->st; m = m->next) {
+			if (!is_el(m, "measure"))
+				continue;
+			mea = rfp_arena_alloc(&ld->cat->arena, sizeof(*mea));
+			if (!mea) {
+				ld->st = RFP_ERR_NOMEM;
+				return;
+			}
+			mea->id = attr(ld, m, "id");
+			mea->name = attr(ld, m, "name");
+			mea->sort = attr_sort(ld, m);
+			mea->family = fam;
+			PUSH(ld, measures, mea);
+			for (i = m->children; i; i = i->next)
+				if (is_el(i, "item"))
+					load_item(ld, header, i, mea);
+		}
+	}
+}
+
+static enum rfp_status
+load_file(struct loader *ld, xmlSchemaPtr schema, const char *path)
+{
+	struct rfp_where w = { .file = path };
+	xmlSchemaValidCtxtPtr vctx = NULL;
+	xmlDoc *doc = NULL;
+	char *data = NULL;
+	size_t len;
+	int rc;
+
+	ld->path = path;
+	ld->schema_errors = 0;
+	if ((ld->st = rfp_read_file(ld->ctx, path, ld->ctx->limits.max_file_bytes,
+	    &data, &len)) != RFP_OK)
+		goto out;
+	if ((ld->st = rfp_xml_parse(ld->ctx, path, NULL, data, len, &doc)) != RFP_OK)
+		goto out;
+	vctx = xmlSchemaNewValidCtxt(schema);
+	if (!vctx) {
+		ld->st = RFP_ERR_NOMEM;
+		goto out;
+	}
+	xmlSchemaSetValidStructuredErrors(vctx, schema_error, ld);
+	rc = xmlSchemaValidateDoc(vctx, doc);
+	if (rc != 0) {
+		if (ld->schema_errors > MAX_SCHEMA_ERRORS)
+			rfp_diag(ld->ctx, RFP_NOTE, "RFP-CAT-SCHEMA", &w, NULL,
+			    "%u more schema errors not shown",
+			    ld->schema_errors - MAX_SCHEMA_ERRORS);
+		else if (ld->schema_errors == 0)
+			rfp_diag(ld->ctx, RFP_ERROR, "RFP-CAT-SCHEMA", &w, NULL,
+			    "catalogue does not match the schema");
+		ld->st = RFP_ERR_INVALID;
+		goto out;
+	}
+	ld->file->path = rfp_arena_strdup(&ld->cat->arena, path);
+	if (!ld->file->path) {
+		ld->st = RFP_ERR_NOMEM;
+		goto out;
+	}
+	load_tree(ld, xmlDocGetRootElement(doc));
+out:
+	xmlSchemaFreeValidCtxt(vctx);
+	xmlFreeDoc(doc);
+	free(data);
+	return ld->st;
+}
+
+/* Parses the XSD itself; it is trusted data, but it gets the same safe parse. */
+static enum rfp_status
+load_schema(struct rfp_ctx *ctx, const char *path, xmlDoc **doc, xmlSchemaPtr *out)
+{
+	struct rfp_where w = { .file = path };
+	xmlSchemaParserCtxtPtr pctx = NULL;
+	enum rfp_status st;
+	char *data = NULL;
+	size_t len;
+
+	if ((st = rfp_read_file(ctx, path, ctx->limits.max_file_bytes, &data, &len)))
+		goto out;
+	if ((st = rfp_xml_parse(ctx, path, NULL, data, len, doc)))
+		goto out;
+	pctx = xmlSchemaNewDocParserCtxt(*doc);
+	*out = pctx ? xmlSchemaParse(pctx) : NULL;
+	if (!*out) {
+		rfp_diag(ctx, RFP_ERROR, "RFP-CAT-XSD", &w,
+		    "reinstall rfpgen's data files or point --data-dir at them",
+		    "the catalogue schema cannot be compiled");
+		st = RFP_ERR_INVALID;
+	}
+out:
+	xmlSchemaFreeParserCtxt(pctx);
+	free(data);
+	return st;
+}
+
+static int
+cmp_items(const void *a, const void *b)
+{
+	const struct rfp_item *x = *(const struct rfp_item *const *)a;
+	const struct rfp_item *y = *(const struct rfp_item *const *)b;
+	uint64_t kx[3] = { x->measure->family->sort, x->measure->sort, x->sort };
+	uint64_t ky[3] = { y->measure->family->sort, y->measure->sort, y->sort };
+
+	for (int k = 0; k < 3; k++)
+		if (kx[k] != ky[k])
+			return kx[k] < ky[k] ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+enum rfp_status
+rfp_catalogue_load(struct rfp_ctx *ctx, const char *schema_path,
+    const char *const *paths, size_t npaths, struct rfp_catalogue **out)
+{
+	struct loader ld = { .ctx = ctx };
+	xmlSchemaPtr schema = NULL;
+	xmlDoc *schema_doc = NULL;
+	enum rfp_status st = RFP_OK;
+	size_t i;
+
+	if (!ctx || !schema_path || !paths || !npaths || !out)
+		return RFP_ERR_USAGE;
+	ld.cat = calloc(1, sizeof(*ld.cat));
+	if (!ld.cat)
+		return RFP_ERR_NOMEM;
+	ld.cat->files = calloc(npaths, sizeof(*ld.cat->files));
+	if (!ld.cat->files) {
+		st = RFP_ERR_NOMEM;
+		goto out;
+	}
+	if ((st = load_schema(ctx, schema_path, &schema_doc, &schema)) != RFP_OK)
+		goto out;
+	/* Load every file even after a failure, so that all errors are shown. */
+	for (i = 0; i < npaths; i++) {
+		ld.file = &ld.cat->files[ld.cat->nfiles++];
+		enum rfp_status fst = load_file(&ld, schema, paths[i]);
+
+		if (fst == RFP_ERR_NOMEM) {
+			st = fst;
+			goto out;
+		}
+		if (fst && !st)
+			st = fst;
+	}
+	if (st)
+		goto out;
+	if ((st = rfp_catalogue_check(ctx, ld.cat)) != RFP_OK)
+		goto out;
+	qsort(ld.cat->items, ld.cat->nitems, sizeof(*ld.cat->items), cmp_items);
+	*out = ld.cat;
+	ld.cat = NULL;
+out:
+	xmlSchemaFree(schema);
+	xmlFreeDoc(schema_doc);
+	rfp_catalogue_free(ld.cat);
+	return st;
+}
+
+void
+rfp_catalogue_free(struct rfp_catalogue *cat)
+{
+	if (!cat)
+		return;
+	free(cat->files);
+	free(cat->families);
+	free(cat->measures);
+	free(cat->items);
+	free(cat->params);
+	rfp_arena_fini(&cat->arena);
+	free(cat);
+}
+
+const struct rfp_param *
+rfp_catalogue_param(const struct rfp_catalogue *cat, const char *id, size_t idlen)
+{
+	for (size_t i = 0; i < cat->nparams; i++)
+		if (strlen(cat->params[i]->id) == idlen &&
+		    memcmp(cat->params[i]->id, id, idlen) == 0)
+			return cat->params[i];
+	return NULL;
+}

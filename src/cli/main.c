@@ -1,0 +1,554 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The rfpgen command: a thin client of <rfpgen/rfpgen.h>. It parses the
+ * command line, finds the data files, prints diagnostics and maps failures
+ * to the documented exit codes (see README.md, "Exit codes").
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <glob.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rfpgen/rfpgen.h>
+
+#include "cli/term.h"
+
+enum exit_code {
+	EXIT_OK = 0,
+	EXIT_INTERNAL = 1,	/* out of memory, unexpected library failure */
+	EXIT_USAGE = 2,		/* bad option or value */
+	EXIT_DATA = 3,		/* catalogue invalid */
+	EXIT_TEMPLATE = 4,	/* template invalid or unreadable as a package */
+	EXIT_IO = 5,		/* a file could not be read or written */
+	EXIT_LIMIT = 6,		/* an input exceeded a limit */
+};
+
+#define MAX_LIST 64
+
+struct options {
+	const char *command;
+	const char *type, *level, *impact;
+	const char *output, *format, *template_path;
+	const char *agency, *project, *date;
+	const char *data_dir, *baseline;
+	const char *catalogues[MAX_LIST];
+	size_t ncatalogues;
+	struct rfp_param_value params[MAX_LIST];
+	size_t nparams;
+	bool quiet;
+};
+
+struct cli {
+	struct options opt;
+	struct rfp_ctx *ctx;
+	char data_dir[PATH_MAX + 32];
+	char *paths[MAX_LIST + 1];	/* catalogue files found in the data dir */
+	size_t npaths;
+};
+
+static const char usage_line[] =
+    "usage: rfpgen [generate] --type TYPE (--level LEVEL | --impact C=L,I=L,A=L,L=L)\n"
+    "              -o FILE [--format docx|odt] [--template FILE] [--agency NAME]\n"
+    "              [--project NAME] [--date YYYY-MM-DD] [--set NAME=VALUE]...\n"
+    "              [--baseline NAME] [--catalogue FILE]... [--data-dir DIR] [-q]\n"
+    "       rfpgen list --type TYPE (--level LEVEL | --impact ...)\n"
+    "       rfpgen --help | --version\n";
+
+static void
+print_help(void)
+{
+	printf("rfpgen %s: 產生政府資訊委外 RFP 之資安需求附件 (DOCX/ODT)\n\n%s\n", RFP_VERSION,
+	    usage_line);
+	printf(
+	    "Options:\n"
+	    "  -t, --type TYPE        委外類型: %s\n"
+	    "  -l, --level LEVEL      防護需求等級: %s\n"
+	    "      --impact RATINGS   附表九 ratings, e.g. C=高,I=中,A=普,L=普; the highest wins\n"
+	    "  -o, --output FILE      output file (.docx or .odt); '-' for standard output\n"
+	    "  -f, --format FMT       docx or odt (default: from the output file name)\n"
+	    "  -T, --template FILE    template (.docx/.dotx/.odt/.ott; default: the shipped one)\n"
+	    "  -a, --agency NAME      機關名稱\n"
+	    "  -p, --project NAME     案名\n"
+	    "      --date YYYY-MM-DD  date shown in the annex (default: SOURCE_DATE_EPOCH or today)\n"
+	    "      --set NAME=VALUE   override a catalogue parameter\n"
+	    "      --baseline NAME    附表十 baseline version (default: 2021)\n"
+	    "      --catalogue FILE   load this catalogue file instead of the shipped ones (repeatable)\n"
+	    "      --data-dir DIR     where requirements/ and templates/ live (also RFPGEN_DATA_DIR)\n"
+	    "  -q, --quiet            print errors only\n"
+	    "  -h, --help             show this help\n"
+	    "  -V, --version          show the version\n\n"
+	    "Exit codes: 0 success, 1 internal error, 2 usage, 3 invalid catalogue,\n"
+	    "4 invalid template, 5 input/output error, 6 limit exceeded.\n",
+	    rfp_type_choices(), rfp_level_choices());
+}
+
+static int
+usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("rfpgen: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	fputs(usage_line, stderr);
+	return EXIT_USAGE;
+}
+
+static void
+print_diag(const struct rfp_diag *d, void *userdata)
+{
+	const struct options *opt = userdata;
+	static const char *const sev[] = { "note", "warning", "error" };
+
+	if (opt->quiet && d->severity != RFP_ERROR)
+		return;
+	fputs("rfpgen: ", stderr);
+	if (d->file)
+		fputs(d->file, stderr);
+	if (d->part)
+		fprintf(stderr, "%s%s%s", d->file ? "(" : "", d->part, d->file ? ")" : "");
+	if (d->line)
+		fprintf(stderr, ":%u", d->line);
+	if (d->line && d->col)
+		fprintf(stderr, ":%u", d->col);
+	if (d->file || d->part)
+		fputs(": ", stderr);
+	fprintf(stderr, "%s: %s [%s]\n", sev[d->severity], d->msg, d->code);
+	if (d->hint)
+		fprintf(stderr, "  hint: %s\n", d->hint);
+}
+
+static int
+exit_for(enum rfp_status st, int phase_code)
+{
+	switch (st) {
+	case RFP_OK: return EXIT_OK;
+	case RFP_ERR_NOMEM: return EXIT_INTERNAL;
+	case RFP_ERR_IO: return EXIT_IO;
+	case RFP_ERR_LIMIT: return EXIT_LIMIT;
+	case RFP_ERR_USAGE: return EXIT_USAGE;
+	default: return phase_code;
+	}
+}
+
+static bool
+is_dir_with_schema(const char *dir)
+{
+	char p[PATH_MAX + 64];
+	struct stat sb;
+
+	return snprintf(p, sizeof(p), "%s/requirements/catalogue.xsd", dir) < (int)sizeof(p) &&
+	    stat(p, &sb) == 0;
+}
+
+/* --data-dir, RFPGEN_DATA_DIR, ../share/rfpgen beside the binary (relocated
+ * installs), the build tree, then the configured install path. */
+static int
+find_data_dir(struct cli *cli)
+{
+	char exe[PATH_MAX], *slash;
+	const char *env = getenv("RFPGEN_DATA_DIR");
+	ssize_t n;
+
+	if (cli->opt.data_dir || (env && *env)) {
+		const char *d = cli->opt.data_dir ? cli->opt.data_dir : env;
+
+		if (!is_dir_with_schema(d)) {
+			fprintf(stderr, "rfpgen: %s: no requirements/catalogue.xsd there\n"
+			    "  hint: point --data-dir or RFPGEN_DATA_DIR at rfpgen's data directory\n", d);
+			return EXIT_IO;
+		}
+		snprintf(cli->data_dir, sizeof(cli->data_dir), "%s", d);
+		return EXIT_OK;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')) != NULL) {
+			*slash = '\0';
+			snprintf(cli->data_dir, sizeof(cli->data_dir), "%s/../share/rfpgen", exe);
+			if (is_dir_with_schema(cli->data_dir))
+				return EXIT_OK;
+			/* The build tree: build/src/rfpgen beside build/requirements. */
+			snprintf(cli->data_dir, sizeof(cli->data_dir), "%s/..", exe);
+			if (is_dir_with_schema(cli->data_dir))
+				return EXIT_OK;
+		}
+	}
+	snprintf(cli->data_dir, sizeof(cli->data_dir), "%s", RFP_DATA_DIR);
+	if (!is_dir_with_schema(cli->data_dir)) {
+		fprintf(stderr, "rfpgen: cannot find the data directory (tried %s)\n"
+		    "  hint: set RFPGEN_DATA_DIR or use --data-dir\n", RFP_DATA_DIR);
+		return EXIT_IO;
+	}
+	return EXIT_OK;
+}
+
+static int
+find_catalogues(struct cli *cli)
+{
+	char pat[PATH_MAX + 128];
+	glob_t g;
+	const char *baseline = cli->opt.baseline ? cli->opt.baseline : "2021";
+	struct stat sb;
+
+	if (cli->opt.ncatalogues)
+		return EXIT_OK;
+	snprintf(pat, sizeof(pat), "%s/requirements/baseline-%s.xml", cli->data_dir, baseline);
+	if (stat(pat, &sb) != 0) {
+		fprintf(stderr, "rfpgen: unknown baseline '%s' (no %s)\n", baseline, pat);
+		snprintf(pat, sizeof(pat), "%s/requirements/baseline-*.xml", cli->data_dir);
+		if (glob(pat, 0, NULL, &g) == 0) {
+			fputs("  valid baselines:", stderr);
+			for (size_t i = 0; i < g.gl_pathc; i++) {
+				const char *b = strrchr(g.gl_pathv[i], '/') + strlen("/baseline-");
+
+				fprintf(stderr, " %.*s", (int)(strlen(b) - 4), b);
+			}
+			fputc('\n', stderr);
+			globfree(&g);
+		}
+		return EXIT_USAGE;
+	}
+	if (!(cli->paths[cli->npaths++] = strdup(pat)))
+		return EXIT_INTERNAL;
+	snprintf(pat, sizeof(pat), "%s/requirements/module-*.xml", cli->data_dir);
+	if (glob(pat, 0, NULL, &g) == 0) {
+		for (size_t i = 0; i < g.gl_pathc && cli->npaths < MAX_LIST; i++)
+			if (!(cli->paths[cli->npaths++] = strdup(g.gl_pathv[i])))
+				return EXIT_INTERNAL;
+		globfree(&g);
+	}
+	return EXIT_OK;
+}
+
+static int
+check_text_arg(const char *opt, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
+			return usage_error("%s: control character 0x%02X at byte %zu is not allowed in a document",
+			    opt, *p, (size_t)(p - (const unsigned char *)s));
+	}
+	if (!rfp_term_utf8_ok(s))
+		return usage_error("%s: not valid UTF-8; use a UTF-8 terminal or locale", opt);
+	return EXIT_OK;
+}
+
+static int
+parse_args(int argc, char **argv, struct options *opt)
+{
+	static const struct option longopts[] = {
+		{ "type", required_argument, NULL, 't' },
+		{ "level", required_argument, NULL, 'l' },
+		{ "impact", required_argument, NULL, 'I' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "template", required_argument, NULL, 'T' },
+		{ "agency", required_argument, NULL, 'a' },
+		{ "project", required_argument, NULL, 'p' },
+		{ "date", required_argument, NULL, 'D' },
+		{ "set", required_argument, NULL, 'S' },
+		{ "baseline", required_argument, NULL, 'B' },
+		{ "catalogue", required_argument, NULL, 'C' },
+		{ "data-dir", required_argument, NULL, 'd' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	opt->command = "generate";
+	if (argc > 1 && argv[1][0] != '-') {
+		opt->command = argv[1];
+		argc--;
+		argv++;
+	}
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":t:l:o:f:T:a:p:qhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 't': opt->type = optarg; break;
+		case 'l': opt->level = optarg; break;
+		case 'I': opt->impact = optarg; break;
+		case 'o': opt->output = optarg; break;
+		case 'f': opt->format = optarg; break;
+		case 'T': opt->template_path = optarg; break;
+		case 'a': opt->agency = optarg; break;
+		case 'p': opt->project = optarg; break;
+		case 'D': opt->date = optarg; break;
+		case 'B': opt->baseline = optarg; break;
+		case 'd': opt->data_dir = optarg; break;
+		case 'q': opt->quiet = true; break;
+		case 'C':
+			if (opt->ncatalogues == MAX_LIST)
+				return usage_error("too many --catalogue files (at most %d)", MAX_LIST);
+			opt->catalogues[opt->ncatalogues++] = optarg;
+			break;
+		case 'S': {
+			char *eq = strchr(optarg, '=');
+
+			if (!eq || eq == optarg)
+				return usage_error("--set needs NAME=VALUE, got '%s'", optarg);
+			if (opt->nparams == MAX_LIST)
+				return usage_error("too many --set options (at most %d)", MAX_LIST);
+			*eq = '\0';
+			opt->params[opt->nparams++] = (struct rfp_param_value){ optarg, eq + 1 };
+			break;
+		}
+		case 'h': print_help(); exit(EXIT_OK);
+		case 'V': printf("rfpgen %s\n", RFP_VERSION); exit(EXIT_OK);
+		case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
+		default: return usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+	return EXIT_OK;
+}
+
+static bool
+valid_date(const char *s)
+{
+	int y, m, d;
+	char tail;
+
+	return strlen(s) == 10 && sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3 &&
+	    s[4] == '-' && s[7] == '-' && m >= 1 && m <= 12 && d >= 1 && d <= 31;
+}
+
+/* The date shown in the annex and the zip timestamp. SOURCE_DATE_EPOCH
+ * fixes both; otherwise the date is today and the timestamp 1980-01-01. */
+static int
+resolve_dates(struct options *opt, char *buf, size_t buflen, int64_t *mtime)
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	time_t now;
+	struct tm tm;
+	char *end;
+
+	*mtime = 0;
+	if (sde && *sde) {
+		errno = 0;
+		long long v = strtoll(sde, &end, 10);
+
+		if (errno || *end || v < 0)
+			return usage_error("SOURCE_DATE_EPOCH must be a whole number of seconds, got '%s'", sde);
+		*mtime = v;
+		now = (time_t)v;
+		gmtime_r(&now, &tm);
+	} else {
+		now = time(NULL);
+		localtime_r(&now, &tm);
+	}
+	if (opt->date) {
+		if (!valid_date(opt->date))
+			return usage_error("--date: '%s' is not YYYY-MM-DD", opt->date);
+		return EXIT_OK;
+	}
+	strftime(buf, buflen, "%Y-%m-%d", &tm);
+	opt->date = buf;
+	return EXIT_OK;
+}
+
+static int
+build_request(const struct options *opt, struct rfp_request *req)
+{
+	char err[256];
+	int rc;
+
+	*req = (struct rfp_request){ .agency = opt->agency, .project = opt->project,
+	    .date = opt->date, .params = opt->params, .nparams = opt->nparams };
+	if (!opt->type)
+		return usage_error("--type is required; valid: %s", rfp_type_choices());
+	if (!rfp_type_parse(opt->type, &req->type))
+		return usage_error("unknown type '%s'; valid: %s", opt->type, rfp_type_choices());
+	if (opt->level && opt->impact)
+		return usage_error("give --level or --impact, not both");
+	if (!opt->level && !opt->impact)
+		return usage_error("--level or --impact is required; levels: %s", rfp_level_choices());
+	if (opt->level && !rfp_level_parse(opt->level, &req->level))
+		return usage_error("unknown level '%s'; valid: %s", opt->level, rfp_level_choices());
+	if (opt->impact) {
+		if (!rfp_impact_parse(opt->impact, &req->impact, err, sizeof(err)))
+			return usage_error("--impact: %s", err);
+		req->has_impact = true;
+	}
+	if (opt->agency && (rc = check_text_arg("--agency", opt->agency)))
+		return rc;
+	if (opt->project && (rc = check_text_arg("--project", opt->project)))
+		return rc;
+	for (size_t i = 0; i < opt->nparams; i++)
+		if ((rc = check_text_arg("--set", opt->params[i].value)))
+			return rc;
+	return EXIT_OK;
+}
+
+static int
+load_selection(struct cli *cli, const struct rfp_request *req,
+    struct rfp_catalogue **cat, struct rfp_selection **sel)
+{
+	char schema[PATH_MAX + 128];
+	const char *const *paths;
+	size_t n;
+	enum rfp_status st;
+	int rc;
+
+	if ((rc = find_data_dir(cli)) || (rc = find_catalogues(cli)))
+		return rc;
+	snprintf(schema, sizeof(schema), "%s/requirements/catalogue.xsd", cli->data_dir);
+	paths = cli->opt.ncatalogues ? cli->opt.catalogues : (const char *const *)cli->paths;
+	n = cli->opt.ncatalogues ? cli->opt.ncatalogues : cli->npaths;
+	if ((st = rfp_catalogue_load(cli->ctx, schema, paths, n, cat)) != RFP_OK)
+		return exit_for(st, EXIT_DATA);
+	if ((st = rfp_select(cli->ctx, *cat, req, sel)) != RFP_OK)
+		return exit_for(st, EXIT_DATA);
+	return EXIT_OK;
+}
+
+static int
+cmd_list(struct cli *cli, const struct rfp_request *req)
+{
+	struct rfp_catalogue *cat = NULL;
+	struct rfp_selection *sel = NULL;
+	int rc;
+
+	if ((rc = load_selection(cli, req, &cat, &sel)) == EXIT_OK)
+		rfp_term_list(stdout, sel, rfp_type_name(req->type));
+	rfp_selection_free(sel);
+	rfp_catalogue_free(cat);
+	return rc;
+}
+
+static const char *
+extension(const char *path)
+{
+	const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+
+	return dot && (!slash || dot > slash) ? dot + 1 : "";
+}
+
+static int
+choose_format(const struct options *opt, enum rfp_format *fmt)
+{
+	const char *f = opt->format;
+
+	if (!f && strcmp(opt->output, "-") != 0) {
+		f = extension(opt->output);
+		if (strcasecmp(f, "docx") != 0 && strcasecmp(f, "odt") != 0)
+			return usage_error("cannot tell the format from '%s'; name it .docx or .odt, or give --format",
+			    opt->output);
+	}
+	if (!f)
+		f = opt->template_path && strcasecmp(extension(opt->template_path), "odt") == 0 ?
+		    "odt" : "docx";
+	if (strcasecmp(f, "docx") == 0)
+		*fmt = RFP_FORMAT_DOCX;
+	else if (strcasecmp(f, "odt") == 0)
+		*fmt = RFP_FORMAT_ODT;
+	else
+		return usage_error("unknown format '%s'; valid: docx, odt", f);
+	return EXIT_OK;
+}
+
+static int
+cmd_generate(struct cli *cli, const struct rfp_request *req, int64_t mtime)
+{
+	struct rfp_catalogue *cat = NULL;
+	struct rfp_selection *sel = NULL;
+	struct rfp_template *tmpl = NULL;
+	struct rfp_output out = { 0 };
+	char tpath[PATH_MAX + 128];
+	enum rfp_format fmt = RFP_FORMAT_DOCX;
+	enum rfp_status st;
+	int rc;
+
+	if (!cli->opt.output)
+		return usage_error("-o FILE is required (use '-o -' for standard output)");
+	if ((rc = choose_format(&cli->opt, &fmt)))
+		return rc;
+	if ((rc = load_selection(cli, req, &cat, &sel)))
+		goto out;
+	if (cli->opt.template_path)
+		snprintf(tpath, sizeof(tpath), "%s", cli->opt.template_path);
+	else
+		snprintf(tpath, sizeof(tpath), "%s/templates/annex.%s", cli->data_dir,
+		    fmt == RFP_FORMAT_DOCX ? "docx" : "odt");
+	if ((st = rfp_template_load(cli->ctx, tpath, &tmpl)) != RFP_OK) {
+		rc = exit_for(st, EXIT_TEMPLATE);
+		goto out;
+	}
+	if (rfp_template_format(tmpl) != fmt) {
+		rc = usage_error("%s is a %s template but the output is %s; the output format follows the template",
+		    tpath, rfp_template_format(tmpl) == RFP_FORMAT_DOCX ? "DOCX" : "ODT",
+		    fmt == RFP_FORMAT_DOCX ? "DOCX" : "ODT");
+		goto out;
+	}
+	if ((st = rfp_render(cli->ctx, tmpl, sel, "rfpgen " RFP_VERSION, mtime, &out)) != RFP_OK) {
+		rc = exit_for(st, EXIT_TEMPLATE);
+		goto out;
+	}
+	if ((st = rfp_write_file(cli->ctx, cli->opt.output, out.data, out.len)) != RFP_OK) {
+		rc = exit_for(st, EXIT_IO);
+		goto out;
+	}
+	if (!cli->opt.quiet && strcmp(cli->opt.output, "-") != 0)
+		fprintf(stderr, "rfpgen: wrote %s: %s/%s, %zu items\n", cli->opt.output,
+		    rfp_type_name(req->type), rfp_level_name(rfp_selection_level(sel)),
+		    rfp_selection_count(sel));
+	rc = EXIT_OK;
+out:
+	rfp_output_fini(&out);
+	rfp_template_free(tmpl);
+	rfp_selection_free(sel);
+	rfp_catalogue_free(cat);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cli cli = { 0 };
+	struct rfp_request req;
+	char datebuf[32];
+	int64_t mtime;
+	int rc;
+
+	if ((rc = parse_args(argc, argv, &cli.opt)))
+		return rc;
+	if (strcmp(cli.opt.command, "generate") != 0 && strcmp(cli.opt.command, "list") != 0)
+		return usage_error("unknown command '%s'; commands: generate, list", cli.opt.command);
+	if ((rc = resolve_dates(&cli.opt, datebuf, sizeof(datebuf), &mtime)))
+		return rc;
+	if ((rc = build_request(&cli.opt, &req)))
+		return rc;
+	cli.ctx = rfp_ctx_new();
+	if (!cli.ctx) {
+		fputs("rfpgen: out of memory\n", stderr);
+		return EXIT_INTERNAL;
+	}
+	rfp_ctx_set_diag(cli.ctx, print_diag, &cli.opt);
+	if (strcmp(cli.opt.command, "list") == 0)
+		rc = cmd_list(&cli, &req);
+	else
+		rc = cmd_generate(&cli, &req, mtime);
+	for (size_t i = 0; i < cli.npaths; i++)
+		free(cli.paths[i]);
+	rfp_ctx_free(cli.ctx);
+	return rc;
+}

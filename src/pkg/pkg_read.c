@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Reading a package: the only place that inflates untrusted zip data.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <zip.h>
+
+#include "pkg/pkg.h"
+
+static int
+cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool
+unsafe_name(const char *n)
+{
+	return !*n || *n == '/' || strstr(n, "..") || strchr(n, '\\');
+}
+
+static enum rfp_status
+check_duplicates(struct rfp_ctx *ctx, const char *path, const struct rfp_pkg *pkg)
+{
+	enum rfp_status st = RFP_OK;
+	char **names;
+
+	names = malloc((pkg->n ? pkg->n : 1) * sizeof(*names));
+	if (!names)
+		return RFP_ERR_NOMEM;
+	for (size_t i = 0; i < pkg->n; i++)
+		names[i] = pkg->entries[i].name;
+	qsort(names, pkg->n, sizeof(*names), cmp_names);
+	for (size_t i = 1; i < pkg->n; i++) {
+		if (strcmp(names[i - 1], names[i]) != 0)
+			continue;
+		rfp_diag(ctx, RFP_ERROR, "RFP-ZIP-DUPLICATE",
+		    &(struct rfp_where){ .file = path, .part = names[i] },
+		    "re-save the file with Word or LibreOffice",
+		    "the package holds two entries with this name");
+		st = RFP_ERR_ZIP;
+		break;
+	}
+	free(names);
+	return st;
+}
+
+static enum rfp_status
+read_entry(struct rfp_ctx *ctx, const char *path, zip_t *za, zip_uint64_t i,
+    size_t *total, struct rfp_pkg_entry *e)
+{
+	const struct rfp_limits *lim = &ctx->limits;
+	struct rfp_where w = { .file = path };
+	zip_file_t *zf = NULL;
+	zip_stat_t sb;
+	zip_int64_t got;
+	enum rfp_status st = RFP_ERR_ZIP;
+	char extra;
+
+	if (zip_stat_index(za, i, 0, &sb) != 0 || !(sb.valid & ZIP_STAT_NAME) ||
+	    !(sb.valid & ZIP_STAT_SIZE) || !(sb.valid & ZIP_STAT_COMP_SIZE)) {
+		rfp_diag(ctx, RFP_ERROR, "RFP-ZIP", &w, NULL,
+		    "cannot read zip entry %llu: %s", (unsigned long long)i,
+		    zip_strerror(za));
+		return RFP_ERR_ZIP;
+	}
+	w.part = sb.name;
+	if (unsafe_name(sb.name)) {
+		rfp_diag(ctx, RFP_ERROR, "RFP-ZIP-NAME", &w, NULL,
+		    "unsafe entry name (absolute, empty or with '..')");
+		return RFP_ERR_ZIP;
+	}
+	if ((sb.valid & ZIP_STAT_ENCRYPTION_METHOD) &&
+	    sb.encryption_method != ZIP_EM_NONE) {
+		rfp_diag(ctx, RFP_ERROR, "RFP-ZIP-ENCRYPTED", &w,
+		    "save the template without a password",
+		    "entry is encrypted");
+		return RFP_ERR_ZIP;
+	}
+	if (sb.size > lim->max_part_bytes || sb.size > lim->max_package_bytes - *total) {
+		rfp_diag(ctx, RFP_ERROR, "RFP-LIMIT-PART", &w,
+		    "a real template part is far smaller; raise --max-part-size only for a trusted file",
+		    "entry inflates to %llu bytes, over the limit of %zu",
+		    (unsigned long long)sb.size,
+		    sb.size > lim->max_part_bytes ? lim->max_part_bytes : lim->max_package_bytes);
+		return RFP_ERR_LIMIT;
+	}
+	if (sb.size > 65536 && sb.size / (sb.comp_size ? sb.comp_size : 1) > lim->max_ratio) {
+		rfp_diag(ctx, RFP_ERROR, "RFP-LIMIT-RATIO", &w,
+		    "this looks like a zip bomb; do not use the file",
+		    "entry compresses %llu:1, over the limit of %u:1",
+		    (unsigned long long)(sb.size / (sb.comp_size ? sb.comp_size : 1)),
+		    lim->max_ratio);
+		return RFP_ERR_LIMIT;
+	}
+	e->name = strdup(sb.name);
+	e->data = malloc((size_t)sb.size + 1);
+	if (!e->name || !e->data)
+		return RFP_ERR_NOMEM;
+	zf = zip_fopen_index(za, i, 0);
+	if (!zf) {
+		rfp_diag(ctx, RFP_ERROR, "RFP-ZIP", &w, NULL,
+		    "cannot open entry: %s", zip_strerror(za));
+		goto out;
+	}
+	got = zip_fread(zf, e->data, sb.size);
+	/* The declared size is not trusted: the entry must end exactly there. */
+	if (got < 0 || (zip_uint64_t)got != sb.size || zip_fread(zf, &extra, 1) != 0) {
+		rfp_diag(ctx, RFP_ERROR, "RFP-ZIP-CORRUPT", &w,
+		    "the file is damaged; re-save it or use a fresh copy",
+		    "entry data is corrupt or does not match its declared size: %s",
+		    zip_file_strerror(zf));
+		goto out;
+	}
+	e->data[sb.size] = '\0';
+	e->len = (size_t)sb.size;
+	*total += e->len;
+	st = RFP_OK;
+out:
+	if (zf)
+		zip_fclose(zf);
+	return st;
+}
+
+enum rfp_status
+rfp_pkg_read(struct rfp_ctx *ctx, const char *path, struct rfp_pkg *out)
+{
+	struct rfp_where w = { .file = path };
+	struct rfp_pkg pkg = { 0 };
+	enum rfp_status st = RFP_ERR_ZIP;
+	zip_t *za = NULL;
+	zip_int64_t n;
+	size_t total = 0;
+	int err = 0;
+
+	za = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &err);
+	if (!za) {
+		zip_error_t ze;
+
+		zip_error_init_with_code(&ze, err);
+		st = err == ZIP_ER_NOENT || err == ZIP_ER_OPEN || err == ZIP_ER_READ ?
+		    RFP_ERR_IO : RFP_ERR_ZIP;
+		rfp_diag(ctx, RFP_ERROR, st == RFP_ERR_IO ? "RFP-IO-READ" : "RFP-ZIP", &w,
+		    st == RFP_ERR_IO ? "check the path and its permissions" :
+		    "a template must be a .docx, .dotx, .odt or .ott file saved by Word or LibreOffice",
+		    "cannot open as a zip package: %s", zip_error_strerror(&ze));
+		zip_error_fini(&ze);
+		return st;
+	}
+	n = zip_get_num_entries(za, 0);
+	if (n < 0 || (zip_uint64_t)n > ctx->limits.max_entries) {
+		rfp_diag(ctx, RFP_ERROR, "RFP-LIMIT-ENTRIES", &w, NULL,
+		    "package has %lld entries, over the limit of %u",
+		    (long long)n, ctx->limits.max_entries);
+		st = RFP_ERR_LIMIT;
+		goto out;
+	}
+	pkg.entries = calloc((size_t)n ? (size_t)n : 1, sizeof(*pkg.entries));
+	if (!pkg.entries) {
+		st = RFP_ERR_NOMEM;
+		goto out;
+	}
+	for (zip_int64_t i = 0; i < n; i++) {
+		pkg.n++;
+		if ((st = read_entry(ctx, path, za, (zip_uint64_t)i, &total,
+		    &pkg.entries[i])) != RFP_OK)
+			goto out;
+	}
+	if ((st = check_duplicates(ctx, path, &pkg)) != RFP_OK)
+		goto out;
+	*out = pkg;
+	pkg = (struct rfp_pkg){ 0 };
+out:
+	zip_discard(za);
+	rfp_pkg_fini(&pkg);
+	return st;
+}
+
+void
+rfp_pkg_fini(struct rfp_pkg *pkg)
+{
+	for (size_t i = 0; i < pkg->n; i++) {
+		free(pkg->entries[i].name);
+		free(pkg->entries[i].data);
+	}
+	free(pkg->entries);
+	*pkg = (struct rfp_pkg){ 0 };
+}
+
+const struct rfp_pkg_entry *
+rfp_pkg_find(const struct rfp_pkg *pkg, const char *name)
+{
+	for (size_t i = 0; i < pkg->n; i++)
+		if (strcmp(pkg->entries[i].name, name) == 0)
+			return &pkg->entries[i];
+	return NULL;
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A selection: the catalogue items that apply to one request (outsourcing
+ * type, protection level), in annex order, with parameters resolved. It
+ * also keeps the request's metadata for the renderer.
+ */
+#ifndef RFP_SELECT_SELECT_H
+#define RFP_SELECT_SELECT_H
+
+#include <rfpgen/rfpgen.h>
+
+#include "catalogue/catalogue.h"
+#include "util/arena.h"
+
+struct rfp_selected {
+	const struct rfp_item *item;
+	const char *text, *guidance, *verification;
+};
+
+struct rfp_selection {
+	struct rfp_arena arena;
+	const struct rfp_catalogue *cat;
+	enum rfp_type type;
+	enum rfp_level level;
+	bool has_impact;
+	struct rfp_impact impact;
+	const char *agency, *project, *date;
+	struct rfp_selected *items;
+	size_t nitems;
+};
+
+#endif

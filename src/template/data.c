@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Building and looking up the render data tree.
+ */
+#include "config.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+#include "template/data.h"
+
+static struct rfp_dnode *
+node(struct rfp_arena *a, struct rfp_dnode *parent, const char *key, enum rfp_dkind kind)
+{
+	struct rfp_dnode *n = rfp_arena_alloc(a, sizeof(*n));
+
+	if (!n)
+		return NULL;
+	n->key = key;
+	n->kind = kind;
+	if (parent) {
+		if (parent->last)
+			parent->last->next = n;
+		else
+			parent->first = n;
+		parent->last = n;
+		parent->count++;
+	}
+	return n;
+}
+
+struct rfp_dnode *
+rfp_data_map(struct rfp_arena *a)
+{
+	return node(a, NULL, NULL, RFP_D_MAP);
+}
+
+bool
+rfp_data_str(struct rfp_arena *a, struct rfp_dnode *map, const char *key, const char *str)
+{
+	struct rfp_dnode *n = node(a, map, key, RFP_D_STR);
+
+	if (!n)
+		return false;
+	n->str = str ? str : "";
+	n->len = strlen(n->str);
+	return true;
+}
+
+struct rfp_dnode *
+rfp_data_list(struct rfp_arena *a, struct rfp_dnode *map, const char *key)
+{
+	return node(a, map, key, RFP_D_LIST);
+}
+
+struct rfp_dnode *
+rfp_data_list_map(struct rfp_arena *a, struct rfp_dnode *list)
+{
+	return node(a, list, NULL, RFP_D_MAP);
+}
+
+const struct rfp_dnode *
+rfp_data_get(const struct rfp_dnode *map, const char *key, size_t keylen)
+{
+	for (const struct rfp_dnode *n = map->first; n; n = n->next)
+		if (strncmp(n->key, key, keylen) == 0 && n->key[keylen] == '\0')
+			return n;
+	return NULL;
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The data a template is rendered with: a tree of maps, lists and strings,
+ * allocated in one arena and released together. Keys and strings are not
+ * copied: they must outlive the tree (they normally live in the selection or
+ * the same arena).
+ */
+#ifndef RFP_TEMPLATE_DATA_H
+#define RFP_TEMPLATE_DATA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/arena.h"
+
+enum rfp_dkind { RFP_D_STR, RFP_D_LIST, RFP_D_MAP };
+
+struct rfp_dnode {
+	const char *key;		/* NULL for list elements */
+	enum rfp_dkind kind;
+	const char *str;		/* RFP_D_STR */
+	size_t len;
+	struct rfp_dnode *first, *last;	/* RFP_D_LIST and RFP_D_MAP */
+	size_t count;
+	struct rfp_dnode *next;
+};
+
+/** A new empty map; NULL on OOM. */
+struct rfp_dnode *rfp_data_map(struct rfp_arena *a);
+/** Adds key → str to map (str may be NULL: empty). Returns false on OOM. */
+bool rfp_data_str(struct rfp_arena *a, struct rfp_dnode *map, const char *key, const char *str);
+/** Adds key → new empty list to map. */
+struct rfp_dnode *rfp_data_list(struct rfp_arena *a, struct rfp_dnode *map, const char *key);
+/** Appends a new empty map to a list. */
+struct rfp_dnode *rfp_data_list_map(struct rfp_arena *a, struct rfp_dnode *list);
+/** The child of map named key, or NULL. */
+const struct rfp_dnode *rfp_data_get(const struct rfp_dnode *map, const char *key, size_t keylen);
+
+#endif

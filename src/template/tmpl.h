@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The tag engine for one XML part. Compiling scans the part once: it finds
+ * {{tags}} in the text stream even when Word split them over several runs,
+ * decides each section's scope (inline, paragraph block, table row), and
+ * turns the part into a flat program of literal chunks, field inserts and
+ * section jumps. Rendering walks that program against a data tree and only
+ * appends bytes, so one compiled part serves any number of documents.
+ *
+ * Tag language: {{name}} inserts an escaped value; {{#name}}…{{/name}}
+ * repeats for each element of a list, or renders once if name is a
+ * non-empty value; {{^name}}…{{/name}} renders when name is missing or empty.
+ */
+#ifndef RFP_TEMPLATE_TMPL_H
+#define RFP_TEMPLATE_TMPL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "template/data.h"
+#include "util/buf.h"
+#include "util/ctx.h"
+
+/* How a part's text is found and how values are written into it. */
+enum rfp_part_mode {
+	RFP_PART_PLAIN,		/* any character data; values plainly escaped */
+	RFP_PART_WORD,		/* WordprocessingML: text in w:t, paragraphs w:p */
+	RFP_PART_ODF,		/* ODF text: text in text:p / text:h */
+};
+
+enum rfp_op_kind { RFP_OP_LIT, RFP_OP_FIELD, RFP_OP_OPEN, RFP_OP_CLOSE };
+
+struct rfp_op {
+	uint8_t kind;
+	uint8_t inverted;
+	uint32_t off, len;	/* LIT: bytes in lits; others: name in names */
+	uint32_t jump;		/* OPEN: index of its CLOSE; CLOSE: of its OPEN */
+	uint32_t src;		/* byte offset of the tag in the source part */
+};
+
+struct rfp_prog {
+	enum rfp_part_mode mode;
+	struct rfp_op *ops;
+	size_t nops;
+	char *lits;		/* literal bytes and tag names */
+	size_t litlen;
+	size_t ntags;
+};
+
+/**
+ * Compiles one part. All template errors in the part are reported (file,
+ * part, line, column, the tag, a hint) before RFP_ERR_TEMPLATE is returned.
+ * On success *prog owns its memory; release with rfp_prog_fini().
+ */
+enum rfp_status rfp_prog_compile(struct rfp_ctx *ctx, const char *file,
+    const char *part, enum rfp_part_mode mode, const char *data, size_t len,
+    struct rfp_prog *prog);
+void rfp_prog_fini(struct rfp_prog *prog);
+
+/**
+ * Appends the rendered part to out. A field or section name missing from the
+ * data is an error naming the part and the tag.
+ */
+enum rfp_status rfp_prog_render(struct rfp_ctx *ctx, const char *part,
+    const struct rfp_prog *prog, const struct rfp_dnode *root, struct rfp_buf *out);
+
+#endif

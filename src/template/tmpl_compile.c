@@ -1,0 +1,826 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Template compilation for one XML part (see tmpl.h).
+ *
+ * 1. Tokenise the part (already proven well-formed by libxml2) into start,
+ *    end and empty tags, text and other markup, tracking for every text
+ *    token its paragraph, table row and cell.
+ * 2. Concatenate the text of each paragraph and find {{…}} there, so a tag
+ *    split over runs, proofErr marks, bookmarks or rsid changes is still one
+ *    tag. The tag's characters are deleted from whichever runs hold them and
+ *    the value goes where the opening braces were, in that run's formatting.
+ * 3. Pair sections and choose each one's scope from where its tags sit.
+ * 4. Emit the program: literal chunks between events, with deleted ranges
+ *    skipped.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "template/tmpl.h"
+
+enum tok_kind { T_START, T_END, T_EMPTY, T_TEXT, T_OTHER };
+
+struct tok {
+	uint8_t kind;
+	uint8_t preserve_done;	/* w:t already given xml:space="preserve" */
+	uint32_t off, len;
+	uint32_t name_len;
+	uint32_t pathhash;	/* hash of the element names enclosing a text token */
+	int32_t match;		/* START ↔ END */
+	int32_t parent;		/* enclosing START, -1 at top */
+	int32_t para, row, cell;	/* enclosing structures (START index) or -1 */
+	int32_t group;		/* text: the paragraph whose text it belongs to */
+};
+
+enum tag_kind { TAG_FIELD, TAG_OPEN, TAG_CLOSE, TAG_COMMENT };
+
+struct tag {
+	uint8_t kind;
+	uint8_t inverted;
+	uint8_t alone;
+	uint32_t name_off, name_len;	/* into the compiler's names buffer */
+	uint32_t pos;			/* part offset of the opening braces */
+	int32_t tok;			/* text token holding the opening braces */
+	int32_t pair;			/* the matching open/close tag */
+};
+
+enum ev_kind { EV_TAG, EV_LIT };
+
+struct event {
+	uint32_t pos;
+	uint32_t seq;
+	uint8_t kind;
+	int32_t tag;
+	const char *lit;
+};
+
+struct range {
+	uint32_t start, end;
+};
+
+struct compiler {
+	struct rfp_ctx *ctx;
+	const char *file, *part;
+	enum rfp_part_mode mode;
+	const char *data;
+	size_t len;
+	struct tok *toks;
+	size_t ntoks, captoks;
+	struct tag *tags;
+	size_t ntags, captags;
+	struct event *evs;
+	size_t nevs, capevs;
+	struct range *dels;
+	size_t ndels, capdels;
+	struct rfp_buf names;
+	unsigned errors;
+	enum rfp_status st;
+};
+
+#define GROW(c, arr, n, cap) \
+	(((c)->n < (c)->cap) || grow((void **)&(c)->arr, &(c)->cap, sizeof(*(c)->arr), c))
+
+static bool
+grow(void **arr, size_t *cap, size_t size, struct compiler *c)
+{
+	size_t ncap = *cap ? *cap * 2 : 64;
+	void *p = realloc(*arr, ncap * size);
+
+	if (!p) {
+		c->st = RFP_ERR_NOMEM;
+		return false;
+	}
+	*arr = p;
+	*cap = ncap;
+	return true;
+}
+
+static bool
+name_is(const struct compiler *c, const struct tok *t, const char *name)
+{
+	size_t n = strlen(name);
+	uint32_t start = t->kind == T_END ? 2 : 1;
+
+	return t->name_len == n && memcmp(c->data + t->off + start, name, n) == 0;
+}
+
+static void
+where(const struct compiler *c, uint32_t off, struct rfp_where *w)
+{
+	unsigned line = 1, col = 1;
+
+	for (size_t i = 0; i < off && i < c->len; i++) {
+		if (c->data[i] == '\n') {
+			line++;
+			col = 1;
+		} else if (((unsigned char)c->data[i] & 0xC0) != 0x80) {
+			col++;
+		}
+	}
+	*w = (struct rfp_where){ .file = c->file, .part = c->part, .line = line, .col = col };
+}
+
+/* The ordinal of a paragraph among the part's paragraphs, for messages. */
+static unsigned
+para_ordinal(const struct compiler *c, int32_t para)
+{
+	unsigned n = 0;
+
+	for (int32_t i = 0; i <= para && i >= 0; i++)
+		if (c->toks[i].kind == T_START && c->toks[i].para == i)
+			n++;
+	return n;
+}
+
+static void
+tag_error(struct compiler *c, const struct tag *t, const char *code,
+    const char *hint, const char *what)
+{
+	const struct tok *tk = &c->toks[t->tok];
+	struct rfp_where w;
+
+	where(c, t->pos, &w);
+	c->errors++;
+	if (tk->para >= 0 && c->mode != RFP_PART_PLAIN)
+		rfp_diag(c->ctx, RFP_ERROR, code, &w, hint,
+		    "%s {{%s%.*s}} (paragraph %u%s)", what,
+		    t->kind == TAG_OPEN ? (t->inverted ? "^" : "#") :
+		    t->kind == TAG_CLOSE ? "/" : "",
+		    (int)t->name_len, c->names.ptr + t->name_off,
+		    para_ordinal(c, tk->para), tk->row >= 0 ? ", in a table" : "");
+	else
+		rfp_diag(c->ctx, RFP_ERROR, code, &w, hint, "%s {{%s%.*s}}", what,
+		    t->kind == TAG_OPEN ? (t->inverted ? "^" : "#") :
+		    t->kind == TAG_CLOSE ? "/" : "",
+		    (int)t->name_len, c->names.ptr + t->name_off);
+}
+
+/* ---- 1. Tokeniser ---------------------------------------------------- */
+
+static const char *
+skip_to(const char *p, const char *end, const char *pat)
+{
+	size_t n = strlen(pat);
+
+	for (; p + n <= end; p++)
+		if (memcmp(p, pat, n) == 0)
+			return p + n;
+	return end;
+}
+
+static bool
+tokenize(struct compiler *c)
+{
+	const char *p = c->data, *end = c->data + c->len, *q;
+	int32_t stack_top = -1, para = -1, row = -1, cell = -1;
+	uint32_t depth = 0, hash = 2166136261u;
+	uint32_t hashes[512];	/* path hash per depth, capped by max_xml_depth */
+	struct tok *t;
+
+	while (p < end) {
+		if (!GROW(c, toks, ntoks, captoks))
+			return false;
+		t = &c->toks[c->ntoks];
+		*t = (struct tok){ .off = (uint32_t)(p - c->data), .match = -1,
+		    .parent = stack_top, .para = para, .row = row, .cell = cell,
+		    .group = -1, .pathhash = hash };
+		if (*p != '<') {
+			q = memchr(p, '<', (size_t)(end - p));
+			q = q ? q : end;
+			t->kind = T_TEXT;
+		} else if (p + 1 < end && (p[1] == '?' || p[1] == '!')) {
+			t->kind = T_OTHER;
+			if (end - p >= 4 && memcmp(p, "<!--", 4) == 0)
+				q = skip_to(p + 4, end, "-->");
+			else if (end - p >= 9 && memcmp(p, "<![CDATA[", 9) == 0)
+				q = skip_to(p + 9, end, "]]>");
+			else
+				q = skip_to(p, end, ">");
+		} else {
+			char quote = 0;
+
+			q = p + 1;
+			t->kind = *q == '/' ? T_END : T_START;
+			if (*q == '/')
+				q++;
+			t->name_len = (uint32_t)strcspn(q, " \t\r\n/>");
+			for (; q < end; q++) {
+				if (quote) {
+					if (*q == quote)
+						quote = 0;
+				} else if (*q == '"' || *q == '\'') {
+					quote = *q;
+				} else if (*q == '>') {
+					break;
+				}
+			}
+			if (t->kind == T_START && q[-1] == '/')
+				t->kind = T_EMPTY;
+			q = q < end ? q + 1 : end;
+		}
+		t->len = (uint32_t)(q - p);
+		if (t->kind == T_START) {
+			if (depth + 1 >= c->ctx->limits.max_xml_depth ||
+			    depth + 1 >= sizeof(hashes) / sizeof(hashes[0])) {
+				struct rfp_where w;
+
+				where(c, t->off, &w);
+				rfp_diag(c->ctx, RFP_ERROR, "RFP-LIMIT-DEPTH", &w,
+				    "simplify the document structure",
+				    "XML nesting deeper than %u levels",
+				    c->ctx->limits.max_xml_depth);
+				c->st = RFP_ERR_LIMIT;
+				return false;
+			}
+			hashes[depth++] = hash;
+			for (uint32_t k = 0; k < t->name_len; k++)
+				hash = (hash ^ (unsigned char)p[1 + k]) * 16777619u;
+			hash = (hash ^ '/') * 16777619u;
+			stack_top = (int32_t)c->ntoks;
+			if ((c->mode == RFP_PART_WORD && name_is(c, t, "w:p")) ||
+			    (c->mode == RFP_PART_ODF && (name_is(c, t, "text:p") ||
+			    name_is(c, t, "text:h"))))
+				para = stack_top;
+			else if (name_is(c, t, "w:tr") || name_is(c, t, "table:table-row"))
+				row = stack_top;
+			else if (name_is(c, t, "w:tc") || name_is(c, t, "table:table-cell"))
+				cell = stack_top;
+			t->para = para;
+			t->row = row;
+			t->cell = cell;
+		} else if (t->kind == T_END && stack_top >= 0) {
+			struct tok *s = &c->toks[stack_top];
+
+			s->match = (int32_t)c->ntoks;
+			t->match = stack_top;
+			t->parent = s->parent;
+			hash = hashes[--depth];
+			stack_top = s->parent;
+			/* Restore the enclosing structures from the parent. */
+			if (stack_top >= 0) {
+				const struct tok *up = &c->toks[stack_top];
+
+				para = up->para;
+				row = up->row;
+				cell = up->cell;
+			} else {
+				para = row = cell = -1;
+			}
+		} else if (t->kind == T_TEXT) {
+			/* Which text counts as the document's text depends on the
+			 * vocabulary: only w:t in Word, anything inside a paragraph
+			 * in ODF, any character data in plain parts. */
+			if (c->mode == RFP_PART_WORD) {
+				if (stack_top >= 0 && para >= 0 &&
+				    name_is(c, &c->toks[stack_top], "w:t"))
+					t->group = para;
+			} else if (c->mode == RFP_PART_ODF) {
+				t->group = para;
+			} else {
+				t->group = stack_top;
+			}
+		}
+		c->ntoks++;
+		p = q;
+	}
+	return true;
+}
+
+/* ---- 2. Finding tags in the paragraph text ---------------------------- */
+
+struct seg {
+	int32_t tok;
+	uint32_t start;	/* offset in the concatenated text */
+};
+
+static uint32_t
+concat_to_part(const struct compiler *c, const struct seg *segs, size_t nsegs, uint32_t i)
+{
+	size_t k = 0;
+
+	while (k + 1 < nsegs && segs[k + 1].start <= i)
+		k++;
+	return c->toks[segs[k].tok].off + (i - segs[k].start);
+}
+
+static void
+add_del(struct compiler *c, uint32_t start, uint32_t end)
+{
+	if (start >= end || !GROW(c, dels, ndels, capdels))
+		return;
+	c->dels[c->ndels++] = (struct range){ start, end };
+}
+
+static void
+add_event(struct compiler *c, uint32_t pos, uint32_t seq, uint8_t kind,
+    int32_t tag, const char *lit)
+{
+	if (!GROW(c, evs, nevs, capevs))
+		return;
+	c->evs[c->nevs++] = (struct event){ pos, seq, kind, tag, lit };
+}
+
+/* Deletes the concat range [a, b) from the part, and marks the w:t elements
+ * touched so that their remaining spaces survive. */
+static void
+delete_concat(struct compiler *c, const struct seg *segs, size_t nsegs,
+    uint32_t concat_len, uint32_t a, uint32_t b)
+{
+	for (size_t k = 0; k < nsegs; k++) {
+		uint32_t s = segs[k].start;
+		uint32_t e = k + 1 < nsegs ? segs[k + 1].start : concat_len;
+		uint32_t lo = a > s ? a : s, hi = b < e ? b : e;
+		struct tok *t = &c->toks[segs[k].tok];
+
+		if (lo >= hi)
+			continue;
+		add_del(c, t->off + (lo - s), t->off + (hi - s));
+		if (c->mode == RFP_PART_WORD && t->parent >= 0) {
+			struct tok *wt = &c->toks[t->parent];
+
+			if (!wt->preserve_done && !memmem(c->data + wt->off, wt->len,
+			    "xml:space", 9)) {
+				wt->preserve_done = 1;
+				add_event(c, wt->off + wt->len - 1, 0, EV_LIT, -1,
+				    " xml:space=\"preserve\"");
+			}
+		}
+	}
+}
+
+static bool
+valid_name(const char *s, size_t n)
+{
+	if (!n || !((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z') || s[0] == '_'))
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == '-' || s[i] == '.'))
+			return false;
+	return true;
+}
+
+static void
+parse_tag(struct compiler *c, const char *body, size_t n, struct tag *t)
+{
+	while (n && (*body == ' ' || *body == '\t'))
+		body++, n--;
+	while (n && (body[n - 1] == ' ' || body[n - 1] == '\t'))
+		n--;
+	t->kind = TAG_FIELD;
+	if (n && (*body == '#' || *body == '^' || *body == '/' || *body == '!')) {
+		t->kind = *body == '/' ? TAG_CLOSE : *body == '!' ? TAG_COMMENT : TAG_OPEN;
+		t->inverted = *body == '^';
+		body++, n--;
+		while (n && (*body == ' ' || *body == '\t'))
+			body++, n--;
+	}
+	t->name_off = (uint32_t)c->names.len;
+	t->name_len = (uint32_t)n;
+	rfp_buf_add(&c->names, body, n);
+	if (t->kind != TAG_COMMENT && !valid_name(body, n))
+		tag_error(c, t, "RFP-TPL-NAME",
+		    "names use ASCII letters, digits, '_', '-' and '.', starting with a letter",
+		    "invalid tag name in");
+}
+
+/* Finds the tags of one paragraph (segs: its text tokens in order). */
+static void
+scan_group(struct compiler *c, const struct seg *segs, size_t nsegs, struct rfp_buf *text)
+{
+	size_t first = c->ntags, i = 0, open, close;
+	const char *s;
+	bool only_tags = true;
+
+	rfp_buf_reset(text);
+	for (size_t k = 0; k < nsegs; k++) {
+		const struct tok *t = &c->toks[segs[k].tok];
+
+		rfp_buf_add(text, c->data + t->off, t->len);
+	}
+	if (text->err) {
+		c->st = text->err;
+		return;
+	}
+	s = text->ptr;
+	while (i < text->len) {
+		const char *b = memmem(s + i, text->len - i, "{{", 2);
+		const char *e;
+		struct tag *t;
+
+		if (!b) {
+			for (; i < text->len; i++)
+				if (s[i] != ' ' && s[i] != '\t')
+					only_tags = false;
+			break;
+		}
+		open = (size_t)(b - s);
+		for (; i < open; i++)
+			if (s[i] != ' ' && s[i] != '\t')
+				only_tags = false;
+		if (!GROW(c, tags, ntags, captags))
+			return;
+		t = &c->tags[c->ntags++];
+		*t = (struct tag){ .pos = concat_to_part(c, segs, nsegs, (uint32_t)open), .pair = -1 };
+		for (size_t k = 0; k < nsegs; k++)
+			if (segs[k].start <= open)
+				t->tok = segs[k].tok;
+		e = memmem(b + 2, text->len - open - 2, "}}", 2);
+		if (!e) {
+			parse_tag(c, b + 2, strcspn(b + 2, "{}"), t);
+			tag_error(c, t, "RFP-TPL-UNCLOSED-TAG",
+			    "close the tag with }} in the same paragraph; a tag cannot span paragraphs",
+			    "tag not closed before the end of its paragraph:");
+			c->ntags--;
+			return;
+		}
+		close = (size_t)(e - s) + 2;
+		parse_tag(c, b + 2, (size_t)(e - b) - 2, t);
+		delete_concat(c, segs, nsegs, (uint32_t)text->len, (uint32_t)open, (uint32_t)close);
+		i = close;
+	}
+	if (c->ntags == first + 1 && only_tags)
+		c->tags[first].alone = 1;
+}
+
+static int
+cmp_group(const void *a, const void *b)
+{
+	const struct seg *x = a, *y = b;
+
+	/* seg.start temporarily holds the group; ties keep document order. */
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return (x->tok > y->tok) - (x->tok < y->tok);
+}
+
+static bool
+find_tags(struct compiler *c)
+{
+	struct rfp_buf text = RFP_BUF_INIT(c->ctx->limits.max_part_bytes);
+	struct seg *segs;
+	size_t n = 0, i, j;
+
+	segs = malloc((c->ntoks ? c->ntoks : 1) * sizeof(*segs));
+	if (!segs) {
+		c->st = RFP_ERR_NOMEM;
+		return false;
+	}
+	for (i = 0; i < c->ntoks; i++)
+		if (c->toks[i].kind == T_TEXT && c->toks[i].group >= 0)
+			segs[n++] = (struct seg){ (int32_t)i, (uint32_t)c->toks[i].group };
+	/* Paragraphs can interleave (a text box inside a paragraph), so group
+	 * the text tokens by paragraph before concatenating. */
+	qsort(segs, n, sizeof(*segs), cmp_group);
+	for (i = 0; i < n && !c->st; i = j) {
+		uint32_t group = segs[i].start, at = 0;
+
+		for (j = i; j < n && segs[j].start == group; j++) {
+			segs[j].start = at;
+			at += c->toks[segs[j].tok].len;
+		}
+		scan_group(c, segs + i, j - i, &text);
+		if (c->ntags > c->ctx->limits.max_tags) {
+			rfp_diag(c->ctx, RFP_ERROR, "RFP-LIMIT-TAGS",
+			    &(struct rfp_where){ .file = c->file, .part = c->part },
+			    "split the template or raise the limit",
+			    "more than %u tags in one part", c->ctx->limits.max_tags);
+			c->st = RFP_ERR_LIMIT;
+		}
+	}
+	free(segs);
+	rfp_buf_fini(&text);
+	if (c->names.err && !c->st)
+		c->st = c->names.err;
+	return !c->st;
+}
+
+/* ---- 3. Pairing and scope --------------------------------------------- */
+
+static bool
+same_name(const struct compiler *c, const struct tag *a, const struct tag *b)
+{
+	return a->name_len == b->name_len &&
+	    memcmp(c->names.ptr + a->name_off, c->names.ptr + b->name_off, a->name_len) == 0;
+}
+
+static void
+pair_sections(struct compiler *c)
+{
+	int32_t *stack;
+	size_t depth = 0;
+
+	stack = malloc((c->ntags ? c->ntags : 1) * sizeof(*stack));
+	if (!stack) {
+		c->st = RFP_ERR_NOMEM;
+		return;
+	}
+	for (size_t i = 0; i < c->ntags; i++) {
+		struct tag *t = &c->tags[i];
+
+		if (t->kind == TAG_OPEN) {
+			stack[depth++] = (int32_t)i;
+			if (depth > c->ctx->limits.max_nesting) {
+				tag_error(c, t, "RFP-TPL-NESTING",
+				    "flatten the template's sections",
+				    "sections nested too deeply at");
+				break;
+			}
+		} else if (t->kind == TAG_CLOSE) {
+			if (!depth) {
+				tag_error(c, t, "RFP-TPL-UNOPENED",
+				    "remove it, or add the matching {{#name}} before it",
+				    "closing tag without an opening tag:");
+				continue;
+			}
+			struct tag *o = &c->tags[stack[depth - 1]];
+
+			if (!same_name(c, o, t)) {
+				tag_error(c, t, "RFP-TPL-MISMATCH",
+				    "close the innermost open section first",
+				    "closing tag does not match the open section:");
+				tag_error(c, o, "RFP-TPL-MISMATCH", NULL,
+				    "the open section is");
+				/* Resynchronise if the name closes an outer section. */
+				for (size_t d = depth; d-- > 0;) {
+					if (same_name(c, &c->tags[stack[d]], t)) {
+						depth = d;
+						break;
+					}
+				}
+				continue;
+			}
+			o->pair = (int32_t)i;
+			t->pair = stack[--depth];
+		}
+	}
+	while (depth--)
+		tag_error(c, &c->tags[stack[depth]], "RFP-TPL-UNCLOSED",
+		    "add the matching {{/name}} after the section's content",
+		    "section is never closed:");
+	free(stack);
+}
+
+static uint32_t
+end_of(const struct compiler *c, int32_t start)
+{
+	const struct tok *e = &c->toks[c->toks[start].match];
+
+	return e->off + e->len;
+}
+
+static void
+place_section(struct compiler *c, int32_t oi)
+{
+	struct tag *o = &c->tags[oi], *cl = &c->tags[o->pair];
+	const struct tok *to = &c->toks[o->tok], *tc = &c->toks[cl->tok];
+	int32_t ci = o->pair;
+
+	if (to->group == tc->group) {
+		if (to->pathhash != tc->pathhash) {
+			tag_error(c, o, "RFP-TPL-LOOP-POSITION",
+			    "put both tags in plain text of the same paragraph (not one inside a hyperlink or field and one outside)",
+			    "section tags sit at different XML levels:");
+			return;
+		}
+		add_event(c, o->pos, (uint32_t)oi, EV_TAG, oi, NULL);
+		add_event(c, cl->pos, (uint32_t)ci, EV_TAG, ci, NULL);
+		return;
+	}
+	if (c->mode != RFP_PART_PLAIN && o->alone && cl->alone &&
+	    c->toks[to->para].parent == c->toks[tc->para].parent) {
+		add_event(c, c->toks[to->para].off, (uint32_t)oi, EV_TAG, oi, NULL);
+		add_del(c, c->toks[to->para].off, end_of(c, to->para));
+		add_event(c, c->toks[tc->para].off, (uint32_t)ci, EV_TAG, ci, NULL);
+		add_del(c, c->toks[tc->para].off, end_of(c, tc->para));
+		return;
+	}
+	if (to->row >= 0 && to->row == tc->row && to->cell != tc->cell) {
+		add_event(c, c->toks[to->row].off, (uint32_t)oi, EV_TAG, oi, NULL);
+		add_event(c, end_of(c, to->row), (uint32_t)ci, EV_TAG, ci, NULL);
+		return;
+	}
+	tag_error(c, o, "RFP-TPL-LOOP-SCOPE",
+	    "put both tags in one paragraph, or each alone in its own paragraph "
+	    "with the same parent, or in two cells of one table row",
+	    "cannot tell what this section repeats:");
+}
+
+static void
+place_tags(struct compiler *c)
+{
+	for (size_t i = 0; i < c->ntags; i++) {
+		const struct tag *t = &c->tags[i];
+
+		if (t->kind == TAG_FIELD)
+			add_event(c, t->pos, (uint32_t)i, EV_TAG, (int32_t)i, NULL);
+		else if (t->kind == TAG_OPEN && t->pair >= 0)
+			place_section(c, (int32_t)i);
+	}
+}
+
+/* ---- 4. Emitting the program ------------------------------------------ */
+
+static int
+cmp_event(const void *a, const void *b)
+{
+	const struct event *x = a, *y = b;
+
+	if (x->pos != y->pos)
+		return x->pos < y->pos ? -1 : 1;
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+static int
+cmp_range(const void *a, const void *b)
+{
+	const struct range *x = a, *y = b;
+
+	return (x->start > y->start) - (x->start < y->start);
+}
+
+struct emitter {
+	struct compiler *c;
+	struct rfp_prog *prog;
+	size_t capops;
+	struct rfp_buf lits;
+	size_t del;	/* first deletion that may still matter */
+};
+
+static struct rfp_op *
+new_op(struct emitter *em)
+{
+	struct rfp_prog *p = em->prog;
+
+	if (p->nops == em->capops) {
+		size_t ncap = em->capops ? em->capops * 2 : 64;
+		struct rfp_op *ops = realloc(p->ops, ncap * sizeof(*ops));
+
+		if (!ops) {
+			em->c->st = RFP_ERR_NOMEM;
+			return NULL;
+		}
+		p->ops = ops;
+		em->capops = ncap;
+	}
+	p->ops[p->nops] = (struct rfp_op){ 0 };
+	return &p->ops[p->nops++];
+}
+
+static void
+emit_bytes(struct emitter *em, const char *s, size_t n)
+{
+	struct rfp_prog *p = em->prog;
+	struct rfp_op *op;
+
+	if (!n)
+		return;
+	if (p->nops && p->ops[p->nops - 1].kind == RFP_OP_LIT &&
+	    p->ops[p->nops - 1].off + p->ops[p->nops - 1].len == em->lits.len) {
+		p->ops[p->nops - 1].len += (uint32_t)n;
+	} else {
+		if (!(op = new_op(em)))
+			return;
+		op->kind = RFP_OP_LIT;
+		op->off = (uint32_t)em->lits.len;
+		op->len = (uint32_t)n;
+	}
+	rfp_buf_add(&em->lits, s, n);
+}
+
+/* Copies part bytes [from, to) minus the deleted ranges. */
+static void
+emit_span(struct emitter *em, uint32_t from, uint32_t to)
+{
+	const struct compiler *c = em->c;
+
+	while (em->del < c->ndels && c->dels[em->del].end <= from)
+		em->del++;
+	for (size_t d = em->del; d < c->ndels && c->dels[d].start < to && from < to; d++) {
+		if (c->dels[d].end <= from)
+			continue;
+		if (c->dels[d].start > from)
+			emit_bytes(em, c->data + from, c->dels[d].start - from);
+		if (c->dels[d].end > from)
+			from = c->dels[d].end;
+	}
+	if (from < to)
+		emit_bytes(em, c->data + from, to - from);
+}
+
+static void
+emit_program(struct compiler *c, struct rfp_prog *prog)
+{
+	struct emitter em = { .c = c, .prog = prog,
+	    .lits = RFP_BUF_INIT(c->ctx->limits.max_part_bytes * 2) };
+	uint32_t cur = 0, *open_ops = NULL, *open_tags;
+	size_t depth = 0;
+
+	qsort(c->evs, c->nevs, sizeof(*c->evs), cmp_event);
+	qsort(c->dels, c->ndels, sizeof(*c->dels), cmp_range);
+	open_ops = malloc(2 * (c->ntags ? c->ntags : 1) * sizeof(*open_ops));
+	if (!open_ops) {
+		c->st = RFP_ERR_NOMEM;
+		return;
+	}
+	open_tags = open_ops + (c->ntags ? c->ntags : 1);
+	for (size_t i = 0; i < c->nevs && !c->st; i++) {
+		const struct event *ev = &c->evs[i];
+		const struct tag *t;
+		struct rfp_op *op;
+
+		if (ev->pos > cur) {
+			emit_span(&em, cur, ev->pos);
+			cur = ev->pos;
+		}
+		if (ev->kind == EV_LIT) {
+			emit_bytes(&em, ev->lit, strlen(ev->lit));
+			continue;
+		}
+		t = &c->tags[ev->tag];
+		if (t->kind == TAG_CLOSE) {
+			if (!depth || open_tags[depth - 1] != (uint32_t)t->pair) {
+				tag_error(c, t, "RFP-TPL-OVERLAP",
+				    "sections must nest: a row or paragraph section cannot end inside an inline one",
+				    "section overlaps another after its scope was widened:");
+				break;
+			}
+		}
+		if (!(op = new_op(&em)))
+			break;
+		op->kind = t->kind == TAG_FIELD ? RFP_OP_FIELD :
+		    t->kind == TAG_OPEN ? RFP_OP_OPEN : RFP_OP_CLOSE;
+		op->inverted = t->inverted;
+		op->src = t->pos;
+		op->off = (uint32_t)em.lits.len;
+		op->len = t->name_len;
+		rfp_buf_add(&em.lits, c->names.ptr + t->name_off, t->name_len);
+		if (op->kind == RFP_OP_OPEN) {
+			open_tags[depth] = (uint32_t)ev->tag;
+			open_ops[depth++] = (uint32_t)(prog->nops - 1);
+		} else if (op->kind == RFP_OP_CLOSE) {
+			uint32_t o = open_ops[--depth];
+
+			prog->ops[o].jump = (uint32_t)(prog->nops - 1);
+			op->jump = o;
+		}
+	}
+	if (!c->st && cur < c->len)
+		emit_span(&em, cur, (uint32_t)c->len);
+	free(open_ops);
+	if (em.lits.err && !c->st)
+		c->st = em.lits.err;
+	prog->lits = rfp_buf_detach(&em.lits, &prog->litlen);
+	if (!prog->lits && !c->st)
+		c->st = RFP_ERR_NOMEM;
+}
+
+enum rfp_status
+rfp_prog_compile(struct rfp_ctx *ctx, const char *file, const char *part,
+    enum rfp_part_mode mode, const char *data, size_t len, struct rfp_prog *prog)
+{
+	struct compiler c = { .ctx = ctx, .file = file, .part = part, .mode = mode,
+	    .data = data, .len = len, .names = RFP_BUF_INIT(len + 1) };
+	struct rfp_prog p = { .mode = mode };
+
+	if (len >= UINT32_MAX) {
+		rfp_diag(ctx, RFP_ERROR, "RFP-LIMIT-SIZE",
+		    &(struct rfp_where){ .file = file, .part = part }, NULL,
+		    "part is larger than 4 GiB");
+		return RFP_ERR_LIMIT;
+	}
+	if (!tokenize(&c) || !find_tags(&c))
+		goto out;
+	pair_sections(&c);
+	if (c.st || c.errors)
+		goto out;
+	place_tags(&c);
+	if (c.st || c.errors)
+		goto out;
+	emit_program(&c, &p);
+	p.ntags = c.ntags;
+out:
+	if (!c.st && c.errors)
+		c.st = RFP_ERR_TEMPLATE;
+	free(c.toks);
+	free(c.tags);
+	free(c.evs);
+	free(c.dels);
+	rfp_buf_fini(&c.names);
+	if (c.st) {
+		rfp_prog_fini(&p);
+		return c.st;
+	}
+	*prog = p;
+	return RFP_OK;
+}
+
+void
+rfp_prog_fini(struct rfp_prog *prog)
+{
+	free(prog->ops);
+	free(prog->lits);
+	*prog = (struct rfp_prog){ 0 };
+}

@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Rendering a compiled part: append literal chunks, escape values into the
+ * text vocabulary of the part, and jump through sections. No XML is parsed
+ * here; the cost is proportional to the output.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "template/tmpl.h"
+#include "util/text.h"
+
+struct scope {
+	const struct rfp_dnode *map;
+	const struct scope *up;
+};
+
+struct renderer {
+	struct rfp_ctx *ctx;
+	const char *part;
+	const struct rfp_prog *prog;
+	struct rfp_buf *out;
+	enum rfp_status st;
+};
+
+static const struct rfp_dnode *
+lookup(const struct scope *sc, const char *name, size_t n)
+{
+	const struct rfp_dnode *v;
+
+	for (; sc; sc = sc->up)
+		if ((v = rfp_data_get(sc->map, name, n)) != NULL)
+			return v;
+	return NULL;
+}
+
+/*
+ * Writes a value inside the part's text element: line breaks and tabs
+ * become the vocabulary's break and tab elements (closing and reopening w:t
+ * in Word), and ODF keeps runs of spaces with text:s.
+ */
+static void
+put_value(struct rfp_buf *b, enum rfp_part_mode mode, const char *s, size_t n)
+{
+	size_t i = 0, run = 0;
+
+	if (mode == RFP_PART_PLAIN) {
+		rfp_xml_escape(b, s, n, false);
+		return;
+	}
+	while (i < n) {
+		char ch = s[i];
+		size_t spaces = 0;
+
+		if (ch == ' ' && mode == RFP_PART_ODF)
+			while (i + spaces < n && s[i + spaces] == ' ')
+				spaces++;
+		if (ch != '\n' && ch != '\t' && ch != '\r' && spaces < 2) {
+			i++;
+			continue;
+		}
+		rfp_xml_escape(b, s + run, i - run, false);
+		if (spaces >= 2) {
+			rfp_buf_addf(b, " <text:s text:c=\"%zu\"/>", spaces - 1);
+			i += spaces;
+		} else {
+			if (ch == '\n')
+				rfp_buf_adds(b, mode == RFP_PART_WORD ?
+				    "</w:t><w:br/><w:t xml:space=\"preserve\">" :
+				    "<text:line-break/>");
+			else if (ch == '\t')
+				rfp_buf_adds(b, mode == RFP_PART_WORD ?
+				    "</w:t><w:tab/><w:t xml:space=\"preserve\">" :
+				    "<text:tab/>");
+			i++;	/* '\r' is dropped */
+		}
+		run = i;
+	}
+	rfp_xml_escape(b, s + run, i - run, false);
+}
+
+static void
+render_error(struct renderer *r, const struct rfp_op *op, const char *what)
+{
+	rfp_diag(r->ctx, RFP_ERROR, "RFP-TPL-FIELD",
+	    &(struct rfp_where){ .part = r->part },
+	    "check the tag's spelling against the field list in docs/templates.md",
+	    "{{%.*s}} at byte %u: %s", (int)op->len, r->prog->lits + op->off,
+	    op->src, what);
+	r->st = RFP_ERR_TEMPLATE;
+}
+
+static bool
+truthy(const struct rfp_dnode *v)
+{
+	if (!v)
+		return false;
+	if (v->kind == RFP_D_STR)
+		return v->len > 0;
+	if (v->kind == RFP_D_LIST)
+		return v->count > 0;
+	return true;
+}
+
+static void
+render_range(struct renderer *r, size_t from, size_t to, const struct scope *sc)
+{
+	const struct rfp_prog *p = r->prog;
+	const struct rfp_dnode *v;
+
+	for (size_t i = from; i < to && !r->st; i++) {
+		const struct rfp_op *op = &p->ops[i];
+		const char *name = p->lits + op->off;
+
+		switch (op->kind) {
+		case RFP_OP_LIT:
+			rfp_buf_add(r->out, name, op->len);
+			break;
+		case RFP_OP_FIELD:
+			v = lookup(sc, name, op->len);
+			if (!v)
+				render_error(r, op, "unknown field");
+			else if (v->kind != RFP_D_STR)
+				render_error(r, op, "is a list, use {{#name}}…{{/name}}");
+			else
+				put_value(r->out, p->mode, v->str, v->len);
+			break;
+		case RFP_OP_OPEN:
+			v = lookup(sc, name, op->len);
+			if (!v && !op->inverted) {
+				render_error(r, op, "unknown section");
+			} else if (op->inverted) {
+				if (!truthy(v))
+					render_range(r, i + 1, op->jump, sc);
+			} else if (v->kind == RFP_D_LIST) {
+				for (const struct rfp_dnode *e = v->first; e && !r->st; e = e->next) {
+					struct scope inner = { e, sc };
+
+					render_range(r, i + 1, op->jump, &inner);
+				}
+			} else if (v->kind == RFP_D_MAP) {
+				struct scope inner = { v, sc };
+
+				render_range(r, i + 1, op->jump, &inner);
+			} else if (truthy(v)) {
+				render_range(r, i + 1, op->jump, sc);
+			}
+			i = op->jump;
+			break;
+		case RFP_OP_CLOSE:
+			break;
+		}
+	}
+	if (!r->st && r->out->err)
+		r->st = r->out->err;
+}
+
+enum rfp_status
+rfp_prog_render(struct rfp_ctx *ctx, const char *part, const struct rfp_prog *prog,
+    const struct rfp_dnode *root, struct rfp_buf *out)
+{
+	struct renderer r = { .ctx = ctx, .part = part, .prog = prog, .out = out };
+	struct scope top = { root, NULL };
+
+	render_range(&r, 0, prog->nops, &top);
+	if (r.st == RFP_ERR_LIMIT)
+		rfp_diag(ctx, RFP_ERROR, "RFP-LIMIT-OUTPUT",
+		    &(struct rfp_where){ .part = part }, NULL,
+		    "rendered part exceeds %zu bytes", out->max);
+	return r.st;
+}

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Context lifetime, default limits, and the diagnostic sink.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <libxml/parser.h>
+
+#include "util/buf.h"
+#include "util/ctx.h"
+
+struct rfp_ctx *
+rfp_ctx_new(void)
+{
+	struct rfp_ctx *ctx;
+
+	/* Idempotent; must run before threads use libxml2. */
+	xmlInitParser();
+	ctx = calloc(1, sizeof(*ctx));
+	if (!ctx)
+		return NULL;
+	ctx->limits = (struct rfp_limits){
+		.max_file_bytes = 64u << 20,
+		.max_part_bytes = 64u << 20,
+		.max_package_bytes = 256u << 20,
+		.max_entries = 2048,
+		.max_ratio = 200,
+		.max_xml_depth = 256,
+		.max_items = 20000,
+		.max_tags = 100000,
+		.max_nesting = 16,
+		.max_output_bytes = 256u << 20,
+	};
+	return ctx;
+}
+
+void
+rfp_ctx_free(struct rfp_ctx *ctx)
+{
+	free(ctx);
+}
+
+void
+rfp_ctx_set_diag(struct rfp_ctx *ctx, rfp_diag_fn fn, void *userdata)
+{
+	ctx->diag_fn = fn;
+	ctx->diag_data = userdata;
+}
+
+struct rfp_limits *
+rfp_ctx_limits(struct rfp_ctx *ctx)
+{
+	return &ctx->limits;
+}
+
+unsigned
+rfp_ctx_error_count(const struct rfp_ctx *ctx)
+{
+	return ctx->errors;
+}
+
+void
+rfp_diag(struct rfp_ctx *ctx, enum rfp_severity sev, const char *code,
+    const struct rfp_where *where, const char *hint, const char *fmt, ...)
+{
+	struct rfp_buf msg = RFP_BUF_INIT(4096);
+	struct rfp_diag d = { .severity = sev, .code = code, .hint = hint };
+	va_list ap;
+
+	if (sev == RFP_ERROR)
+		ctx->errors++;
+	if (!ctx->diag_fn)
+		return;
+	va_start(ap, fmt);
+	rfp_buf_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	if (where) {
+		d.file = where->file;
+		d.part = where->part;
+		d.line = where->line;
+		d.col = where->col;
+	}
+	d.msg = msg.err ? "(message lost: out of memory)" : msg.ptr;
+	ctx->diag_fn(&d, ctx->diag_data);
+	rfp_buf_fini(&msg);
+}
+
+const char *
+rfp_strerror(enum rfp_status st)
+{
+	switch (st) {
+	case RFP_OK: return "success";
+	case RFP_ERR_NOMEM: return "out of memory";
+	case RFP_ERR_IO: return "input/output error";
+	case RFP_ERR_XML: return "malformed XML";
+	case RFP_ERR_INVALID: return "invalid data";
+	case RFP_ERR_TEMPLATE: return "template error";
+	case RFP_ERR_ZIP: return "bad zip package";
+	case RFP_ERR_LIMIT: return "limit exceeded";
+	case RFP_ERR_USAGE: return "usage error";
+	}
+	return "unknown error";
+}

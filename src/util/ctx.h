@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The library context: limits and the diagnostic sink. Internal modules
+ * report problems through rfp_diag(); the library itself never prints.
+ */
+#ifndef RFP_UTIL_CTX_H
+#define RFP_UTIL_CTX_H
+
+#include <rfpgen/rfpgen.h>
+
+struct rfp_ctx {
+	struct rfp_limits limits;
+	rfp_diag_fn diag_fn;
+	void *diag_data;
+	unsigned errors;
+};
+
+/** Where a diagnostic points; any member may be NULL/0. */
+struct rfp_where {
+	const char *file;
+	const char *part;
+	unsigned line;
+	unsigned col;
+};
+
+void rfp_diag(struct rfp_ctx *ctx, enum rfp_severity sev, const char *code,
+    const struct rfp_where *where, const char *hint, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
+#endif

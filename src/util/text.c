@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * UTF-8 decoding (strict: no overlongs, no surrogates, nothing above
+ * U+10FFFF) and the XML escaper used by every renderer.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "util/text.h"
+
+size_t
+rfp_utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
+{
+	unsigned c = s[0], v;
+	size_t len, i;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xC2 && c <= 0xDF) {
+		len = 2;
+		v = c & 0x1F;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		len = 3;
+		v = c & 0x0F;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		len = 4;
+		v = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		v = (v << 6) | (s[i] & 0x3F);
+	}
+	if ((len == 3 && v < 0x800) || (len == 4 && v < 0x10000) ||
+	    v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+		return 0;
+	*cp = v;
+	return len;
+}
+
+bool
+rfp_xml_char_ok(unsigned cp)
+{
+	if (cp < 0x20)
+		return cp == 0x9 || cp == 0xA || cp == 0xD;
+	return cp != 0xFFFE && cp != 0xFFFF;
+}
+
+bool
+rfp_text_check(const char *s, size_t n, size_t *bad)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, len;
+	unsigned cp;
+
+	while (i < n) {
+		if (u[i] >= 0x20 && u[i] < 0x80) {
+			i++;
+			continue;
+		}
+		len = rfp_utf8_decode(u + i, n - i, &cp);
+		if (!len || !rfp_xml_char_ok(cp)) {
+			*bad = i;
+			return false;
+		}
+		i += len;
+	}
+	return true;
+}
+
+void
+rfp_xml_escape(struct rfp_buf *b, const char *s, size_t n, bool attr)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, run = 0, len;
+	unsigned cp;
+
+	/* Copy runs of safe bytes in one append; stop at anything special. */
+	while (i < n) {
+		unsigned char c = u[i];
+
+		if (c >= 0x20 && c < 0x80 && c != '&' && c != '<' &&
+		    c != '>' && !(attr && c == '"')) {
+			i++;
+			continue;
+		}
+		if (c >= 0x80) {
+			len = rfp_utf8_decode(u + i, n - i, &cp);
+			if (len && rfp_xml_char_ok(cp)) {
+				i += len;
+				continue;
+			}
+		}
+		rfp_buf_add(b, s + run, i - run);
+		switch (c) {
+		case '&': rfp_buf_add(b, "&amp;", 5); break;
+		case '<': rfp_buf_add(b, "&lt;", 4); break;
+		case '>': rfp_buf_add(b, "&gt;", 4); break;
+		case '"': rfp_buf_add(b, "&quot;", 6); break;
+		case '\t': case '\n': case '\r':
+			if (attr)
+				rfp_buf_addf(b, "&#%u;", (unsigned)c);
+			else
+				rfp_buf_addc(b, (char)c);
+			break;
+		default:
+			if (c >= 0x80) {
+				len = rfp_utf8_decode(u + i, n - i, &cp);
+				if (!len) {
+					/* Malformed: one replacement per bad byte. */
+					rfp_buf_add(b, "\xEF\xBF\xBD", 3);
+					i++;
+				} else {
+					i += len;	/* U+FFFE/U+FFFF: dropped */
+				}
+				run = i;
+				continue;
+			}
+			break;	/* other C0 controls: dropped */
+		}
+		i++;
+		run = i;
+	}
+	rfp_buf_add(b, s + run, i - run);
+}

@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Safe XML parsing and whole-file reading for catalogues and templates.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/xmlerror.h>
+
+#include "util/buf.h"
+#include "util/xml.h"
+
+struct first_error {
+	int set;
+	int line, col;
+	char msg[256];
+};
+
+/* libxml2 reports through the parser context, so no global handler is set. */
+static void
+keep_first_error(void *data, xmlErrorPtr e)
+{
+	xmlParserCtxtPtr pctx = data;
+	struct first_error *fe = pctx->_private;
+	size_t n;
+
+	if (fe->set || e->level < XML_ERR_ERROR)
+		return;
+	fe->set = 1;
+	fe->line = e->line;
+	fe->col = e->int2;
+	snprintf(fe->msg, sizeof(fe->msg), "%s", e->message ? e->message : "parse error");
+	n = strlen(fe->msg);
+	while (n && (fe->msg[n - 1] == '\n' || fe->msg[n - 1] == ' '))
+		fe->msg[--n] = '\0';
+}
+
+/* Finds "<!DOCTYPE" outside comments well enough to refuse any DTD. */
+static const char *
+find_doctype(const char *data, size_t len, unsigned *line)
+{
+	static const char pat[] = "<!DOCTYPE";
+	size_t i, plen = sizeof(pat) - 1;
+
+	*line = 1;
+	for (i = 0; i + plen <= len; i++) {
+		if (data[i] == '\n')
+			(*line)++;
+		else if (data[i] == '<' && memcmp(data + i, pat, plen) == 0)
+			return data + i;
+	}
+	return NULL;
+}
+
+enum rfp_status
+rfp_xml_parse(struct rfp_ctx *ctx, const char *file, const char *part,
+    const char *data, size_t len, xmlDoc **out)
+{
+	struct rfp_where w = { .file = file, .part = part };
+	struct first_error fe = { 0 };
+	xmlParserCtxtPtr pctx = NULL;
+	xmlDoc *doc = NULL;
+	enum rfp_status st = RFP_ERR_XML;
+	unsigned line;
+
+	if (len > (size_t)INT32_MAX) {
+		rfp_diag(ctx, RFP_ERROR, "RFP-LIMIT-SIZE", &w, NULL,
+		    "XML part is larger than 2 GiB");
+		return RFP_ERR_LIMIT;
+	}
+	if (find_doctype(data, len, &line)) {
+		w.line = line;
+		rfp_diag(ctx, RFP_ERROR, "RFP-XML-DTD", &w,
+		    "remove the <!DOCTYPE ...> declaration; rfpgen accepts no DTDs or entity declarations",
+		    "document type declarations are not allowed");
+		return RFP_ERR_XML;
+	}
+	pctx = xmlNewParserCtxt();
+	if (!pctx)
+		return RFP_ERR_NOMEM;
+	pctx->_private = &fe;
+	pctx->sax->serror = keep_first_error;
+	doc = xmlCtxtReadMemory(pctx, data, (int)len, NULL, NULL,
+	    XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR |
+	    XML_PARSE_BIG_LINES);
+	if (!doc || !pctx->wellFormed || fe.set) {
+		w.line = fe.set && fe.line > 0 ? (unsigned)fe.line : 0;
+		w.col = fe.set && fe.col > 0 ? (unsigned)fe.col : 0;
+		rfp_diag(ctx, RFP_ERROR, "RFP-XML", &w,
+		    "fix the XML syntax at this position (an unclosed or mismatched tag, a stray '&' or '<')",
+		    "not well-formed XML: %s", fe.set ? fe.msg : "parse error");
+		goto out;
+	}
+	*out = doc;
+	doc = NULL;
+	st = RFP_OK;
+out:
+	xmlFreeDoc(doc);
+	xmlFreeParserCtxt(pctx);
+	return st;
+}
+
+enum rfp_status
+rfp_read_file(struct rfp_ctx *ctx, const char *path, size_t max, char **data,
+    size_t *len)
+{
+	struct rfp_where w = { .file = path };
+	struct rfp_buf b = RFP_BUF_INIT(max);
+	enum rfp_status st = RFP_ERR_IO;
+	char chunk[65536];
+	size_t n;
+	FILE *f;
+
+	f = fopen(path, "rb");
+	if (!f) {
+		rfp_diag(ctx, RFP_ERROR, "RFP-IO-READ", &w,
+		    "check the path and its permissions", "cannot open: %s",
+		    strerror(errno));
+		return RFP_ERR_IO;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		rfp_buf_add(&b, chunk, n);
+	if (ferror(f)) {
+		rfp_diag(ctx, RFP_ERROR, "RFP-IO-READ", &w, NULL,
+		    "read error: %s", strerror(errno));
+		goto out;
+	}
+	if (b.err == RFP_ERR_LIMIT) {
+		rfp_diag(ctx, RFP_ERROR, "RFP-LIMIT-FILE", &w,
+		    "raise the limit with --max-file-size if the file is genuine",
+		    "file is larger than the limit of %zu bytes", max);
+		st = RFP_ERR_LIMIT;
+		goto out;
+	}
+	if (b.err) {
+		st = b.err;
+		goto out;
+	}
+	*data = rfp_buf_detach(&b, len);
+	st = *data ? RFP_OK : RFP_ERR_NOMEM;
+out:
+	fclose(f);
+	rfp_buf_fini(&b);
+	return st;
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The one place where untrusted bytes become a libxml2 document. Parsing
+ * never touches the network, never loads or honours a DTD (documents with a
+ * DOCTYPE are refused, which also stops entity-expansion attacks) and never
+ * lifts libxml2's size limits. libxml2 errors become rfpgen diagnostics here.
+ */
+#ifndef RFP_UTIL_XML_H
+#define RFP_UTIL_XML_H
+
+#include <stddef.h>
+
+#include <libxml/tree.h>
+
+#include "util/ctx.h"
+
+/**
+ * Parses data as an XML document. On failure reports the first error with
+ * its line and column (code RFP-XML) and returns RFP_ERR_XML. The document
+ * belongs to the caller (xmlFreeDoc).
+ */
+enum rfp_status rfp_xml_parse(struct rfp_ctx *ctx, const char *file,
+    const char *part, const char *data, size_t len, xmlDoc **out);
+
+/** Reads a whole file into a malloc'd, NUL-terminated buffer, within max bytes. */
+enum rfp_status rfp_read_file(struct rfp_ctx *ctx, const char *path, size_t max,
+    char **data, size_t *len);
+
+#endif
