@@ -154,6 +154,15 @@ struct rfp_param_value {
 	const char *value;
 };
 
+/* Conditions that switch on items marked if="…" in the catalogue. */
+enum rfp_condition {
+	RFP_COND_CORE_OR_LARGE = 1u << 0,	/* core system, or contract ≥ NT$10,000,000 */
+	RFP_COND_EU_PERSONAL_DATA = 1u << 1,	/* EU personal data (GDPR) */
+	RFP_COND_CLASSIFIED = 1u << 2,		/* national secrets involved */
+};
+/** Parses a condition name as used in catalogues (core-or-large, ...). */
+bool rfp_condition_parse(const char *s, size_t n, unsigned *out);
+
 struct rfp_request {
 	enum rfp_type type;
 	enum rfp_level level;		/* RFP_LEVEL_NONE: derive from impact */
@@ -164,6 +173,8 @@ struct rfp_request {
 	const char *date;		/* YYYY-MM-DD shown in the document */
 	const struct rfp_param_value *params;	/* --set overrides */
 	size_t nparams;
+	unsigned conditions;		/* enum rfp_condition bits */
+	bool agency_checklist;		/* also select the agency's own duties */
 };
 
 struct rfp_selection;
@@ -172,7 +183,10 @@ struct rfp_selection;
 enum rfp_status rfp_select(struct rfp_ctx *ctx, const struct rfp_catalogue *cat,
     const struct rfp_request *req, struct rfp_selection **out);
 void rfp_selection_free(struct rfp_selection *sel);
+/** Number of vendor items (the annex body; agency duties not counted). */
 size_t rfp_selection_count(const struct rfp_selection *sel);
+/** Number of agency duties selected (only with agency_checklist). */
+size_t rfp_selection_agency_count(const struct rfp_selection *sel);
 enum rfp_level rfp_selection_level(const struct rfp_selection *sel);
 
 /** A read-only view of one selected item; strings live as long as the selection. */
@@ -181,8 +195,13 @@ struct rfp_item_view {
 	const char *text, *guidance, *verification;	/* parameters resolved */
 	const char *modality, *party, *source, *clause;
 	enum rfp_level min_level;
+	const char *condition;	/* the item's if="…", or NULL */
+	const char *types;	/* e.g. "系統發展 維運服務" */
 };
 void rfp_selection_item(const struct rfp_selection *sel, size_t i,
+    struct rfp_item_view *out);
+/** Agency duty i (0 ≤ i < rfp_selection_agency_count). */
+void rfp_selection_agency_item(const struct rfp_selection *sel, size_t i,
     struct rfp_item_view *out);
 
 /* ---- Templates and rendering ---------------------------------------- */

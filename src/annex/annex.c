@@ -161,5 +161,12 @@ rfp_annex_data(struct rfp_arena *a, const struct rfp_selection *sel, const char 
 		ok = ok && (m = rfp_data_list_map(a, items)) && add_item(a, m, si, false);
 		ok = ok && (m = rfp_data_list_map(a, check)) && add_item(a, m, si, true);
 	}
+	if (ok && sel->nduties) {
+		struct rfp_dnode *ag = rfp_data_list(a, root, "agency_items"), *m;
+
+		ok = ag != NULL;
+		for (size_t i = 0; i < sel->nduties && ok; i++)
+			ok = (m = rfp_data_list_map(a, ag)) && add_item(a, m, &sel->duties[i], false);
+	}
 	return ok ? root : NULL;
 }

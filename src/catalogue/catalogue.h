@@ -59,6 +59,9 @@ struct rfp_item {
 	enum rfp_modality modality;
 	const char *source_title;	/* resolved from the file's sources */
 	const char *clause;
+	unsigned condition;		/* enum rfp_condition bit, 0 = always */
+	const char *condition_name;
+	const char *types_text;		/* as written, for listings */
 	const char *text, *guidance, *verification;	/* may hold inserts */
 	const struct rfp_measure *measure;
 	const struct rfp_catfile *file;

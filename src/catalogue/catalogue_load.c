@@ -324,6 +324,19 @@ load_item(struct loader *ld, const xmlNode *header, const xmlNode *n,
 	it->source_title = rfp_arena_strdup(&ld->cat->arena, title ? (const char *)title : "");
 	xmlFree(title);
 	it->clause = attr(ld, n, "clause");
+	it->types_text = attr(ld, n, "types");
+	s = attr(ld, n, "if");
+	if (*s) {
+		it->condition_name = s;
+		if (!rfp_condition_parse(s, strlen(s), &it->condition)) {
+			struct rfp_where w = { .file = ld->path, .line = it->line };
+
+			rfp_diag(ld->ctx, RFP_ERROR, "RFP-CAT-VOCAB", &w,
+			    "use one of core-or-large, eu-personal-data, classified",
+			    "unknown condition '%s' in if", s);
+			ld->st = RFP_ERR_INVALID;
+		}
+	}
 	it->text = prose(ld, child(n, "text"));
 	it->guidance = prose(ld, child(n, "guidance"));
 	it->verification = prose(ld, child(n, "verification"));

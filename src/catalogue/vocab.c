@@ -168,6 +168,27 @@ rfp_impact_level(const struct rfp_impact *imp)
 	return l;
 }
 
+bool
+rfp_condition_parse(const char *s, size_t n, unsigned *out)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} conds[] = {
+		{ "core-or-large", RFP_COND_CORE_OR_LARGE },
+		{ "eu-personal-data", RFP_COND_EU_PERSONAL_DATA },
+		{ "classified", RFP_COND_CLASSIFIED },
+	};
+
+	for (size_t i = 0; i < sizeof(conds) / sizeof(conds[0]); i++) {
+		if (strlen(conds[i].name) == n && memcmp(conds[i].name, s, n) == 0) {
+			*out = conds[i].bit;
+			return true;
+		}
+	}
+	return false;
+}
+
 const char *
 rfp_party_name(enum rfp_party p)
 {

@@ -32,7 +32,7 @@ struct rfp_pkg_writer {
 static time_t
 local_equivalent(int64_t mtime)
 {
-	time_t t = (time_t)(mtime < DOS_EPOCH + 86400 ? DOS_EPOCH + 86400 : mtime);
+	time_t t = (time_t)(mtime < DOS_EPOCH ? DOS_EPOCH : mtime);
 	struct tm tm;
 
 	gmtime_r(&t, &tm);

@@ -129,15 +129,24 @@ rfp_select(struct rfp_ctx *ctx, const struct rfp_catalogue *cat,
 	sel->project = dup_or_null(sel, req->project, &st);
 	sel->date = dup_or_null(sel, req->date, &st);
 	sel->items = calloc(cat->nitems ? cat->nitems : 1, sizeof(*sel->items));
-	if (!sel->items)
+	sel->duties = calloc(cat->nitems ? cat->nitems : 1, sizeof(*sel->duties));
+	if (!sel->items || !sel->duties)
 		st = RFP_ERR_NOMEM;
 	for (i = 0; i < cat->nitems && st != RFP_ERR_NOMEM; i++) {
 		const struct rfp_item *it = cat->items[i];
 		struct rfp_selected *si;
 
-		if (!(it->types & (1u << req->type)) || it->min_level > sel->level)
+		if (!(it->types & (1u << req->type)) || it->min_level > sel->level ||
+		    (it->condition && !(it->condition & req->conditions)))
 			continue;
-		si = &sel->items[n++];
+		/* The agency's own duties never become vendor obligations. */
+		if (it->party == RFP_PARTY_AGENCY) {
+			if (!req->agency_checklist)
+				continue;
+			si = &sel->duties[sel->nduties++];
+		} else {
+			si = &sel->items[n++];
+		}
 		si->item = it;
 		if ((s = resolve(ctx, sel, req, it, it->text, &si->text)) != RFP_OK ||
 		    (s = resolve(ctx, sel, req, it, it->guidance, &si->guidance)) != RFP_OK ||
@@ -159,6 +168,7 @@ rfp_selection_free(struct rfp_selection *sel)
 	if (!sel)
 		return;
 	free(sel->items);
+	free(sel->duties);
 	rfp_arena_fini(&sel->arena);
 	free(sel);
 }
@@ -175,10 +185,15 @@ rfp_selection_level(const struct rfp_selection *sel)
 	return sel->level;
 }
 
-void
-rfp_selection_item(const struct rfp_selection *sel, size_t i, struct rfp_item_view *out)
+size_t
+rfp_selection_agency_count(const struct rfp_selection *sel)
 {
-	const struct rfp_selected *si = &sel->items[i];
+	return sel->nduties;
+}
+
+static void
+view(const struct rfp_selected *si, struct rfp_item_view *out)
+{
 	const struct rfp_item *it = si->item;
 
 	*out = (struct rfp_item_view){
@@ -194,5 +209,19 @@ rfp_selection_item(const struct rfp_selection *sel, size_t i, struct rfp_item_vi
 		.source = it->source_title,
 		.clause = it->clause,
 		.min_level = it->min_level,
+		.condition = it->condition_name,
+		.types = it->types_text,
 	};
+}
+
+void
+rfp_selection_item(const struct rfp_selection *sel, size_t i, struct rfp_item_view *out)
+{
+	view(&sel->items[i], out);
+}
+
+void
+rfp_selection_agency_item(const struct rfp_selection *sel, size_t i, struct rfp_item_view *out)
+{
+	view(&sel->duties[i], out);
 }

@@ -25,8 +25,10 @@ struct rfp_selection {
 	bool has_impact;
 	struct rfp_impact impact;
 	const char *agency, *project, *date;
-	struct rfp_selected *items;
+	struct rfp_selected *items;	/* vendor and shared duties */
 	size_t nitems;
+	struct rfp_selected *duties;	/* the agency's own duties */
+	size_t nduties;
 };
 
 #endif

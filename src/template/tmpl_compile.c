@@ -699,15 +699,47 @@ emit_span(struct emitter *em, uint32_t from, uint32_t to)
 	while (em->del < c->ndels && c->dels[em->del].end <= from)
 		em->del++;
 	for (size_t d = em->del; d < c->ndels && c->dels[d].start < to && from < to; d++) {
-		if (c->dels[d].end <= from)
-			continue;
 		if (c->dels[d].start > from)
 			emit_bytes(em, c->data + from, c->dels[d].start - from);
-		if (c->dels[d].end > from)
-			from = c->dels[d].end;
+		from = c->dels[d].end;
 	}
 	if (from < to)
 		emit_bytes(em, c->data + from, to - from);
+}
+
+/* True if part offset pos lies in a deleted range (merged and sorted). */
+static bool
+deleted(const struct compiler *c, uint32_t pos)
+{
+	size_t lo = 0, hi = c->ndels;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (c->dels[mid].start <= pos)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo > 0 && c->dels[lo - 1].end > pos;
+}
+
+/* Sorts the deleted ranges and merges overlapping ones. */
+static void
+merge_deletions(struct compiler *c)
+{
+	size_t k = 0;
+
+	qsort(c->dels, c->ndels, sizeof(*c->dels), cmp_range);
+	for (size_t i = 0; i < c->ndels; i++) {
+		if (k && c->dels[i].start <= c->dels[k - 1].end) {
+			if (c->dels[i].end > c->dels[k - 1].end)
+				c->dels[k - 1].end = c->dels[i].end;
+		} else {
+			c->dels[k++] = c->dels[i];
+		}
+	}
+	c->ndels = k;
 }
 
 static void
@@ -719,7 +751,7 @@ emit_program(struct compiler *c, struct rfp_prog *prog)
 	size_t depth = 0;
 
 	qsort(c->evs, c->nevs, sizeof(*c->evs), cmp_event);
-	qsort(c->dels, c->ndels, sizeof(*c->dels), cmp_range);
+	merge_deletions(c);
 	open_ops = malloc(2 * (c->ntags ? c->ntags : 1) * sizeof(*open_ops));
 	if (!open_ops) {
 		c->st = RFP_ERR_NOMEM;
@@ -736,7 +768,8 @@ emit_program(struct compiler *c, struct rfp_prog *prog)
 			cur = ev->pos;
 		}
 		if (ev->kind == EV_LIT) {
-			emit_bytes(&em, ev->lit, strlen(ev->lit));
+			if (!deleted(c, ev->pos))
+				emit_bytes(&em, ev->lit, strlen(ev->lit));
 			continue;
 		}
 		t = &c->tags[ev->tag];

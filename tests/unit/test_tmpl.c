@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: MIT */
+/* The tag engine: split runs, scopes, escaping, errors, compile once. */
+#include "testutil.h"
+
+#include "template/tmpl.h"
+
+#define W(body) "<w:document><w:body>" body "</w:body></w:document>"
+#define P(text) "<w:p><w:r><w:t>" text "</w:t></w:r></w:p>"
+/* A paragraph whose w:t held a tag: its spaces are now preserved. */
+#define PP(text) "<w:p><w:r><w:t xml:space=\"preserve\">" text "</w:t></w:r></w:p>"
+
+struct fixture {
+	struct rfp_arena arena;
+	struct rfp_dnode *root;
+};
+
+static struct rfp_dnode *
+list_of(struct fixture *f, const char *key, const char *const *vals, size_t n)
+{
+	struct rfp_dnode *l = rfp_data_list(&f->arena, f->root, key), *m;
+
+	for (size_t i = 0; i < n; i++) {
+		m = rfp_data_list_map(&f->arena, l);
+		rfp_data_str(&f->arena, m, "v", vals[i]);
+	}
+	return l;
+}
+
+static void
+setup(struct fixture *f)
+{
+	static const char *const two[] = { "a", "b" };
+
+	memset(f, 0, sizeof(*f));
+	f->root = rfp_data_map(&f->arena);
+	rfp_data_str(&f->arena, f->root, "x", "<&>");
+	rfp_data_str(&f->arena, f->root, "name", "V");
+	rfp_data_str(&f->arena, f->root, "multi", "一\n二\t三");
+	rfp_data_str(&f->arena, f->root, "spaces", "a   b");
+	rfp_data_str(&f->arena, f->root, "empty", "");
+	list_of(f, "l", two, 2);
+	list_of(f, "none", NULL, 0);
+}
+
+/* Compiles src in mode, renders it with the fixture, compares with expect. */
+static void
+check(enum rfp_part_mode mode, const char *src, const char *expect)
+{
+	struct rfp_buf out = RFP_BUF_INIT(1u << 20);
+	struct rfp_prog prog;
+	struct capture cap;
+	struct rfp_ctx *ctx = test_ctx(&cap);
+	struct fixture f;
+
+	setup(&f);
+	if (rfp_prog_compile(ctx, "t.docx", "word/document.xml", mode, src, strlen(src), &prog))
+		fail_msg("compile failed:\n%s", cap.text);
+	if (rfp_prog_render(ctx, "word/document.xml", &prog, f.root, &out))
+		fail_msg("render failed:\n%s", cap.text);
+	assert_string_equal(out.ptr, expect);
+	rfp_buf_fini(&out);
+	rfp_prog_fini(&prog);
+	rfp_arena_fini(&f.arena);
+	rfp_ctx_free(ctx);
+}
+
+static void
+test_field_escaped(void **state)
+{
+	check(RFP_PART_WORD, W(P("A{{x}}B")),
+	    W("<w:p><w:r><w:t xml:space=\"preserve\">A&lt;&amp;&gt;B</w:t></w:r></w:p>"));
+	check(RFP_PART_WORD, W(P("{{ name }}")),
+	    W("<w:p><w:r><w:t xml:space=\"preserve\">V</w:t></w:r></w:p>"));
+	/* Text outside w:t (here an attribute and instrText) is not templated. */
+	check(RFP_PART_WORD, W("<w:p w:x=\"{{name}}\"><w:r><w:instrText>{{name}}</w:instrText></w:r></w:p>"),
+	    W("<w:p w:x=\"{{name}}\"><w:r><w:instrText>{{name}}</w:instrText></w:r></w:p>"));
+}
+
+/* Word split the tag over three runs with a proofErr mark, a bookmark and
+ * a formatting change; the value takes the first run's formatting. */
+static void
+test_split_runs(void **state)
+{
+	check(RFP_PART_WORD,
+	    W("<w:p><w:r><w:t>x{</w:t></w:r><w:proofErr w:type=\"spellStart\"/>"
+	      "<w:r><w:rPr><w:b/></w:rPr><w:t>{na</w:t></w:r><w:bookmarkStart w:id=\"0\" w:name=\"b\"/>"
+	      "<w:r><w:t xml:space=\"preserve\">me}}!</w:t></w:r><w:bookmarkEnd w:id=\"0\"/></w:p>"),
+	    W("<w:p><w:r><w:t xml:space=\"preserve\">xV</w:t></w:r><w:proofErr w:type=\"spellStart\"/>"
+	      "<w:r><w:rPr><w:b/></w:rPr><w:t xml:space=\"preserve\"></w:t></w:r><w:bookmarkStart w:id=\"0\" w:name=\"b\"/>"
+	      "<w:r><w:t xml:space=\"preserve\">!</w:t></w:r><w:bookmarkEnd w:id=\"0\"/></w:p>"));
+}
+
+static void
+test_inline_loop(void **state)
+{
+	check(RFP_PART_WORD, W(P("{{#l}}[{{v}}]{{/l}}.")),
+	    W("<w:p><w:r><w:t xml:space=\"preserve\">[a][b].</w:t></w:r></w:p>"));
+	/* Across runs of one paragraph: the repeated chunk stays balanced. */
+	check(RFP_PART_WORD, W("<w:p><w:r><w:t>{{#l}}(</w:t></w:r><w:r><w:t>{{v}})</w:t></w:r><w:r><w:t>{{/l}}</w:t></w:r></w:p>"),
+	    W("<w:p><w:r><w:t xml:space=\"preserve\">(</w:t></w:r><w:r><w:t xml:space=\"preserve\">a)</w:t></w:r><w:r><w:t xml:space=\"preserve\">(</w:t></w:r><w:r><w:t xml:space=\"preserve\">b)</w:t></w:r><w:r><w:t xml:space=\"preserve\"></w:t></w:r></w:p>"));
+}
+
+static void
+test_paragraph_block(void **state)
+{
+	check(RFP_PART_WORD, W(P("{{#l}}") P("item {{v}}") P("{{/l}}") P("end")),
+	    W("<w:p><w:r><w:t xml:space=\"preserve\">item a</w:t></w:r></w:p>"
+	      "<w:p><w:r><w:t xml:space=\"preserve\">item b</w:t></w:r></w:p>" P("end")));
+	/* An empty list removes the block and both tag paragraphs. */
+	check(RFP_PART_WORD, W(P("{{#none}}") P("x") P("{{/none}}") P("end")), W(P("end")));
+}
+
+static void
+test_row_loop(void **state)
+{
+	check(RFP_PART_WORD,
+	    W("<w:tbl><w:tr><w:tc><w:p><w:r><w:t>H</w:t></w:r></w:p></w:tc></w:tr>"
+	      "<w:tr><w:tc><w:p><w:r><w:t>{{#l}}{{v}}</w:t></w:r></w:p></w:tc>"
+	      "<w:tc><w:p><w:r><w:t>{{/l}}</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"),
+	    W("<w:tbl><w:tr><w:tc><w:p><w:r><w:t>H</w:t></w:r></w:p></w:tc></w:tr>"
+	      "<w:tr><w:tc><w:p><w:r><w:t xml:space=\"preserve\">a</w:t></w:r></w:p></w:tc>"
+	      "<w:tc><w:p><w:r><w:t xml:space=\"preserve\"></w:t></w:r></w:p></w:tc></w:tr>"
+	      "<w:tr><w:tc><w:p><w:r><w:t xml:space=\"preserve\">b</w:t></w:r></w:p></w:tc>"
+	      "<w:tc><w:p><w:r><w:t xml:space=\"preserve\"></w:t></w:r></w:p></w:tc></w:tr></w:tbl>"));
+}
+
+static void
+test_conditions(void **state)
+{
+	check(RFP_PART_WORD, W(P("{{^none}}無{{/none}}{{^l}}有{{/l}}")),
+	    W("<w:p><w:r><w:t xml:space=\"preserve\">無</w:t></w:r></w:p>"));
+	check(RFP_PART_WORD, W(P("{{#name}}yes{{/name}}{{#empty}}no{{/empty}}{{^missing}}!{{/missing}}")),
+	    W("<w:p><w:r><w:t xml:space=\"preserve\">yes!</w:t></w:r></w:p>"));
+}
+
+static void
+test_breaks_and_spaces(void **state)
+{
+	check(RFP_PART_WORD, W(P("{{multi}}")),
+	    W("<w:p><w:r><w:t xml:space=\"preserve\">一</w:t><w:br/><w:t xml:space=\"preserve\">二</w:t><w:tab/><w:t xml:space=\"preserve\">三</w:t></w:r></w:p>"));
+	check(RFP_PART_ODF, "<text:p>{{multi}}|{{spaces}}</text:p>",
+	    "<text:p>一<text:line-break/>二<text:tab/>三|a <text:s text:c=\"2\"/>b</text:p>");
+	check(RFP_PART_PLAIN, "<dc:title>{{x}} {{multi}}</dc:title>",
+	    "<dc:title>&lt;&amp;&gt; 一\n二\t三</dc:title>");
+}
+
+static void
+test_odf_row_and_block(void **state)
+{
+	check(RFP_PART_ODF,
+	    "<table:table><table:table-row><table:table-cell><text:p>{{#l}}{{v}}</text:p></table:table-cell>"
+	    "<table:table-cell><text:p><text:span>{{/l}}</text:span></text:p></table:table-cell></table:table-row></table:table>",
+	    "<table:table><table:table-row><table:table-cell><text:p>a</text:p></table:table-cell>"
+	    "<table:table-cell><text:p><text:span></text:span></text:p></table:table-cell></table:table-row>"
+	    "<table:table-row><table:table-cell><text:p>b</text:p></table:table-cell>"
+	    "<table:table-cell><text:p><text:span></text:span></text:p></table:table-cell></table:table-row></table:table>");
+	check(RFP_PART_ODF, "<office:text><text:p>{{#l}}</text:p><text:h>{{v}}</text:h><text:p>{{/l}}</text:p></office:text>",
+	    "<office:text><text:h>a</text:h><text:h>b</text:h></office:text>");
+	/* A tag split by text:span is one tag. */
+	check(RFP_PART_ODF, "<text:p>{<text:span>{na</text:span>me}}</text:p>",
+	    "<text:p>V<text:span></text:span></text:p>");
+}
+
+/* Compiling fails; every error is reported and the text has the code. */
+static void
+check_errors(const char *src, unsigned nerrors, const char *const *texts)
+{
+	struct rfp_prog prog;
+	struct capture cap;
+	struct rfp_ctx *ctx = test_ctx(&cap);
+
+	assert_int_equal(rfp_prog_compile(ctx, "t.docx", "word/document.xml", RFP_PART_WORD,
+	    src, strlen(src), &prog), RFP_ERR_TEMPLATE);
+	if (rfp_ctx_error_count(ctx) != nerrors)
+		fail_msg("expected %u errors, got %u:\n%s", nerrors, rfp_ctx_error_count(ctx), cap.text);
+	for (; *texts; texts++)
+		if (!strstr(cap.text, *texts))
+			fail_msg("expected '%s' in:\n%s", *texts, cap.text);
+	rfp_ctx_free(ctx);
+}
+
+static void
+test_errors(void **state)
+{
+	check_errors(W(P("a {{name") P("b}}")), 1, (const char *const[]){
+	    "RFP-TPL-UNCLOSED-TAG t.docx|word/document.xml:1:",
+	    "tag not closed before the end of its paragraph: {{name}} (paragraph 1)", NULL });
+	check_errors(W(P("{{#l}}") P("x")), 1, (const char *const[]){
+	    "RFP-TPL-UNCLOSED", "section is never closed: {{#l}}", NULL });
+	check_errors(W(P("{{#l}}{{#m}}{{/l}}")), 2, (const char *const[]){
+	    "RFP-TPL-MISMATCH", "closing tag does not match the open section: {{/l}}",
+	    "the open section is {{#m}}", NULL });
+	check_errors(W(P("x{{/l}}")), 1, (const char *const[]){
+	    "RFP-TPL-UNOPENED", "closing tag without an opening tag: {{/l}}", NULL });
+	check_errors(W(P("{{#l}} text") P("more {{/l}}")), 1, (const char *const[]){
+	    "RFP-TPL-LOOP-SCOPE", "cannot tell what this section repeats: {{#l}}", NULL });
+	check_errors(W(P("{{bad name}}")), 1, (const char *const[]){
+	    "RFP-TPL-NAME", "invalid tag name in {{bad name}}", NULL });
+	/* All errors of a part in one run. */
+	check_errors(W(P("{{/a}}") P("{{b c}}") P("{{#d}}")), 3, (const char *const[]){
+	    "RFP-TPL-UNOPENED", "RFP-TPL-NAME", "RFP-TPL-UNCLOSED", NULL });
+}
+
+static void
+test_compile_once_render_many(void **state)
+{
+	const char *src = W(P("{{#l}}") P("{{v}}") P("{{/l}}"));
+	struct rfp_buf out = RFP_BUF_INIT(1u << 16);
+	static const char *const three[] = { "x", "y", "z" };
+	struct rfp_prog prog;
+	struct capture cap;
+	struct rfp_ctx *ctx = test_ctx(&cap);
+	struct fixture f1, f2;
+
+	assert_int_equal(rfp_prog_compile(ctx, "t", "p", RFP_PART_WORD, src, strlen(src), &prog), RFP_OK);
+	setup(&f1);
+	memset(&f2, 0, sizeof(f2));
+	f2.root = rfp_data_map(&f2.arena);
+	list_of(&f2, "l", three, 3);
+	for (int round = 0; round < 3; round++) {
+		rfp_buf_reset(&out);
+		assert_int_equal(rfp_prog_render(ctx, "p", &prog, f1.root, &out), RFP_OK);
+		assert_string_equal(out.ptr, W(PP("a") PP("b")));
+		rfp_buf_reset(&out);
+		assert_int_equal(rfp_prog_render(ctx, "p", &prog, f2.root, &out), RFP_OK);
+		assert_string_equal(out.ptr, W(PP("x") PP("y") PP("z")));
+	}
+	rfp_buf_fini(&out);
+	rfp_prog_fini(&prog);
+	rfp_arena_fini(&f1.arena);
+	rfp_arena_fini(&f2.arena);
+	rfp_ctx_free(ctx);
+}
+
+static void
+test_unknown_field(void **state)
+{
+	const char *src = W(P("{{nosuch}}"));
+	struct rfp_buf out = RFP_BUF_INIT(1u << 16);
+	struct rfp_prog prog;
+	struct capture cap;
+	struct rfp_ctx *ctx = test_ctx(&cap);
+	struct fixture f;
+
+	setup(&f);
+	assert_int_equal(rfp_prog_compile(ctx, "t", "p", RFP_PART_WORD, src, strlen(src), &prog), RFP_OK);
+	assert_int_equal(rfp_prog_render(ctx, "word/document.xml", &prog, f.root, &out), RFP_ERR_TEMPLATE);
+	assert_non_null(strstr(cap.text, "RFP-TPL-FIELD |word/document.xml:0: {{nosuch}}"));
+	assert_non_null(strstr(cap.text, "unknown field"));
+	rfp_buf_fini(&out);
+	rfp_prog_fini(&prog);
+	rfp_arena_fini(&f.arena);
+	rfp_ctx_free(ctx);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_field_escaped),
+		cmocka_unit_test(test_split_runs),
+		cmocka_unit_test(test_inline_loop),
+		cmocka_unit_test(test_paragraph_block),
+		cmocka_unit_test(test_row_loop),
+		cmocka_unit_test(test_conditions),
+		cmocka_unit_test(test_breaks_and_spaces),
+		cmocka_unit_test(test_odf_row_and_block),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_compile_once_render_many),
+		cmocka_unit_test(test_unknown_field),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Shared test helpers: a context whose diagnostics are captured as text
+ * ("code file:line: msg" per line) so tests can assert on messages, and
+ * paths to the source tree's data.
+ */
+#ifndef RFP_TESTS_TESTUTIL_H
+#define RFP_TESTS_TESTUTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <rfpgen/rfpgen.h>
+
+struct capture {
+	char text[16384];
+	size_t len;
+};
+
+static inline void
+capture_diag(const struct rfp_diag *d, void *userdata)
+{
+	struct capture *c = userdata;
+	int n = snprintf(c->text + c->len, sizeof(c->text) - c->len, "%s %s%s%s:%u: %s\n",
+	    d->code, d->file ? d->file : "", d->part ? "|" : "", d->part ? d->part : "",
+	    d->line, d->msg);
+
+	if (n > 0 && (size_t)n < sizeof(c->text) - c->len)
+		c->len += (size_t)n;
+}
+
+static inline struct rfp_ctx *
+test_ctx(struct capture *c)
+{
+	struct rfp_ctx *ctx = rfp_ctx_new();
+
+	assert_non_null(ctx);
+	memset(c, 0, sizeof(*c));
+	rfp_ctx_set_diag(ctx, capture_diag, c);
+	return ctx;
+}
+
+/* A path under the source tree; the returned buffer is static per call site use. */
+static inline const char *
+src_path(char *buf, size_t len, const char *rel)
+{
+	const char *root = getenv("RFP_SRCDIR");
+
+	snprintf(buf, len, "%s/%s", root ? root : ".", rel);
+	return buf;
+}
+
+#define SRC(rel) src_path((char[4096]){ 0 }, 4096, (rel))
+
+#endif
