@@ -161,6 +161,7 @@ rfp_annex_data(struct rfp_arena *a, const struct rfp_selection *sel, const char 
 		ok = ok && (m = rfp_data_list_map(a, items)) && add_item(a, m, si, false);
 		ok = ok && (m = rfp_data_list_map(a, check)) && add_item(a, m, si, true);
 	}
+	STR(root, "has_agency_items", sel->nduties ? "是" : "");
 	if (ok && sel->nduties) {
 		struct rfp_dnode *ag = rfp_data_list(a, root, "agency_items"), *m;
 

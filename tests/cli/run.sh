@@ -1,0 +1,109 @@
+#!/bin/sh
+# Black-box CLI tests: arguments in; exit status, messages and files out.
+# Usage: run.sh RFPGEN SRCDIR
+set -u
+RFPGEN=$1
+SRC=$2
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+
+# expect NAME STATUS PATTERN -- ARGS...: runs rfpgen, checks the exit status
+# and that stderr+stdout match the extended regex PATTERN.
+expect() {
+	name=$1 status=$2 pattern=$3
+	shift 4
+	"$RFPGEN" "$@" >"$T/out" 2>"$T/err"
+	rc=$?
+	if [ "$rc" -ne "$status" ]; then
+		echo "FAIL $name: exit $rc, expected $status"; sed 's/^/  | /' "$T/err" | head -5
+		fail=$((fail + 1)); return 1
+	fi
+	if ! cat "$T/out" "$T/err" | grep -Eq -- "$pattern"; then
+		echo "FAIL $name: output does not match /$pattern/"; sed 's/^/  | /' "$T/err" "$T/out" | head -8
+		fail=$((fail + 1)); return 1
+	fi
+	echo "ok   $name"
+	pass=$((pass + 1))
+}
+
+# absent NAME FILE: the file must not exist (no partial output).
+absent() {
+	base=$(basename "$2")
+	if [ -e "$2" ] || ls -A "$(dirname "$2")" | grep -q "^\.$base\."; then
+		echo "FAIL $1: $2 or its temporary file exists"; fail=$((fail + 1))
+	else
+		echo "ok   $1"; pass=$((pass + 1))
+	fi
+}
+
+expect help 0 'usage: rfpgen' -- --help
+expect version 0 '^rfpgen [0-9]+\.[0-9]+' -- --version
+expect unknown-type 2 "unknown type '系統開發'; valid: 顧問訓練 \(consulting\), 系統發展" -- --type 系統開發 --level 高 -o "$T/a.docx"
+absent unknown-type-no-output "$T/a.docx"
+expect unknown-level 2 "unknown level '超高'; valid: 普 \(low\), 中 \(moderate\), 高 \(high\)" -- --type 系統發展 --level 超高 -o "$T/a.docx"
+expect missing-level 2 '--level or --impact is required' -- --type cloud -o "$T/a.docx"
+expect both-level-impact 2 'not both' -- --type cloud --level 高 --impact C=高,I=中,A=普,L=普 -o "$T/a.docx"
+expect bad-impact 2 'impact: all four ratings are needed' -- --type cloud --impact C=高 -o "$T/a.docx"
+expect unknown-option 2 "unknown option '--colour'" -- --colour
+expect bad-extension 2 "cannot tell the format from" -- --type cloud --level 高 -o "$T/a.pdf"
+expect control-char 2 'control character 0x01' -- --type cloud --level 高 --agency "$(printf 'a\001b')" -o "$T/a.docx"
+expect bad-date 2 "is not YYYY-MM-DD" -- --type cloud --level 高 --date 2026/01/01 -o "$T/a.docx"
+expect unknown-baseline 2 "unknown baseline '1999'" -- --type cloud --level 高 --baseline 1999 -o "$T/a.docx"
+absent usage-errors-no-output "$T/a.docx"
+
+# Generation: aliases, impact derivation, the summary line.
+expect generate-docx 0 'wrote .*系統發展/高, 98 items' -- --type 系統發展 --level 高 --catalogue "$SRC/requirements/baseline-2021.xml" --catalogue "$SRC/requirements/module-project-management.xml" -o "$T/dev.docx"
+expect generate-odt-alias 0 'wrote .*維運服務/中' -- --type 維運管理 --level moderate -o "$T/ops.odt"
+expect impact-derives-high 0 '雲端服務/高' -- --type cloud --impact C=普,I=高,A=普,L=普 -o "$T/cloud.docx"
+if unzip -p "$T/cloud.docx" word/document.xml | grep -q '機密性普、完整性高、可用性普、法律遵循性普，取其最高者'; then
+	echo "ok   impact-recorded"; pass=$((pass + 1))
+else
+	echo "FAIL impact-recorded: the four ratings are not in the annex"; fail=$((fail + 1))
+fi
+expect stdout 0 '' -- --type consulting --level 普 -o - -f docx
+if "$RFPGEN" --type consulting --level 普 -o - -f docx 2>/dev/null | head -c 2 | grep -q PK; then
+	echo "ok   stdout-is-zip"; pass=$((pass + 1))
+else
+	echo "FAIL stdout-is-zip"; fail=$((fail + 1))
+fi
+expect list 0 '^編號 +等級 +措施 +安全需求項目' -- list --type 系統發展 --level 普
+expect list-count 0 '顧問訓練／普：' -- list --type consulting --level low
+
+# Determinism: the same inputs give the same bytes; SOURCE_DATE_EPOCH sets the date.
+SOURCE_DATE_EPOCH=1764000000 "$RFPGEN" -q --type 系統發展 --level 高 -o "$T/d1.docx"
+SOURCE_DATE_EPOCH=1764000000 "$RFPGEN" -q --type 系統發展 --level 高 -o "$T/d2.docx"
+SOURCE_DATE_EPOCH=1764000000 "$RFPGEN" -q --type 系統發展 --level 高 -o "$T/d1.odt"
+SOURCE_DATE_EPOCH=1764000000 "$RFPGEN" -q --type 系統發展 --level 高 -o "$T/d2.odt"
+if cmp -s "$T/d1.docx" "$T/d2.docx" && cmp -s "$T/d1.odt" "$T/d2.odt"; then
+	echo "ok   deterministic"; pass=$((pass + 1))
+else
+	echo "FAIL deterministic: two runs differ"; fail=$((fail + 1))
+fi
+if unzip -p "$T/d1.docx" docProps/core.xml | grep -q '2025-11-24T00:00:00Z'; then
+	echo "ok   source-date-epoch"; pass=$((pass + 1))
+else
+	echo "FAIL source-date-epoch"; fail=$((fail + 1))
+fi
+
+# Bad catalogues: file:line, exit 3, no output file.
+expect malformed-catalogue 3 'bad-malformed\.xml:6(:[0-9]+)?: error: not well-formed XML.*\[RFP-XML\]' -- --type cloud --level 高 --catalogue "$SRC/tests/data/bad-malformed.xml" -o "$T/bad.docx"
+absent malformed-no-output "$T/bad.docx"
+expect schema-catalogue 3 'bad-schema\.xml:9: error: catalogue does not match the schema.*\[RFP-CAT-SCHEMA\]' -- --type cloud --level 高 --catalogue "$SRC/tests/data/bad-schema.xml" -o "$T/bad.docx"
+absent schema-no-output "$T/bad.docx"
+expect xxe-catalogue 3 'document type declarations are not allowed' -- --type cloud --level 高 --catalogue "$SRC/tests/data/bad-xxe.xml" -o "$T/bad.docx"
+absent xxe-no-output "$T/bad.docx"
+expect missing-catalogue 5 'cannot open' -- --type cloud --level 高 --catalogue "$T/nope.xml" -o "$T/bad.docx"
+
+# Bad templates and output locations.
+printf 'not a zip' >"$T/fake.docx"
+expect not-a-zip-template 4 'cannot open as a zip package' -- --type cloud --level 高 --template "$T/fake.docx" -o "$T/bad.docx"
+absent bad-template-no-output "$T/bad.docx"
+expect format-mismatch 2 'is a DOCX template but the output is ODT' -- --type cloud --level 高 --template "$RFPGEN_DATA/templates/annex.docx" -o "$T/x.odt"
+expect missing-dir 5 'cannot create a file in the output directory.*' -- --type cloud --level 高 -o "$T/no/such/dir/a.docx"
+mkdir "$T/isdir.docx"
+expect output-is-dir 5 'output path is a directory' -- --type cloud --level 高 -o "$T/isdir.docx"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,76 @@
+#!/bin/sh
+# Real consumers: LibreOffice converts the annexes to PDF and pdftotext
+# finds the Chinese title and requirement texts in them; python-docx and
+# pandoc read the DOCX. Each conversion gets its own LibreOffice profile and
+# a timeout. Usage: consumer.sh RFPGEN
+set -u
+RFPGEN=$1
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+ok() { echo "ok   $1"; pass=$((pass + 1)); }
+bad() { echo "FAIL $1"; fail=$((fail + 1)); }
+
+if ! command -v soffice >/dev/null || ! command -v pdftotext >/dev/null; then
+	if [ "${CI:-}" = true ]; then
+		echo "FAIL: soffice or pdftotext missing on CI"; exit 1
+	fi
+	echo "skipped: install libreoffice-writer-nogui and poppler-utils"; exit 77
+fi
+
+# Text with spaces and line breaks removed, so wrapped lines still match.
+flat() { tr -d ' \n\f' <"$1"; }
+
+for spec in "系統發展 高" "顧問訓練 普"; do
+	set -- $spec
+	for fmt in docx odt; do
+		name="$1-$2.$fmt"
+		"$RFPGEN" -q --type "$1" --level "$2" --agency 數位發展部 --project 測試案 -o "$T/$name" || { bad "generate $name"; continue; }
+		prof="$T/profile-$fmt-$1"
+		if ! timeout 180 soffice "-env:UserInstallation=file://$prof" --headless \
+		    --convert-to pdf --outdir "$T/pdf-$fmt" "$T/$name" >"$T/lo.log" 2>&1; then
+			bad "soffice $name: $(tail -1 "$T/lo.log")"; continue
+		fi
+		pdf="$T/pdf-$fmt/$1-$2.pdf"
+		[ -s "$pdf" ] || { bad "soffice $name: no PDF"; continue; }
+		pdftotext "$pdf" "$T/out.txt"
+		txt=$(flat "$T/out.txt")
+		missing=
+		for want in 資通安全需求附件 數位發展部 "委外類型" "$1" "資安需求查檢表" "說明及佐證頁次"; do
+			case $txt in *"$want"*) ;; *) missing="$missing $want" ;; esac
+		done
+		# The first words of three requirement texts, from the listing.
+		"$RFPGEN" list --type "$1" --level "$2" | sed -n '3p;5p;$p' |
+		    awk '{ print $NF }' | LC_ALL=C.UTF-8 sed -E 's/^(.{8}).*/\1/' >"$T/wants"
+		while read -r want; do
+			w=$(printf '%s' "$want" | tr -d ' ')
+			case $txt in *"$w"*) ;; *) missing="$missing $w" ;; esac
+		done <"$T/wants"
+		if [ -n "$missing" ]; then bad "pdf $name lacks:$missing"; else ok "pdf $name ($(pdfinfo "$pdf" | awk '/^Pages/ {print $2}') pages)"; fi
+	done
+done
+
+PY=/usr/bin/python3
+if $PY -c 'import docx' 2>/dev/null; then
+	if $PY - "$T/系統發展-高.docx" <<'PYEOF'
+import sys, docx
+d = docx.Document(sys.argv[1])
+text = "\n".join(p.text for p in d.paragraphs)
+assert "資通安全需求附件" in text, "title missing"
+assert len(d.tables) >= 2, "tables missing"
+rows = d.tables[-1].rows
+assert rows[0].cells[0].text == "編號", rows[0].cells[0].text
+assert len(rows) > 90, len(rows)
+assert d.sections[0].page_width.mm > 209 and d.sections[0].page_width.mm < 211
+PYEOF
+	then ok "python-docx reads the DOCX"; else bad "python-docx"; fi
+elif [ "${CI:-}" = true ]; then bad "python3-docx missing on CI"; fi
+if command -v pandoc >/dev/null; then
+	if pandoc "$T/系統發展-高.docx" -t plain 2>/dev/null | grep -q '資安需求查檢表'; then
+		ok "pandoc reads the DOCX"; else bad "pandoc"; fi
+	if pandoc "$T/顧問訓練-普.odt" -t plain 2>/dev/null | grep -q '資通安全需求附件'; then
+		ok "pandoc reads the ODT"; else bad "pandoc odt"; fi
+fi
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
