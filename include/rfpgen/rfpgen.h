@@ -147,6 +147,17 @@ enum rfp_status rfp_catalogue_load(struct rfp_ctx *ctx, const char *schema_path,
     const char *const *paths, size_t npaths, struct rfp_catalogue **out);
 void rfp_catalogue_free(struct rfp_catalogue *cat);
 
+/**
+ * Describes item id in zh-TW, one field a line: numbering, family and
+ * measure, levels, types, party, modality, condition, text with its
+ * parameters and their defaults, 說明, 驗收方式, source, catalogue file.
+ * *out is malloc'd (caller frees). RFP_ERR_USAGE if no item has that id.
+ */
+enum rfp_status rfp_catalogue_describe(const struct rfp_catalogue *cat, const char *id,
+    char **out);
+/** Lists every parameter: id, label, defaults per level, the items using it. */
+enum rfp_status rfp_catalogue_params(const struct rfp_catalogue *cat, char **out);
+
 /* ---- Selection ------------------------------------------------------- */
 
 struct rfp_param_value {

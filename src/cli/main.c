@@ -45,7 +45,12 @@ struct options {
 	size_t ncatalogues;
 	struct rfp_param_value params[MAX_LIST];
 	size_t nparams;
+	const char *contract_value;
+	unsigned conditions;
+	bool agency_checklist;
 	bool quiet;
+	const char *args[4];	/* positional arguments of a command */
+	size_t nargs;
 };
 
 struct cli {
@@ -61,7 +66,11 @@ static const char usage_line[] =
     "              -o FILE [--format docx|odt] [--template FILE] [--agency NAME]\n"
     "              [--project NAME] [--date YYYY-MM-DD] [--set NAME=VALUE]...\n"
     "              [--baseline NAME] [--catalogue FILE]... [--data-dir DIR] [-q]\n"
-    "       rfpgen list --type TYPE (--level LEVEL | --impact ...)\n"
+    "              [--contract-value NTD] [--core-system] [--eu-personal-data]\n"
+    "              [--classified] [--agency-checklist]\n"
+    "       rfpgen list --type TYPE (--level LEVEL | --impact ...) [condition options]\n"
+    "       rfpgen explain ID\n"
+    "       rfpgen params\n"
     "       rfpgen --help | --version\n";
 
 static void
@@ -84,6 +93,11 @@ print_help(void)
 	    "      --baseline NAME    附表十 baseline version (default: 2021)\n"
 	    "      --catalogue FILE   load this catalogue file instead of the shipped ones (repeatable)\n"
 	    "      --data-dir DIR     where requirements/ and templates/ live (also RFPGEN_DATA_DIR)\n"
+	    "      --contract-value N contract value in NT$; 10,000,000 or more adds third-party testing\n"
+	    "      --core-system      the system is a 核心資通系統 (adds third-party testing)\n"
+	    "      --eu-personal-data EU personal data is processed (adds the GDPR item)\n"
+	    "      --classified       the work involves national secrets (adds suitability checks)\n"
+	    "      --agency-checklist append the agency's own duties as a separate appendix\n"
 	    "  -q, --quiet            print errors only\n"
 	    "  -h, --help             show this help\n"
 	    "  -V, --version          show the version\n\n"
@@ -146,6 +160,16 @@ exit_for(enum rfp_status st, int phase_code)
 	}
 }
 
+/* Keeps paths in messages short: build/src/../requirements → build/requirements. */
+static void
+canonical(char *dir, size_t len)
+{
+	char real[PATH_MAX];
+
+	if (realpath(dir, real))
+		snprintf(dir, len, "%s", real);
+}
+
 static bool
 is_dir_with_schema(const char *dir)
 {
@@ -182,12 +206,16 @@ find_data_dir(struct cli *cli)
 		if ((slash = strrchr(exe, '/')) != NULL) {
 			*slash = '\0';
 			snprintf(cli->data_dir, sizeof(cli->data_dir), "%s/../share/rfpgen", exe);
-			if (is_dir_with_schema(cli->data_dir))
+			if (is_dir_with_schema(cli->data_dir)) {
+				canonical(cli->data_dir, sizeof(cli->data_dir));
 				return EXIT_OK;
+			}
 			/* The build tree: build/src/rfpgen beside build/requirements. */
 			snprintf(cli->data_dir, sizeof(cli->data_dir), "%s/..", exe);
-			if (is_dir_with_schema(cli->data_dir))
+			if (is_dir_with_schema(cli->data_dir)) {
+				canonical(cli->data_dir, sizeof(cli->data_dir));
 				return EXIT_OK;
+			}
 		}
 	}
 	snprintf(cli->data_dir, sizeof(cli->data_dir), "%s", RFP_DATA_DIR);
@@ -268,6 +296,11 @@ parse_args(int argc, char **argv, struct options *opt)
 		{ "catalogue", required_argument, NULL, 'C' },
 		{ "data-dir", required_argument, NULL, 'd' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "contract-value", required_argument, NULL, 'M' },
+		{ "core-system", no_argument, NULL, 'K' },
+		{ "eu-personal-data", no_argument, NULL, 'E' },
+		{ "classified", no_argument, NULL, 'X' },
+		{ "agency-checklist", no_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -295,6 +328,11 @@ parse_args(int argc, char **argv, struct options *opt)
 		case 'B': opt->baseline = optarg; break;
 		case 'd': opt->data_dir = optarg; break;
 		case 'q': opt->quiet = true; break;
+		case 'M': opt->contract_value = optarg; break;
+		case 'K': opt->conditions |= RFP_COND_CORE_OR_LARGE; break;
+		case 'E': opt->conditions |= RFP_COND_EU_PERSONAL_DATA; break;
+		case 'X': opt->conditions |= RFP_COND_CLASSIFIED; break;
+		case 'G': opt->agency_checklist = true; break;
 		case 'C':
 			if (opt->ncatalogues == MAX_LIST)
 				return usage_error("too many --catalogue files (at most %d)", MAX_LIST);
@@ -317,8 +355,11 @@ parse_args(int argc, char **argv, struct options *opt)
 		default: return usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (optind < argc)
-		return usage_error("unexpected argument '%s'", argv[optind]);
+	while (optind < argc) {
+		if (opt->nargs == sizeof(opt->args) / sizeof(opt->args[0]))
+			return usage_error("unexpected argument '%s'", argv[optind]);
+		opt->args[opt->nargs++] = argv[optind++];
+	}
 	return EXIT_OK;
 }
 
@@ -373,7 +414,21 @@ build_request(const struct options *opt, struct rfp_request *req)
 	int rc;
 
 	*req = (struct rfp_request){ .agency = opt->agency, .project = opt->project,
-	    .date = opt->date, .params = opt->params, .nparams = opt->nparams };
+	    .date = opt->date, .params = opt->params, .nparams = opt->nparams,
+	    .conditions = opt->conditions, .agency_checklist = opt->agency_checklist };
+	if (opt->contract_value) {
+		char *end;
+		unsigned long long v;
+
+		errno = 0;
+		v = strtoull(opt->contract_value, &end, 10);
+		if (errno || *end || end == opt->contract_value || opt->contract_value[0] == '-')
+			return usage_error("--contract-value: '%s' is not a whole number of NT dollars",
+			    opt->contract_value);
+		/* 施行細則§4: NT$10,000,000 or more calls for third-party testing. */
+		if (v >= 10000000ULL)
+			req->conditions |= RFP_COND_CORE_OR_LARGE;
+	}
 	if (!opt->type)
 		return usage_error("--type is required; valid: %s", rfp_type_choices());
 	if (!rfp_type_parse(opt->type, &req->type))
@@ -399,23 +454,17 @@ build_request(const struct options *opt, struct rfp_request *req)
 	return EXIT_OK;
 }
 
+static int load_catalogue(struct cli *cli, struct rfp_catalogue **cat);
+
 static int
 load_selection(struct cli *cli, const struct rfp_request *req,
     struct rfp_catalogue **cat, struct rfp_selection **sel)
 {
-	char schema[PATH_MAX + 128];
-	const char *const *paths;
-	size_t n;
 	enum rfp_status st;
 	int rc;
 
-	if ((rc = find_data_dir(cli)) || (rc = find_catalogues(cli)))
+	if ((rc = load_catalogue(cli, cat)))
 		return rc;
-	snprintf(schema, sizeof(schema), "%s/requirements/catalogue.xsd", cli->data_dir);
-	paths = cli->opt.ncatalogues ? cli->opt.catalogues : (const char *const *)cli->paths;
-	n = cli->opt.ncatalogues ? cli->opt.ncatalogues : cli->npaths;
-	if ((st = rfp_catalogue_load(cli->ctx, schema, paths, n, cat)) != RFP_OK)
-		return exit_for(st, EXIT_DATA);
 	if ((st = rfp_select(cli->ctx, *cat, req, sel)) != RFP_OK)
 		return exit_for(st, EXIT_DATA);
 	return EXIT_OK;
@@ -431,6 +480,52 @@ cmd_list(struct cli *cli, const struct rfp_request *req)
 	if ((rc = load_selection(cli, req, &cat, &sel)) == EXIT_OK)
 		rfp_term_list(stdout, sel, rfp_type_name(req->type));
 	rfp_selection_free(sel);
+	rfp_catalogue_free(cat);
+	return rc;
+}
+
+/* Loads the catalogue alone (no selection) for explain and params. */
+static int
+load_catalogue(struct cli *cli, struct rfp_catalogue **cat)
+{
+	char schema[PATH_MAX + 128];
+	enum rfp_status st;
+	int rc;
+
+	if ((rc = find_data_dir(cli)) || (rc = find_catalogues(cli)))
+		return rc;
+	snprintf(schema, sizeof(schema), "%s/requirements/catalogue.xsd", cli->data_dir);
+	st = rfp_catalogue_load(cli->ctx, schema,
+	    cli->opt.ncatalogues ? cli->opt.catalogues : (const char *const *)cli->paths,
+	    cli->opt.ncatalogues ? cli->opt.ncatalogues : cli->npaths, cat);
+	return exit_for(st, EXIT_DATA);
+}
+
+static int
+cmd_describe(struct cli *cli)
+{
+	struct rfp_catalogue *cat = NULL;
+	enum rfp_status st = RFP_OK;
+	char *text = NULL;
+	int rc;
+
+	if (strcmp(cli->opt.command, "explain") == 0 && cli->opt.nargs != 1)
+		return usage_error("explain needs one item id, e.g. rfpgen explain AC.ACCT.1");
+	if (strcmp(cli->opt.command, "params") == 0 && cli->opt.nargs)
+		return usage_error("params takes no arguments");
+	if ((rc = load_catalogue(cli, &cat)))
+		return rc;
+	if (strcmp(cli->opt.command, "params") == 0)
+		st = rfp_catalogue_params(cat, &text);
+	else
+		st = rfp_catalogue_describe(cat, cli->opt.args[0], &text);
+	if (st == RFP_ERR_USAGE)
+		rc = usage_error("no item has the id '%s'; 'rfpgen list' shows the ids", cli->opt.args[0]);
+	else if (st)
+		rc = exit_for(st, EXIT_INTERNAL);
+	else
+		fputs(text, stdout);
+	free(text);
 	rfp_catalogue_free(cat);
 	return rc;
 }
@@ -531,11 +626,17 @@ main(int argc, char **argv)
 
 	if ((rc = parse_args(argc, argv, &cli.opt)))
 		return rc;
-	if (strcmp(cli.opt.command, "generate") != 0 && strcmp(cli.opt.command, "list") != 0)
-		return usage_error("unknown command '%s'; commands: generate, list", cli.opt.command);
-	if ((rc = resolve_dates(&cli.opt, datebuf, sizeof(datebuf), &mtime)))
-		return rc;
-	if ((rc = build_request(&cli.opt, &req)))
+	bool describe = strcmp(cli.opt.command, "explain") == 0 ||
+	    strcmp(cli.opt.command, "params") == 0;
+
+	if (!describe && strcmp(cli.opt.command, "generate") != 0 &&
+	    strcmp(cli.opt.command, "list") != 0)
+		return usage_error("unknown command '%s'; commands: generate, list, explain, params",
+		    cli.opt.command);
+	if (!describe && cli.opt.nargs)
+		return usage_error("unexpected argument '%s'", cli.opt.args[0]);
+	if (!describe && ((rc = resolve_dates(&cli.opt, datebuf, sizeof(datebuf), &mtime)) ||
+	    (rc = build_request(&cli.opt, &req))))
 		return rc;
 	cli.ctx = rfp_ctx_new();
 	if (!cli.ctx) {
@@ -543,7 +644,9 @@ main(int argc, char **argv)
 		return EXIT_INTERNAL;
 	}
 	rfp_ctx_set_diag(cli.ctx, print_diag, &cli.opt);
-	if (strcmp(cli.opt.command, "list") == 0)
+	if (describe)
+		rc = cmd_describe(&cli);
+	else if (strcmp(cli.opt.command, "list") == 0)
 		rc = cmd_list(&cli, &req);
 	else
 		rc = cmd_generate(&cli, &req, mtime);

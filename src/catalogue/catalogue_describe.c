@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Human-readable descriptions of catalogue items and parameters, for
+ * `rfpgen explain` and `rfpgen params`. The library formats; the CLI prints.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalogue/catalogue.h"
+#include "util/buf.h"
+
+static const char *
+levels_from(enum rfp_level l)
+{
+	static const char *const s[] = { "", "普、中、高", "中、高", "高" };
+
+	return s[l];
+}
+
+/* Prose with each insert shown as 〔參數 id「label」，預設 value〕. */
+static void
+add_prose(struct rfp_buf *b, const struct rfp_catalogue *cat, const char *s)
+{
+	const char *m, *e;
+	const struct rfp_param *p;
+
+	while ((m = strchr(s, RFP_PARAM_MARK)) != NULL) {
+		rfp_buf_add(b, s, (size_t)(m - s));
+		e = strchr(m + 1, RFP_PARAM_MARK);
+		p = rfp_catalogue_param(cat, m + 1, (size_t)(e - m - 1));
+		if (p)
+			rfp_buf_addf(b, "〔參數 %s「%s」，預設 %s〕", p->id, p->label,
+			    p->defaults[0] ? p->defaults[0] : p->defaults[1] ? p->defaults[1] : "（無）");
+		s = e + 1;
+	}
+	rfp_buf_adds(b, s);
+}
+
+static enum rfp_status
+finish(struct rfp_buf *b, char **out)
+{
+	if (b->err) {
+		enum rfp_status st = b->err;
+
+		rfp_buf_fini(b);
+		return st;
+	}
+	*out = rfp_buf_detach(b, NULL);
+	return *out ? RFP_OK : RFP_ERR_NOMEM;
+}
+
+enum rfp_status
+rfp_catalogue_describe(const struct rfp_catalogue *cat, const char *id, char **out)
+{
+	struct rfp_buf b = RFP_BUF_INIT(1u << 20);
+	const struct rfp_item *it = NULL;
+
+	for (size_t i = 0; i < cat->nitems && !it; i++)
+		if (strcmp(cat->items[i]->id, id) == 0)
+			it = cat->items[i];
+	if (!it)
+		return RFP_ERR_USAGE;
+	rfp_buf_addf(&b, "%s　%s　%s／%s\n", it->id, it->label,
+	    it->measure->family->name, it->measure->name);
+	rfp_buf_addf(&b, "最低等級：%s（適用於 %s）\n", rfp_level_name(it->min_level),
+	    levels_from(it->min_level));
+	rfp_buf_addf(&b, "委外類型：%s\n", it->types_text);
+	rfp_buf_addf(&b, "責任歸屬：%s　用語：%s\n", rfp_party_name(it->party),
+	    rfp_modality_name(it->modality));
+	if (it->condition_name)
+		rfp_buf_addf(&b, "適用條件：%s\n", it->condition_name);
+	rfp_buf_adds(&b, "需求：");
+	add_prose(&b, cat, it->text);
+	if (*it->guidance) {
+		rfp_buf_adds(&b, "\n說明：");
+		add_prose(&b, cat, it->guidance);
+	}
+	if (*it->verification) {
+		rfp_buf_adds(&b, "\n驗收方式：");
+		add_prose(&b, cat, it->verification);
+	}
+	rfp_buf_addf(&b, "\n來源：%s，%s\n", it->source_title, it->clause);
+	rfp_buf_addf(&b, "目錄：%s %s（%s:%u）\n", it->file->id, it->file->version,
+	    it->file->path, it->line);
+	return finish(&b, out);
+}
+
+enum rfp_status
+rfp_catalogue_params(const struct rfp_catalogue *cat, char **out)
+{
+	struct rfp_buf b = RFP_BUF_INIT(1u << 20);
+
+	for (size_t i = 0; i < cat->nparams; i++) {
+		const struct rfp_param *p = cat->params[i];
+		char mark[80];
+		bool first = true;
+
+		rfp_buf_addf(&b, "%s　%s\n  預設：", p->id, p->label);
+		for (int l = RFP_LEVEL_NONE; l <= RFP_LEVEL_HIGH; l++) {
+			if (!p->defaults[l])
+				continue;
+			rfp_buf_addf(&b, "%s%s%s", first ? "" : "；",
+			    l ? rfp_level_name((enum rfp_level)l) : "各等級",
+			    l ? "級起 " : " ");
+			rfp_buf_adds(&b, p->defaults[l]);
+			first = false;
+		}
+		if (first)
+			rfp_buf_adds(&b, "（無，須以 --set 指定）");
+		rfp_buf_adds(&b, "\n  使用於：");
+		snprintf(mark, sizeof(mark), "%c%s%c", RFP_PARAM_MARK, p->id, RFP_PARAM_MARK);
+		first = true;
+		for (size_t k = 0; k < cat->nitems; k++) {
+			const struct rfp_item *it = cat->items[k];
+
+			if (strstr(it->text, mark) || strstr(it->guidance, mark) ||
+			    strstr(it->verification, mark)) {
+				rfp_buf_addf(&b, "%s%s", first ? "" : " ", it->id);
+				first = false;
+			}
+		}
+		rfp_buf_adds(&b, "\n");
+	}
+	return finish(&b, out);
+}
