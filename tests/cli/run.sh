@@ -105,5 +105,57 @@ expect missing-dir 5 'cannot create a file in the output directory.*' -- --type 
 mkdir "$T/isdir.docx"
 expect output-is-dir 5 'output path is a directory' -- --type cloud --level 高 -o "$T/isdir.docx"
 
+# Conditions, parameters and agency duties, checked in the rendered text.
+# has NAME FILE.docx PATTERN / lacks NAME FILE.docx PATTERN
+has() {
+	if unzip -p "$2" word/document.xml | grep -q -- "$3"; then
+		echo "ok   $1"; pass=$((pass + 1))
+	else
+		echo "FAIL $1: '$3' not in $2"; fail=$((fail + 1))
+	fi
+}
+lacks() {
+	if unzip -p "$2" word/document.xml | grep -q -- "$3"; then
+		echo "FAIL $1: '$3' is in $2"; fail=$((fail + 1))
+	else
+		echo "ok   $1"; pass=$((pass + 1))
+	fi
+}
+g() { out=$1; shift; "$RFPGEN" -q "$@" -o "$T/$out" || echo "FAIL generate $out"; }
+g plain.docx --type 系統發展 --level 高
+g core.docx --type 系統發展 --level 高 --core-system
+g big.docx --type 系統發展 --level 高 --contract-value 10000000
+g small.docx --type 系統發展 --level 高 --contract-value 9999999
+g secret.docx --type 系統發展 --level 高 --classified
+g gdpr.docx --type 雲端服務 --level 普 --eu-personal-data
+g nogdpr.docx --type 雲端服務 --level 普
+g duties.docx --type 維運服務 --level 中 --agency-checklist
+g set.docx --type 系統發展 --level 高 --set session-timeout=15分鐘 --set log-retention=1年
+g y2025.docx --type 系統發展 --level 高 --baseline 2025
+lacks core-off "$T/plain.docx" '識別碼 MG.09）'
+has core-on "$T/core.docx" '識別碼 MG.09）'
+has contract-value-10m "$T/big.docx" '識別碼 MG.09）'
+lacks contract-value-below "$T/small.docx" '識別碼 MG.09）'
+lacks classified-off "$T/plain.docx" '適任性查核'
+has classified-on "$T/secret.docx" '識別碼 MG.06）'
+has gdpr-on "$T/gdpr.docx" 'GDPR'
+lacks gdpr-off "$T/nogdpr.docx" 'GDPR'
+lacks duties-off "$T/plain.docx" '機關自行辦理事項'
+has duties-appendix "$T/duties.docx" '附錄、機關自行辦理事項'
+has duties-item "$T/duties.docx" '識別碼 AG.01）'
+has param-default "$T/plain.docx" '保留日誌至少6個月'
+has param-set "$T/set.docx" '保留日誌至少1年'
+has param-set-2 "$T/set.docx" '閒置達15分鐘未活動'
+lacks param-set-replaces "$T/set.docx" '閒置達30分鐘'
+has baseline-2025-notice "$T/y2025.docx" '未經核對'
+has baseline-2025-items "$T/y2025.docx" '識別碼 SA.ACQ.2）'
+expect unknown-param 2 "unknown parameter 'nosuch'" -- --type 系統發展 --level 高 --set nosuch=1 -o "$T/p.docx"
+expect bad-contract-value 2 "is not a whole number" -- --type 系統發展 --level 高 --contract-value 1e7 -o "$T/p.docx"
+absent param-errors-no-output "$T/p.docx"
+expect explain 0 '需求：.*〔參數 log-retention「日誌保存期限」，預設 6個月〕' -- explain AU.EVENT.1
+expect explain-source 0 '來源：資通安全責任等級分級辦法附表十' -- explain AU.EVENT.1
+expect explain-unknown 2 "no item has the id 'XX.1'" -- explain XX.1
+expect params 0 'session-timeout' -- params
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
