@@ -119,6 +119,8 @@ struct rfp_limits {
 	unsigned max_tags;		/* template tags per part */
 	unsigned max_nesting;		/* nested template sections */
 	size_t max_output_bytes;	/* one rendered part */
+	unsigned max_rows;		/* portfolio rows */
+	size_t max_field_bytes;		/* one portfolio cell */
 };
 
 struct rfp_ctx;

@@ -34,6 +34,8 @@ rfp_ctx_new(void)
 		.max_tags = 100000,
 		.max_nesting = 16,
 		.max_output_bytes = 256u << 20,
+		.max_rows = 100000,
+		.max_field_bytes = 64u << 10,
 	};
 	return ctx;
 }
