@@ -75,6 +75,51 @@ catalogue_version(struct rfp_arena *a, const struct rfp_catalogue *cat)
 	return s;
 }
 
+#define ITEM_FIELDS(list) \
+	{ "no", list, false }, { "id", list, false }, { "measure", list, false }, \
+	{ "family_name", list, false }, { "text", list, false }, \
+	{ "modality", list, false }, { "party", list, false }, { "min_level", list, false }
+
+static const struct rfp_dict_entry dict_entries[] = {
+	{ "title", NULL, false }, { "agency", NULL, false }, { "project", NULL, false },
+	{ "type", NULL, false }, { "level", NULL, false }, { "level_basis", NULL, false },
+	{ "catalogue_title", NULL, false }, { "catalogue_version", NULL, false },
+	{ "legal_basis", NULL, false }, { "amended", NULL, false }, { "notice", NULL, false },
+	{ "generator", NULL, false }, { "date", NULL, false }, { "item_count", NULL, false },
+	{ "has_agency_items", NULL, false },
+	{ "type_consulting", NULL, false }, { "type_development", NULL, false },
+	{ "type_operations", NULL, false }, { "type_cloud", NULL, false },
+	{ "level_low", NULL, false }, { "level_moderate", NULL, false },
+	{ "level_high", NULL, false }, { "core_or_large", NULL, false },
+	{ "eu_personal_data", NULL, false }, { "classified", NULL, false },
+	{ "agency_checklist", NULL, false },
+	{ "impact", NULL, true },
+	{ "c", "impact", false }, { "i", "impact", false }, { "a", "impact", false },
+	{ "l", "impact", false },
+	{ "families", NULL, true },
+	{ "family_no", "families", false }, { "family_name", "families", false },
+	{ "family_id", "families", false }, { "items", "families", true },
+	ITEM_FIELDS("items"),
+	{ "guidance", "items", false }, { "verification", "items", false },
+	{ "source", "items", false },
+	{ "checklist", NULL, true },
+	ITEM_FIELDS("checklist"),
+	{ "p", "checklist", false }, { "m", "checklist", false }, { "h", "checklist", false },
+	{ "agency_items", NULL, true },
+	ITEM_FIELDS("agency_items"),
+	{ "guidance", "agency_items", false }, { "verification", "agency_items", false },
+	{ "source", "agency_items", false },
+};
+
+const struct rfp_dict *
+rfp_annex_dict(void)
+{
+	static const struct rfp_dict dict = { dict_entries,
+		sizeof(dict_entries) / sizeof(dict_entries[0]) };
+
+	return &dict;
+}
+
 #define STR(map, key, val) ok = ok && rfp_data_str(a, (map), (key), (val))
 
 static bool
@@ -130,6 +175,18 @@ rfp_annex_data(struct rfp_arena *a, const struct rfp_selection *sel, const char 
 	STR(root, "generator", generator);
 	STR(root, "date", sel->date);
 	STR(root, "item_count", fmt(a, "%zu", sel->nitems));
+	/* Flags for conditions in templates: "是" or empty. */
+	STR(root, "type_consulting", sel->type == RFP_TYPE_CONSULTING ? "是" : "");
+	STR(root, "type_development", sel->type == RFP_TYPE_DEVELOPMENT ? "是" : "");
+	STR(root, "type_operations", sel->type == RFP_TYPE_OPERATIONS ? "是" : "");
+	STR(root, "type_cloud", sel->type == RFP_TYPE_CLOUD ? "是" : "");
+	STR(root, "level_low", sel->level == RFP_LEVEL_LOW ? "是" : "");
+	STR(root, "level_moderate", sel->level == RFP_LEVEL_MODERATE ? "是" : "");
+	STR(root, "level_high", sel->level == RFP_LEVEL_HIGH ? "是" : "");
+	STR(root, "core_or_large", sel->conditions & RFP_COND_CORE_OR_LARGE ? "是" : "");
+	STR(root, "eu_personal_data", sel->conditions & RFP_COND_EU_PERSONAL_DATA ? "是" : "");
+	STR(root, "classified", sel->conditions & RFP_COND_CLASSIFIED ? "是" : "");
+	STR(root, "agency_checklist", sel->agency_checklist ? "是" : "");
 	if (sel->has_impact) {
 		imp = rfp_data_list_map(a, rfp_data_list(a, root, "impact"));
 		ok = ok && imp;

@@ -123,6 +123,8 @@ rfp_select(struct rfp_ctx *ctx, const struct rfp_catalogue *cat,
 	sel->cat = cat;
 	sel->type = req->type;
 	sel->has_impact = req->has_impact;
+	sel->conditions = req->conditions;
+	sel->agency_checklist = req->agency_checklist;
 	sel->impact = req->impact;
 	sel->level = req->level != RFP_LEVEL_NONE ? req->level : rfp_impact_level(&req->impact);
 	sel->agency = dup_or_null(sel, req->agency, &st);

@@ -23,6 +23,8 @@ struct rfp_selection {
 	enum rfp_type type;
 	enum rfp_level level;
 	bool has_impact;
+	unsigned conditions;
+	bool agency_checklist;
 	struct rfp_impact impact;
 	const char *agency, *project, *date;
 	struct rfp_selected *items;	/* vendor and shared duties */

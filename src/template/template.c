@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "annex/annex.h"
 #include "pkg/pkg.h"
+#include "template/merge.h"
 #include "template/template.h"
 #include "util/xml.h"
 
@@ -97,8 +99,11 @@ goes_first(enum rfp_format fmt, const char *name)
 
 static enum rfp_status
 compile_part(struct rfp_ctx *ctx, const char *path, enum rfp_format fmt,
-    struct rfp_pkg_entry *e, struct rfp_tpart *tp)
+    const struct rfp_buf *frag, struct rfp_pkg_entry *e, struct rfp_tpart *tp)
 {
+	const struct rfp_splice splice = { "requirements", frag->ptr, frag->len };
+	struct rfp_compile_opts opts = { .mode = part_mode(fmt, e->name),
+	    .dict = rfp_annex_dict(), .splices = &splice, .nsplices = frag->len ? 1 : 0 };
 	xmlDoc *doc = NULL;
 	enum rfp_status st;
 
@@ -121,13 +126,13 @@ compile_part(struct rfp_ctx *ctx, const char *path, enum rfp_format fmt,
 		return st;
 	xmlFreeDoc(doc);
 	tp->compiled = true;
-	return rfp_prog_compile(ctx, path, tp->name, part_mode(fmt, tp->name),
-	    e->data, e->len, &tp->prog);
+	return rfp_prog_compile(ctx, path, tp->name, &opts, e->data, e->len, &tp->prog);
 }
 
 enum rfp_status
 rfp_template_load(struct rfp_ctx *ctx, const char *path, struct rfp_template **out)
 {
+	struct rfp_buf frag = RFP_BUF_INIT(ctx ? ctx->limits.max_part_bytes : 0);
 	struct rfp_template *t = NULL;
 	struct rfp_pkg pkg = { 0 };
 	enum rfp_status st, worst = RFP_OK;
@@ -142,7 +147,8 @@ rfp_template_load(struct rfp_ctx *ctx, const char *path, struct rfp_template **o
 		worst = RFP_ERR_NOMEM;
 		goto out;
 	}
-	if ((worst = detect_format(ctx, path, &pkg, &t->format)) != RFP_OK)
+	if ((worst = detect_format(ctx, path, &pkg, &t->format)) != RFP_OK ||
+	    (worst = rfp_merge_requirements(ctx, path, t->format, &pkg, &frag)) != RFP_OK)
 		goto out;
 	/* Two passes give the required first entry, then the rest in order;
 	 * every part is compiled even after an error, to report all of them. */
@@ -153,7 +159,7 @@ rfp_template_load(struct rfp_ctx *ctx, const char *path, struct rfp_template **o
 			    goes_first(t->format, pkg.entries[i].name) != (pass == 0))
 				continue;
 			template_to_document(&pkg.entries[i], t->format);
-			st = compile_part(ctx, path, t->format, &pkg.entries[i], &t->parts[k++]);
+			st = compile_part(ctx, path, t->format, &frag, &pkg.entries[i], &t->parts[k++]);
 			t->nparts = k;
 			if (st == RFP_ERR_NOMEM) {
 				worst = st;
@@ -168,6 +174,7 @@ rfp_template_load(struct rfp_ctx *ctx, const char *path, struct rfp_template **o
 	*out = t;
 	t = NULL;
 out:
+	rfp_buf_fini(&frag);
 	rfp_pkg_fini(&pkg);
 	rfp_template_free(t);
 	return worst;

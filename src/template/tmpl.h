@@ -14,6 +14,7 @@
 #ifndef RFP_TEMPLATE_TMPL_H
 #define RFP_TEMPLATE_TMPL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -47,14 +48,42 @@ struct rfp_prog {
 	size_t ntags;
 };
 
+/* The names a template may use: top-level values and lists, and the fields
+ * of each list's elements. Lets compilation report unknown names. */
+struct rfp_dict_entry {
+	const char *name;
+	const char *list;	/* the list whose elements have it; NULL: top level */
+	bool is_list;
+};
+
+struct rfp_dict {
+	const struct rfp_dict_entry *entries;
+	size_t n;
+};
+
+/* A tag that stands alone in its paragraph and is replaced, before
+ * compilation, by a block of XML that is itself a template. */
+struct rfp_splice {
+	const char *name;
+	const char *xml;
+	size_t len;
+};
+
+struct rfp_compile_opts {
+	enum rfp_part_mode mode;
+	const struct rfp_dict *dict;	/* NULL: any name is accepted */
+	const struct rfp_splice *splices;
+	size_t nsplices;
+};
+
 /**
  * Compiles one part. All template errors in the part are reported (file,
  * part, line, column, the tag, a hint) before RFP_ERR_TEMPLATE is returned.
  * On success *prog owns its memory; release with rfp_prog_fini().
  */
 enum rfp_status rfp_prog_compile(struct rfp_ctx *ctx, const char *file,
-    const char *part, enum rfp_part_mode mode, const char *data, size_t len,
-    struct rfp_prog *prog);
+    const char *part, const struct rfp_compile_opts *opts, const char *data,
+    size_t len, struct rfp_prog *prog);
 void rfp_prog_fini(struct rfp_prog *prog);
 
 /**

@@ -15,6 +15,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,10 +37,14 @@ struct tok {
 
 enum tag_kind { TAG_FIELD, TAG_OPEN, TAG_CLOSE, TAG_COMMENT };
 
+/* What a section repeats; AUTO decides from where its tags sit. */
+enum scope { SCOPE_AUTO, SCOPE_INLINE, SCOPE_PARAGRAPH, SCOPE_ROW };
+
 struct tag {
 	uint8_t kind;
 	uint8_t inverted;
 	uint8_t alone;
+	uint8_t scope;
 	uint32_t name_off, name_len;	/* into the compiler's names buffer */
 	uint32_t pos;			/* part offset of the opening braces */
 	int32_t tok;			/* text token holding the opening braces */
@@ -64,6 +69,7 @@ struct compiler {
 	struct rfp_ctx *ctx;
 	const char *file, *part;
 	enum rfp_part_mode mode;
+	const struct rfp_compile_opts *opts;
 	const char *data;
 	size_t len;
 	struct tok *toks;
@@ -377,6 +383,18 @@ parse_tag(struct compiler *c, const char *body, size_t n, struct tag *t)
 		while (n && (*body == ' ' || *body == '\t'))
 			body++, n--;
 	}
+	if (t->kind == TAG_OPEN) {
+		static const char *const scopes[] = { NULL, "@inline", "@paragraph", "@row" };
+
+		for (uint8_t s = SCOPE_INLINE; s <= SCOPE_ROW; s++) {
+			size_t k = strlen(scopes[s]);
+
+			if (n > k && memcmp(body + n - k, scopes[s], k) == 0) {
+				t->scope = s;
+				n -= k;
+			}
+		}
+	}
 	t->name_off = (uint32_t)c->names.len;
 	t->name_len = (uint32_t)n;
 	rfp_buf_add(&c->names, body, n);
@@ -497,7 +515,109 @@ find_tags(struct compiler *c)
 	return !c->st;
 }
 
-/* ---- 3. Pairing and scope --------------------------------------------- */
+/* ---- 3. Names, pairing and scope ---------------------------------------- */
+
+/* Edit distance of two short names, for "did you mean" hints. */
+static unsigned
+distance(const char *a, size_t an, const char *b, size_t bn)
+{
+	unsigned row[65], prev, tmp;
+
+	if (an > 64 || bn > 64)
+		return 99;
+	for (size_t j = 0; j <= bn; j++)
+		row[j] = (unsigned)j;
+	for (size_t i = 1; i <= an; i++) {
+		prev = row[0];
+		row[0] = (unsigned)i;
+		for (size_t j = 1; j <= bn; j++) {
+			tmp = row[j];
+			row[j] = a[i - 1] == b[j - 1] ? prev :
+			    1 + (prev < row[j] ? (prev < row[j - 1] ? prev : row[j - 1]) :
+			    (row[j] < row[j - 1] ? row[j] : row[j - 1]));
+			prev = tmp;
+		}
+	}
+	return row[bn];
+}
+
+static bool
+is_splice(const struct compiler *c, const char *name, size_t n)
+{
+	for (size_t i = 0; i < c->opts->nsplices; i++)
+		if (strlen(c->opts->splices[i].name) == n &&
+		    memcmp(c->opts->splices[i].name, name, n) == 0)
+			return true;
+	return false;
+}
+
+static const struct rfp_dict_entry *
+dict_find(const struct rfp_dict *d, const char *name, size_t n,
+    const char *const *lists, size_t nlists)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		const struct rfp_dict_entry *e = &d->entries[i];
+
+		if (strlen(e->name) != n || memcmp(e->name, name, n) != 0)
+			continue;
+		if (!e->list)
+			return e;
+		for (size_t k = 0; k < nlists; k++)
+			if (lists[k] && strcmp(lists[k], e->list) == 0)
+				return e;
+	}
+	return NULL;
+}
+
+/* Reports names the data will never have, with the nearest known name. */
+static void
+check_names(struct compiler *c)
+{
+	const struct rfp_dict *d = c->opts->dict;
+	const char *lists[64];
+	size_t depth = 0;
+
+	if (!d)
+		return;
+	for (size_t i = 0; i < c->ntags; i++) {
+		const struct tag *t = &c->tags[i];
+		const char *name = c->names.ptr + t->name_off;
+		const struct rfp_dict_entry *e;
+
+		if (t->kind == TAG_COMMENT)
+			continue;
+		if (t->kind == TAG_CLOSE) {
+			if (depth)
+				depth--;
+			continue;
+		}
+		e = dict_find(d, name, t->name_len, lists, depth);
+		if (!e && !(t->kind == TAG_FIELD && is_splice(c, name, t->name_len))) {
+			const char *best = NULL;
+			unsigned bestd = 3;
+			char hint[160];
+
+			for (size_t k = 0; k < d->n; k++) {
+				unsigned dist = distance(name, t->name_len, d->entries[k].name,
+				    strlen(d->entries[k].name));
+
+				if (dist < bestd) {
+					bestd = dist;
+					best = d->entries[k].name;
+				}
+			}
+			if (best)
+				snprintf(hint, sizeof(hint), "did you mean {{%s}}? docs/templates.md lists the fields", best);
+			else
+				snprintf(hint, sizeof(hint), "docs/templates.md lists the fields a template can use");
+			tag_error(c, t, "RFP-TPL-UNKNOWN-FIELD", hint,
+			    dict_find(d, name, t->name_len, NULL, 0) || !e ?
+			    "unknown field (or used outside its list):" : "unknown field:");
+		}
+		if (t->kind == TAG_OPEN && depth < sizeof(lists) / sizeof(lists[0]))
+			lists[depth++] = e && e->is_list ? e->name : NULL;
+	}
+}
 
 static bool
 same_name(const struct compiler *c, const struct tag *a, const struct tag *b)
@@ -571,6 +691,20 @@ end_of(const struct compiler *c, int32_t start)
 	return e->off + e->len;
 }
 
+/* Repeats [start of a, end of b]: two sibling paragraphs or rows and all
+ * between them, keeping them (only the tags go). */
+static bool
+place_span(struct compiler *c, int32_t oi, int32_t a, int32_t b)
+{
+	int32_t ci = c->tags[oi].pair;
+
+	if (a < 0 || b < 0 || c->toks[a].parent != c->toks[b].parent)
+		return false;
+	add_event(c, c->toks[a].off, (uint32_t)oi, EV_TAG, oi, NULL);
+	add_event(c, end_of(c, b), (uint32_t)ci, EV_TAG, ci, NULL);
+	return true;
+}
+
 static void
 place_section(struct compiler *c, int32_t oi)
 {
@@ -578,6 +712,26 @@ place_section(struct compiler *c, int32_t oi)
 	const struct tok *to = &c->toks[o->tok], *tc = &c->toks[cl->tok];
 	int32_t ci = o->pair;
 
+	if (o->scope == SCOPE_PARAGRAPH && c->mode != RFP_PART_PLAIN) {
+		if (!place_span(c, oi, to->para, tc->para))
+			tag_error(c, o, "RFP-TPL-LOOP-SCOPE",
+			    "with @paragraph both tags must sit in paragraphs that share a parent",
+			    "paragraphs of this section are not siblings:");
+		return;
+	}
+	if (o->scope == SCOPE_ROW) {
+		if (!place_span(c, oi, to->row, tc->row))
+			tag_error(c, o, "RFP-TPL-LOOP-SCOPE",
+			    "with @row both tags must sit in rows of the same table",
+			    "rows of this section are not in one table:");
+		return;
+	}
+	if (o->scope == SCOPE_INLINE && to->group != tc->group) {
+		tag_error(c, o, "RFP-TPL-LOOP-SCOPE",
+		    "with @inline both tags must sit in the same paragraph",
+		    "inline section spans paragraphs:");
+		return;
+	}
 	if (to->group == tc->group) {
 		if (to->pathhash != tc->pathhash) {
 			tag_error(c, o, "RFP-TPL-LOOP-POSITION",
@@ -616,6 +770,8 @@ place_tags(struct compiler *c)
 
 		if (t->kind == TAG_FIELD)
 			add_event(c, t->pos, (uint32_t)i, EV_TAG, (int32_t)i, NULL);
+		else if (t->kind == TAG_COMMENT && t->alone && c->mode != RFP_PART_PLAIN)
+			add_del(c, c->toks[c->toks[t->tok].para].off, end_of(c, c->toks[t->tok].para));
 		else if (t->kind == TAG_OPEN && t->pair >= 0)
 			place_section(c, (int32_t)i);
 	}
@@ -810,13 +966,64 @@ emit_program(struct compiler *c, struct rfp_prog *prog)
 		c->st = RFP_ERR_NOMEM;
 }
 
+/*
+ * Replaces each paragraph that holds only a splice tag by the splice's XML
+ * and compiles the result instead. Returns false when there is nothing to
+ * splice (or after reporting a misplaced splice tag).
+ */
+static bool
+apply_splices(struct compiler *c, struct rfp_prog *prog, enum rfp_status *st)
+{
+	struct rfp_buf src = RFP_BUF_INIT(c->ctx->limits.max_part_bytes);
+	struct rfp_compile_opts opts = *c->opts;
+	uint32_t at = 0;
+	bool any = false;
+
+	for (size_t i = 0; i < c->ntags; i++) {
+		const struct tag *t = &c->tags[i];
+		const char *name = c->names.ptr + t->name_off;
+		int32_t para = c->toks[t->tok].para;
+
+		if (t->kind != TAG_FIELD || !is_splice(c, name, t->name_len))
+			continue;
+		if (!t->alone || para < 0 || c->mode == RFP_PART_PLAIN) {
+			tag_error(c, t, "RFP-TPL-SPLICE",
+			    "put the tag in a paragraph of its own, with no other text",
+			    "this tag inserts whole sections and must stand alone in its paragraph:");
+			continue;
+		}
+		for (size_t k = 0; k < c->opts->nsplices; k++) {
+			const struct rfp_splice *sp = &c->opts->splices[k];
+
+			if (strlen(sp->name) != t->name_len || memcmp(sp->name, name, t->name_len))
+				continue;
+			rfp_buf_add(&src, c->data + at, c->toks[para].off - at);
+			rfp_buf_add(&src, sp->xml, sp->len);
+			at = end_of(c, para);
+			any = true;
+		}
+	}
+	if (!any || c->errors) {
+		rfp_buf_fini(&src);
+		return c->errors > 0;
+	}
+	rfp_buf_add(&src, c->data + at, c->len - at);
+	opts.nsplices = 0;	/* fragments hold no splice tags */
+	*st = src.err ? src.err :
+	    rfp_prog_compile(c->ctx, c->file, c->part, &opts, src.ptr, src.len, prog);
+	rfp_buf_fini(&src);
+	return true;
+}
+
 enum rfp_status
 rfp_prog_compile(struct rfp_ctx *ctx, const char *file, const char *part,
-    enum rfp_part_mode mode, const char *data, size_t len, struct rfp_prog *prog)
+    const struct rfp_compile_opts *opts, const char *data, size_t len,
+    struct rfp_prog *prog)
 {
-	struct compiler c = { .ctx = ctx, .file = file, .part = part, .mode = mode,
-	    .data = data, .len = len, .names = RFP_BUF_INIT(len + 1) };
-	struct rfp_prog p = { .mode = mode };
+	struct compiler c = { .ctx = ctx, .file = file, .part = part, .mode = opts->mode,
+	    .opts = opts, .data = data, .len = len, .names = RFP_BUF_INIT(len + 1) };
+	struct rfp_prog p = { .mode = opts->mode };
+	enum rfp_status sst = RFP_OK;
 
 	if (len >= UINT32_MAX) {
 		rfp_diag(ctx, RFP_ERROR, "RFP-LIMIT-SIZE",
@@ -826,7 +1033,13 @@ rfp_prog_compile(struct rfp_ctx *ctx, const char *file, const char *part,
 	}
 	if (!tokenize(&c) || !find_tags(&c))
 		goto out;
+	if (opts->nsplices && apply_splices(&c, &p, &sst)) {
+		if (!c.errors)
+			c.st = sst;	/* p holds the spliced part's program */
+		goto out;
+	}
 	pair_sections(&c);
+	check_names(&c);
 	if (c.st || c.errors)
 		goto out;
 	place_tags(&c);

@@ -53,7 +53,7 @@ check(enum rfp_part_mode mode, const char *src, const char *expect)
 	struct fixture f;
 
 	setup(&f);
-	if (rfp_prog_compile(ctx, "t.docx", "word/document.xml", mode, src, strlen(src), &prog))
+	if (rfp_prog_compile(ctx, "t.docx", "word/document.xml", &(struct rfp_compile_opts){ .mode = mode }, src, strlen(src), &prog))
 		fail_msg("compile failed:\n%s", cap.text);
 	if (rfp_prog_render(ctx, "word/document.xml", &prog, f.root, &out))
 		fail_msg("render failed:\n%s", cap.text);
@@ -169,7 +169,7 @@ check_errors(const char *src, unsigned nerrors, const char *const *texts)
 	struct capture cap;
 	struct rfp_ctx *ctx = test_ctx(&cap);
 
-	assert_int_equal(rfp_prog_compile(ctx, "t.docx", "word/document.xml", RFP_PART_WORD,
+	assert_int_equal(rfp_prog_compile(ctx, "t.docx", "word/document.xml", &(struct rfp_compile_opts){ .mode = RFP_PART_WORD },
 	    src, strlen(src), &prog), RFP_ERR_TEMPLATE);
 	if (rfp_ctx_error_count(ctx) != nerrors)
 		fail_msg("expected %u errors, got %u:\n%s", nerrors, rfp_ctx_error_count(ctx), cap.text);
@@ -212,7 +212,7 @@ test_compile_once_render_many(void **state)
 	struct rfp_ctx *ctx = test_ctx(&cap);
 	struct fixture f1, f2;
 
-	assert_int_equal(rfp_prog_compile(ctx, "t", "p", RFP_PART_WORD, src, strlen(src), &prog), RFP_OK);
+	assert_int_equal(rfp_prog_compile(ctx, "t", "p", &(struct rfp_compile_opts){ .mode = RFP_PART_WORD }, src, strlen(src), &prog), RFP_OK);
 	setup(&f1);
 	memset(&f2, 0, sizeof(f2));
 	f2.root = rfp_data_map(&f2.arena);
@@ -243,7 +243,7 @@ test_unknown_field(void **state)
 	struct fixture f;
 
 	setup(&f);
-	assert_int_equal(rfp_prog_compile(ctx, "t", "p", RFP_PART_WORD, src, strlen(src), &prog), RFP_OK);
+	assert_int_equal(rfp_prog_compile(ctx, "t", "p", &(struct rfp_compile_opts){ .mode = RFP_PART_WORD }, src, strlen(src), &prog), RFP_OK);
 	assert_int_equal(rfp_prog_render(ctx, "word/document.xml", &prog, f.root, &out), RFP_ERR_TEMPLATE);
 	assert_non_null(strstr(cap.text, "RFP-TPL-FIELD |word/document.xml:0: {{nosuch}}"));
 	assert_non_null(strstr(cap.text, "unknown field"));
