@@ -202,6 +202,91 @@ test_errors(void **state)
 }
 
 static void
+test_scope_overrides(void **state)
+{
+	/* @paragraph repeats the paragraph that holds both tags. */
+	check(RFP_PART_WORD, W(P("{{#l@paragraph}}[{{v}}]{{/l}}")),
+	    W(PP("[a]") PP("[b]")));
+	/* @row repeats a block of two rows. */
+	check(RFP_PART_WORD,
+	    W("<w:tbl><w:tr><w:tc>" P("{{#l@row}}{{v}}") "</w:tc></w:tr>"
+	      "<w:tr><w:tc>" P("-{{/l}}") "</w:tc></w:tr></w:tbl>"),
+	    W("<w:tbl><w:tr><w:tc>" PP("a") "</w:tc></w:tr><w:tr><w:tc>" PP("-") "</w:tc></w:tr>"
+	      "<w:tr><w:tc>" PP("b") "</w:tc></w:tr><w:tr><w:tc>" PP("-") "</w:tc></w:tr></w:tbl>"));
+	/* @inline keeps a one-paragraph section inline even when alone. */
+	check(RFP_PART_WORD, W(P("{{#l@inline}}{{v}}{{/l}}")), W(PP("ab")));
+}
+
+static void
+test_comments(void **state)
+{
+	check(RFP_PART_WORD, W(P("{{! 這段說明給範本作者看 }}") P("a{{! inline }}b")),
+	    W(PP("ab")));
+}
+
+static const struct rfp_dict_entry dict_entries[] = {
+	{ "name", NULL, false }, { "l", NULL, true }, { "v", "l", false },
+};
+static const struct rfp_dict dict = { dict_entries, 3 };
+
+static void
+check_dict(const char *src, enum rfp_status expect, const char *text)
+{
+	struct rfp_prog prog;
+	struct capture cap;
+	struct rfp_ctx *ctx = test_ctx(&cap);
+	enum rfp_status st = rfp_prog_compile(ctx, "t.docx", "word/document.xml",
+	    &(struct rfp_compile_opts){ .mode = RFP_PART_WORD, .dict = &dict }, src, strlen(src), &prog);
+
+	assert_int_equal(st, expect);
+	if (text && !strstr(cap.text, text))
+		fail_msg("expected '%s' in:\n%s", text, cap.text);
+	if (st == RFP_OK)
+		rfp_prog_fini(&prog);
+	rfp_ctx_free(ctx);
+}
+
+static void
+test_unknown_names_at_compile(void **state)
+{
+	check_dict(W(P("{{name}}{{#l}}{{v}}{{/l}}")), RFP_OK, NULL);
+	check_dict(W(P("{{nmae}}")), RFP_ERR_TEMPLATE, "RFP-TPL-UNKNOWN-FIELD");
+	check_dict(W(P("{{nmae}}")), RFP_ERR_TEMPLATE, "unknown field");
+	/* v exists only inside l. */
+	check_dict(W(P("{{v}}")), RFP_ERR_TEMPLATE, "unknown field (or used outside its list): {{v}}");
+	check_dict(W(P("{{#ll}}x{{/ll}}")), RFP_ERR_TEMPLATE, "unknown field");
+}
+
+static void
+test_splice(void **state)
+{
+	static const char frag[] = "<w:p><w:r><w:t>{{#l}}</w:t></w:r></w:p><w:p><w:r><w:t>{{v}}</w:t></w:r></w:p><w:p><w:r><w:t>{{/l}}</w:t></w:r></w:p>";
+	const struct rfp_splice sp = { "requirements", frag, sizeof(frag) - 1 };
+	const char *src = W(P("head") "<w:p><w:r><w:t>{{require</w:t></w:r><w:r><w:t>ments}}</w:t></w:r></w:p>" P("tail"));
+	const char *bad = W(P("see {{requirements}}"));
+	struct rfp_buf out = RFP_BUF_INIT(1u << 16);
+	struct rfp_prog prog;
+	struct capture cap;
+	struct rfp_ctx *ctx = test_ctx(&cap);
+	struct fixture f;
+
+	setup(&f);
+	assert_int_equal(rfp_prog_compile(ctx, "t", "p", &(struct rfp_compile_opts){
+	    .mode = RFP_PART_WORD, .splices = &sp, .nsplices = 1 }, src, strlen(src), &prog), RFP_OK);
+	assert_int_equal(rfp_prog_render(ctx, "p", &prog, f.root, &out), RFP_OK);
+	assert_string_equal(out.ptr, W(P("head") PP("a") PP("b") P("tail")));
+	rfp_prog_fini(&prog);
+	assert_int_equal(rfp_prog_compile(ctx, "t", "p", &(struct rfp_compile_opts){
+	    .mode = RFP_PART_WORD, .splices = &sp, .nsplices = 1 }, bad, strlen(bad), &prog),
+	    RFP_ERR_TEMPLATE);
+	assert_non_null(strstr(cap.text, "RFP-TPL-SPLICE"));
+	assert_non_null(strstr(cap.text, "must stand alone in its paragraph: {{requirements}}"));
+	rfp_buf_fini(&out);
+	rfp_arena_fini(&f.arena);
+	rfp_ctx_free(ctx);
+}
+
+static void
 test_compile_once_render_many(void **state)
 {
 	const char *src = W(P("{{#l}}") P("{{v}}") P("{{/l}}"));
@@ -266,6 +351,10 @@ main(void)
 		cmocka_unit_test(test_breaks_and_spaces),
 		cmocka_unit_test(test_odf_row_and_block),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_scope_overrides),
+		cmocka_unit_test(test_comments),
+		cmocka_unit_test(test_unknown_names_at_compile),
+		cmocka_unit_test(test_splice),
 		cmocka_unit_test(test_compile_once_render_many),
 		cmocka_unit_test(test_unknown_field),
 	};
