@@ -230,6 +230,14 @@ struct rfp_template;
 enum rfp_status rfp_template_load(struct rfp_ctx *ctx, const char *path,
     struct rfp_template **out);
 void rfp_template_free(struct rfp_template *t);
+
+/**
+ * Checks a template without rendering: compiles it as rfp_template_load
+ * does (reporting every error through the diagnostics) and writes to *out
+ * a listing of its tags, one a line: part, line, column, paragraph, the tag
+ * and what it does. *out is malloc'd, also on RFP_ERR_TEMPLATE.
+ */
+enum rfp_status rfp_template_inspect(struct rfp_ctx *ctx, const char *path, char **out);
 enum rfp_format rfp_template_format(const struct rfp_template *t);
 
 struct rfp_output {

@@ -69,6 +69,7 @@ static const char usage_line[] =
     "              [--contract-value NTD] [--core-system] [--eu-personal-data]\n"
     "              [--classified] [--agency-checklist]\n"
     "       rfpgen list --type TYPE (--level LEVEL | --impact ...) [condition options]\n"
+    "       rfpgen inspect TEMPLATE\n"
     "       rfpgen explain ID\n"
     "       rfpgen params\n"
     "       rfpgen --help | --version\n";
@@ -530,6 +531,23 @@ cmd_describe(struct cli *cli)
 	return rc;
 }
 
+static int
+cmd_inspect(struct cli *cli)
+{
+	char *listing = NULL;
+	enum rfp_status st;
+
+	if (cli->opt.nargs != 1)
+		return usage_error("inspect needs one template file");
+	st = rfp_template_inspect(cli->ctx, cli->opt.args[0], &listing);
+	if (listing) {
+		printf("%s: %s\n", cli->opt.args[0], st == RFP_OK ? "OK" : "has errors");
+		fputs(listing, stdout);
+	}
+	free(listing);
+	return exit_for(st, EXIT_TEMPLATE);
+}
+
 static const char *
 extension(const char *path)
 {
@@ -621,17 +639,17 @@ main(int argc, char **argv)
 	struct cli cli = { 0 };
 	struct rfp_request req;
 	char datebuf[32];
-	int64_t mtime;
+	int64_t mtime = 0;
 	int rc;
 
 	if ((rc = parse_args(argc, argv, &cli.opt)))
 		return rc;
 	bool describe = strcmp(cli.opt.command, "explain") == 0 ||
-	    strcmp(cli.opt.command, "params") == 0;
+	    strcmp(cli.opt.command, "params") == 0 || strcmp(cli.opt.command, "inspect") == 0;
 
 	if (!describe && strcmp(cli.opt.command, "generate") != 0 &&
 	    strcmp(cli.opt.command, "list") != 0)
-		return usage_error("unknown command '%s'; commands: generate, list, explain, params",
+		return usage_error("unknown command '%s'; commands: generate, list, inspect, explain, params",
 		    cli.opt.command);
 	if (!describe && cli.opt.nargs)
 		return usage_error("unexpected argument '%s'", cli.opt.args[0]);
@@ -644,7 +662,9 @@ main(int argc, char **argv)
 		return EXIT_INTERNAL;
 	}
 	rfp_ctx_set_diag(cli.ctx, print_diag, &cli.opt);
-	if (describe)
+	if (strcmp(cli.opt.command, "inspect") == 0)
+		rc = cmd_inspect(&cli);
+	else if (describe)
 		rc = cmd_describe(&cli);
 	else if (strcmp(cli.opt.command, "list") == 0)
 		rc = cmd_list(&cli, &req);

@@ -99,11 +99,13 @@ goes_first(enum rfp_format fmt, const char *name)
 
 static enum rfp_status
 compile_part(struct rfp_ctx *ctx, const char *path, enum rfp_format fmt,
-    const struct rfp_buf *frag, struct rfp_pkg_entry *e, struct rfp_tpart *tp)
+    const struct rfp_buf *frag, struct rfp_buf *listing, struct rfp_pkg_entry *e,
+    struct rfp_tpart *tp)
 {
 	const struct rfp_splice splice = { "requirements", frag->ptr, frag->len };
 	struct rfp_compile_opts opts = { .mode = part_mode(fmt, e->name),
-	    .dict = rfp_annex_dict(), .splices = &splice, .nsplices = frag->len ? 1 : 0 };
+	    .dict = rfp_annex_dict(), .splices = &splice, .nsplices = frag->len ? 1 : 0,
+	    .listing = listing };
 	xmlDoc *doc = NULL;
 	enum rfp_status st;
 
@@ -129,8 +131,8 @@ compile_part(struct rfp_ctx *ctx, const char *path, enum rfp_format fmt,
 	return rfp_prog_compile(ctx, path, tp->name, &opts, e->data, e->len, &tp->prog);
 }
 
-enum rfp_status
-rfp_template_load(struct rfp_ctx *ctx, const char *path, struct rfp_template **out)
+static enum rfp_status
+load(struct rfp_ctx *ctx, const char *path, struct rfp_buf *listing, struct rfp_template **out)
 {
 	struct rfp_buf frag = RFP_BUF_INIT(ctx ? ctx->limits.max_part_bytes : 0);
 	struct rfp_template *t = NULL;
@@ -159,7 +161,8 @@ rfp_template_load(struct rfp_ctx *ctx, const char *path, struct rfp_template **o
 			    goes_first(t->format, pkg.entries[i].name) != (pass == 0))
 				continue;
 			template_to_document(&pkg.entries[i], t->format);
-			st = compile_part(ctx, path, t->format, &frag, &pkg.entries[i], &t->parts[k++]);
+			st = compile_part(ctx, path, t->format, &frag, listing, &pkg.entries[i],
+			    &t->parts[k++]);
 			t->nparts = k;
 			if (st == RFP_ERR_NOMEM) {
 				worst = st;
@@ -178,6 +181,31 @@ out:
 	rfp_pkg_fini(&pkg);
 	rfp_template_free(t);
 	return worst;
+}
+
+enum rfp_status
+rfp_template_load(struct rfp_ctx *ctx, const char *path, struct rfp_template **out)
+{
+	return load(ctx, path, NULL, out);
+}
+
+enum rfp_status
+rfp_template_inspect(struct rfp_ctx *ctx, const char *path, char **out)
+{
+	struct rfp_buf listing = RFP_BUF_INIT(64u << 20);
+	struct rfp_template *t = NULL;
+	enum rfp_status st;
+
+	if (!ctx || !path || !out)
+		return RFP_ERR_USAGE;
+	st = load(ctx, path, &listing, &t);
+	rfp_template_free(t);
+	if (listing.err) {
+		rfp_buf_fini(&listing);
+		return listing.err;
+	}
+	*out = rfp_buf_detach(&listing, NULL);
+	return *out ? st : RFP_ERR_NOMEM;
 }
 
 void

@@ -74,6 +74,8 @@ struct rfp_compile_opts {
 	const struct rfp_dict *dict;	/* NULL: any name is accepted */
 	const struct rfp_splice *splices;
 	size_t nsplices;
+	struct rfp_buf *listing;	/* if set: one line per tag, for inspect */
+	size_t quiet_from, quiet_to;	/* source range whose tags are not listed */
 };
 
 /**

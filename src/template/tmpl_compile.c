@@ -705,6 +705,25 @@ place_span(struct compiler *c, int32_t oi, int32_t a, int32_t b)
 	return true;
 }
 
+/* One line of `rfpgen inspect` output for tag t. */
+static void
+list_tag(struct compiler *c, const struct tag *t, const char *what)
+{
+	const struct tok *tk = &c->toks[t->tok];
+	struct rfp_where w;
+
+	if (!c->opts->listing || (t->pos >= c->opts->quiet_from && t->pos < c->opts->quiet_to))
+		return;
+	where(c, t->pos, &w);
+	rfp_buf_addf(c->opts->listing, "  %s:%u:%u", c->part, w.line, w.col);
+	if (tk->para >= 0 && c->mode != RFP_PART_PLAIN)
+		rfp_buf_addf(c->opts->listing, " paragraph %u%s", para_ordinal(c, tk->para),
+		    tk->row >= 0 ? " (table)" : "");
+	rfp_buf_addf(c->opts->listing, "  {{%s%.*s}}  %s\n",
+	    t->kind == TAG_OPEN ? (t->inverted ? "^" : "#") : t->kind == TAG_COMMENT ? "!" : "",
+	    (int)t->name_len, c->names.ptr + t->name_off, what);
+}
+
 static void
 place_section(struct compiler *c, int32_t oi)
 {
@@ -713,6 +732,7 @@ place_section(struct compiler *c, int32_t oi)
 	int32_t ci = o->pair;
 
 	if (o->scope == SCOPE_PARAGRAPH && c->mode != RFP_PART_PLAIN) {
+		list_tag(c, o, "section: repeats its paragraphs (@paragraph)");
 		if (!place_span(c, oi, to->para, tc->para))
 			tag_error(c, o, "RFP-TPL-LOOP-SCOPE",
 			    "with @paragraph both tags must sit in paragraphs that share a parent",
@@ -720,6 +740,7 @@ place_section(struct compiler *c, int32_t oi)
 		return;
 	}
 	if (o->scope == SCOPE_ROW) {
+		list_tag(c, o, "section: repeats table rows (@row)");
 		if (!place_span(c, oi, to->row, tc->row))
 			tag_error(c, o, "RFP-TPL-LOOP-SCOPE",
 			    "with @row both tags must sit in rows of the same table",
@@ -739,12 +760,14 @@ place_section(struct compiler *c, int32_t oi)
 			    "section tags sit at different XML levels:");
 			return;
 		}
+		list_tag(c, o, "section: inline, inside one paragraph");
 		add_event(c, o->pos, (uint32_t)oi, EV_TAG, oi, NULL);
 		add_event(c, cl->pos, (uint32_t)ci, EV_TAG, ci, NULL);
 		return;
 	}
 	if (c->mode != RFP_PART_PLAIN && o->alone && cl->alone &&
 	    c->toks[to->para].parent == c->toks[tc->para].parent) {
+		list_tag(c, o, "section: repeats the paragraphs between its tag paragraphs");
 		add_event(c, c->toks[to->para].off, (uint32_t)oi, EV_TAG, oi, NULL);
 		add_del(c, c->toks[to->para].off, end_of(c, to->para));
 		add_event(c, c->toks[tc->para].off, (uint32_t)ci, EV_TAG, ci, NULL);
@@ -752,6 +775,7 @@ place_section(struct compiler *c, int32_t oi)
 		return;
 	}
 	if (to->row >= 0 && to->row == tc->row && to->cell != tc->cell) {
+		list_tag(c, o, "section: repeats its table row");
 		add_event(c, c->toks[to->row].off, (uint32_t)oi, EV_TAG, oi, NULL);
 		add_event(c, end_of(c, to->row), (uint32_t)ci, EV_TAG, ci, NULL);
 		return;
@@ -768,6 +792,10 @@ place_tags(struct compiler *c)
 	for (size_t i = 0; i < c->ntags; i++) {
 		const struct tag *t = &c->tags[i];
 
+		if (t->kind == TAG_FIELD)
+			list_tag(c, t, "field");
+		else if (t->kind == TAG_COMMENT)
+			list_tag(c, t, "comment");
 		if (t->kind == TAG_FIELD)
 			add_event(c, t->pos, (uint32_t)i, EV_TAG, (int32_t)i, NULL);
 		else if (t->kind == TAG_COMMENT && t->alone && c->mode != RFP_PART_PLAIN)
@@ -997,7 +1025,12 @@ apply_splices(struct compiler *c, struct rfp_prog *prog, enum rfp_status *st)
 
 			if (strlen(sp->name) != t->name_len || memcmp(sp->name, name, t->name_len))
 				continue;
+			list_tag(c, t, "inserts the requirement sections and the checklist table");
 			rfp_buf_add(&src, c->data + at, c->toks[para].off - at);
+			if (!any) {
+				opts.quiet_from = src.len;
+				opts.quiet_to = src.len + sp->len;
+			}
 			rfp_buf_add(&src, sp->xml, sp->len);
 			at = end_of(c, para);
 			any = true;

@@ -1,0 +1,360 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The CSV reader of the portfolio module: RFC 4180 files as Excel and
+ * LibreOffice write them, in UTF-8 (with or without a BOM) or in the CP950
+ * (Big5) code page that Traditional Chinese Windows still uses by default.
+ *
+ * The records are split on the raw bytes and each field is decoded on its
+ * own. That is safe for both encodings, because every byte that structures a
+ * CSV file (quote, comma, CR, LF) is below 0x40, and neither a UTF-8
+ * continuation byte nor a Big5 trail byte (0x40-0x7E, 0xA1-0xFE) is. It
+ * also means a decoding error is known by its field and its place in the
+ * original file, which is what the user has to look at.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <iconv.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "portfolio/sheet.h"
+#include "util/buf.h"
+#include "util/text.h"
+#include "util/xml.h"
+
+/* Defined in sheet.c; see the note there on why they are declared here. */
+enum rfp_status rfp_sheet_add_row(struct rfp_ctx *ctx, const char *file,
+    struct rfp_sheet *sheet, unsigned line);
+enum rfp_status rfp_sheet_add_cell(struct rfp_ctx *ctx, const char *file,
+    struct rfp_sheet_row *row, unsigned line, char *text, size_t len);
+
+/* One field as found in the raw bytes, before decoding. */
+struct field {
+	size_t start, end;	/* content, without the enclosing quotes */
+	bool quoted;
+	unsigned line;		/* line of data[start] */
+	size_t line_start;	/* offset of the first byte of that line */
+	size_t col;		/* 1-based field number in its record */
+};
+
+struct reader {
+	struct rfp_ctx *ctx;
+	const char *path;
+	const unsigned char *data;
+	size_t len;
+	const char *encoding;	/* iconv name, or NULL for UTF-8 */
+	iconv_t cd;		/* per call: iconv state is never shared */
+	struct rfp_buf out;	/* the field being decoded */
+};
+
+/*
+ * Maps a caller's encoding name to the iconv name used and the name stored
+ * in rfp_sheet.encoding. Returns false for names rfpgen does not accept.
+ */
+static bool
+parse_encoding(const char *name, const char **iconv_name)
+{
+	if (strcasecmp(name, "UTF-8") == 0 || strcasecmp(name, "UTF8") == 0) {
+		*iconv_name = NULL;
+		return true;
+	}
+	if (strcasecmp(name, "CP950") == 0) {
+		*iconv_name = "CP950";
+		return true;
+	}
+	if (strcasecmp(name, "BIG5") == 0) {
+		*iconv_name = "BIG5";
+		return true;
+	}
+	return false;
+}
+
+/* Offset of the first byte that is not part of well-formed UTF-8, or len. */
+static size_t
+utf8_prefix(const unsigned char *s, size_t len)
+{
+	size_t i = 0, n;
+	unsigned cp;
+
+	while (i < len) {
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		n = rfp_utf8_decode(s + i, len - i, &cp);
+		if (!n)
+			return i;
+		i += n;
+	}
+	return len;
+}
+
+/*
+ * Reports the byte at file offset bad inside field f as undecodable: the
+ * row (line where the record starts) and column (field number), plus the
+ * line and byte column of the byte itself, counted in the original file.
+ */
+static enum rfp_status
+report_encoding(struct reader *r, const struct field *f, unsigned row_line,
+    size_t bad)
+{
+	unsigned line = f->line;
+	size_t line_start = f->line_start;
+
+	for (size_t i = f->start; i < bad; i++) {
+		if (r->data[i] == '\n') {
+			line++;
+			line_start = i + 1;
+		}
+	}
+	rfp_diag(r->ctx, RFP_ERROR, "RFP-CSV-ENCODING",
+	    &(struct rfp_where){ .file = r->path, .line = line, .col = (unsigned)f->col },
+	    r->encoding ?
+	    "save the file as UTF-8 (in Excel: CSV UTF-8), or fix the byte" :
+	    "save the file as UTF-8 (in Excel: CSV UTF-8), or name its encoding (CP950 or BIG5)",
+	    "row %u, column %zu: byte 0x%02X (line %u, byte %zu of the line) is not valid %s",
+	    row_line, f->col, r->data[bad], line, bad - line_start + 1,
+	    r->encoding ? r->encoding : "UTF-8");
+	return RFP_ERR_INVALID;
+}
+
+/* Converts the raw bytes of f with iconv into r->out. */
+static enum rfp_status
+convert(struct reader *r, const struct field *f, unsigned row_line)
+{
+	char *in = (char *)r->data + f->start;
+	size_t inleft = f->end - f->start, outleft, done;
+	char *outp;
+
+	/* Each field starts in the initial shift state. */
+	iconv(r->cd, NULL, NULL, NULL, NULL);
+	while (inleft > 0) {
+		/* A CP950 or Big5 pair never becomes more than 3 UTF-8 bytes. */
+		if (!rfp_buf_grow(&r->out, inleft * 2 + 4))
+			return rfp_buf_status(&r->out) == RFP_ERR_NOMEM ?
+			    RFP_ERR_NOMEM : RFP_ERR_LIMIT;
+		outp = r->out.ptr + r->out.len;
+		outleft = r->out.cap - r->out.len - 1;
+		done = iconv(r->cd, &in, &inleft, &outp, &outleft);
+		r->out.len = (size_t)(outp - r->out.ptr);
+		r->out.ptr[r->out.len] = '\0';
+		if (done != (size_t)-1 || errno == E2BIG)
+			continue;
+		/* EILSEQ, or EINVAL for a lead byte cut off by the field's end. */
+		return report_encoding(r, f, row_line,
+		    (size_t)((const unsigned char *)in - r->data));
+	}
+	return RFP_OK;
+}
+
+/*
+ * Decodes field f into UTF-8, undoes the quoting ("" is one quote; CRLF
+ * inside quotes becomes LF, as a spreadsheet cell has it), checks that the
+ * text is made of XML characters, and appends it to row.
+ */
+static enum rfp_status
+add_field(struct reader *r, struct rfp_sheet_row *row, const struct field *f)
+{
+	enum rfp_status st;
+	size_t n, bad, j = 0;
+	unsigned cp, line;
+	char *s;
+
+	rfp_buf_reset(&r->out);
+	if (r->encoding) {
+		if ((st = convert(r, f, row->line)) != RFP_OK)
+			return st;
+	} else {
+		n = utf8_prefix(r->data + f->start, f->end - f->start);
+		if (n != f->end - f->start)
+			return report_encoding(r, f, row->line, f->start + n);
+		rfp_buf_add(&r->out, r->data + f->start, n);
+	}
+	if ((st = rfp_buf_status(&r->out)) != RFP_OK)
+		return st;
+	s = r->out.ptr;
+	n = r->out.len;
+	if (f->quoted) {
+		for (size_t i = 0; i < n; i++) {
+			if ((s[i] == '"' && i + 1 < n && s[i + 1] == '"') ||
+			    (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n'))
+				i++;
+			s[j++] = s[i];
+		}
+		n = j;
+		s[n] = '\0';
+		r->out.len = n;
+	}
+	if (!rfp_text_check(s, n, &bad)) {
+		line = f->line;
+		for (size_t i = 0; i < bad; i++)
+			line += s[i] == '\n';
+		if (!rfp_utf8_decode((const unsigned char *)s + bad, n - bad, &cp))
+			cp = (unsigned char)s[bad];
+		rfp_diag(r->ctx, RFP_ERROR, "RFP-CSV-CHAR",
+		    &(struct rfp_where){ .file = r->path, .line = line, .col = (unsigned)f->col },
+		    "delete the character; documents cannot contain control characters",
+		    "row %u, column %zu: character U+%04X is not allowed in a document",
+		    row->line, f->col, cp);
+		return RFP_ERR_INVALID;
+	}
+	s = rfp_buf_detach(&r->out, &n);
+	if (!s)
+		return RFP_ERR_NOMEM;
+	return rfp_sheet_add_cell(r->ctx, r->path, row, row->line, s, n);
+}
+
+/*
+ * Splits the raw bytes into records and fields and fills sheet. Empty lines
+ * between records are skipped; a record's line is where it starts.
+ */
+static enum rfp_status
+parse(struct reader *r, struct rfp_sheet *sheet)
+{
+	const unsigned char *d = r->data;
+	size_t pos = 0, len = r->len, line_start = 0;
+	unsigned line = 1;
+	struct rfp_sheet_row *row;
+	struct field f;
+	enum rfp_status st;
+
+	while (pos < len) {
+		if (d[pos] == '\n' || d[pos] == '\r') {
+			pos += d[pos] == '\r' && pos + 1 < len && d[pos + 1] == '\n' ? 2 : 1;
+			line++;
+			line_start = pos;
+			continue;
+		}
+		if ((st = rfp_sheet_add_row(r->ctx, r->path, sheet, line)) != RFP_OK)
+			return st;
+		row = &sheet->rows[sheet->nrows - 1];
+		for (f.col = 1;; f.col++) {
+			f.line = line;
+			f.line_start = line_start;
+			f.quoted = pos < len && d[pos] == '"';
+			if (f.quoted) {
+				f.start = ++pos;
+				for (;;) {
+					if (pos >= len) {
+						rfp_diag(r->ctx, RFP_ERROR, "RFP-CSV-QUOTE",
+						    &(struct rfp_where){ .file = r->path,
+						    .line = f.line, .col = (unsigned)f.col },
+						    "add the closing double quote; a quote inside a quoted field is written twice (\"\")",
+						    "row %u, column %zu: the quoted field that starts here is never closed",
+						    row->line, f.col);
+						return RFP_ERR_INVALID;
+					}
+					if (d[pos] == '"') {
+						if (pos + 1 < len && d[pos + 1] == '"') {
+							pos += 2;
+							continue;
+						}
+						break;
+					}
+					if (d[pos] == '\n') {
+						line++;
+						line_start = pos + 1;
+					}
+					pos++;
+				}
+				f.end = pos++;
+				if (pos < len && d[pos] != ',' && d[pos] != '\r' && d[pos] != '\n') {
+					rfp_diag(r->ctx, RFP_ERROR, "RFP-CSV-QUOTE",
+					    &(struct rfp_where){ .file = r->path, .line = line,
+					    .col = (unsigned)f.col },
+					    "quote the whole field, and write a quote inside it twice (\"\")",
+					    "row %u, column %zu: text follows the closing quote of a field",
+					    row->line, f.col);
+					return RFP_ERR_INVALID;
+				}
+			} else {
+				/* A quote inside an unquoted field is kept, as Excel does. */
+				f.start = pos;
+				while (pos < len && d[pos] != ',' && d[pos] != '\r' && d[pos] != '\n')
+					pos++;
+				f.end = pos;
+			}
+			if ((st = add_field(r, row, &f)) != RFP_OK)
+				return st;
+			if (pos < len && d[pos] == ',') {
+				pos++;
+				continue;
+			}
+			if (pos < len) {
+				pos += d[pos] == '\r' && pos + 1 < len && d[pos + 1] == '\n' ? 2 : 1;
+				line++;
+				line_start = pos;
+			}
+			break;
+		}
+	}
+	return RFP_OK;
+}
+
+enum rfp_status
+rfp_sheet_read_csv(struct rfp_ctx *ctx, const char *path, const char *encoding,
+    struct rfp_sheet *out)
+{
+	struct reader r = { .ctx = ctx, .path = path, .cd = (iconv_t)-1,
+		.out = RFP_BUF_INIT(ctx->limits.max_field_bytes * 2 + 8) };
+	struct rfp_sheet sheet = { 0 };
+	enum rfp_status st;
+	char *data = NULL;
+	size_t len = 0;
+	bool bom;
+
+	if (encoding && !parse_encoding(encoding, &r.encoding)) {
+		rfp_diag(ctx, RFP_ERROR, "RFP-CSV-ENCODING-NAME",
+		    &(struct rfp_where){ .file = path },
+		    "use UTF-8, CP950 or BIG5, or leave the encoding out to detect it",
+		    "unknown CSV encoding \"%s\"", encoding);
+		return RFP_ERR_USAGE;
+	}
+	if ((st = rfp_read_file(ctx, path, ctx->limits.max_file_bytes, &data, &len)) != RFP_OK)
+		goto out;
+	r.data = (const unsigned char *)data;
+	r.len = len;
+	bom = len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0;
+	/*
+	 * A BOM declares UTF-8, so invalid bytes after one are reported as
+	 * such instead of being read as CP950. Without one, a file that is
+	 * valid UTF-8 throughout is taken as UTF-8: CP950 text of any length
+	 * almost never is.
+	 */
+	if (!encoding && !bom && utf8_prefix(r.data, len) != len)
+		r.encoding = "CP950";
+	if (!r.encoding && bom) {
+		r.data += 3;
+		r.len -= 3;
+	}
+	sheet.encoding = strdup(r.encoding ? r.encoding : "UTF-8");
+	if (!sheet.encoding) {
+		st = RFP_ERR_NOMEM;
+		goto out;
+	}
+	if (r.encoding) {
+		r.cd = iconv_open("UTF-8", r.encoding);
+		if (r.cd == (iconv_t)-1) {
+			rfp_diag(ctx, RFP_ERROR, "RFP-CSV-ENCODING-NAME",
+			    &(struct rfp_where){ .file = path },
+			    "install the C library's character set data (gconv modules)",
+			    "this system cannot convert from %s", r.encoding);
+			st = RFP_ERR_USAGE;
+			goto out;
+		}
+	}
+	if ((st = parse(&r, &sheet)) != RFP_OK)
+		goto out;
+	*out = sheet;
+	sheet = (struct rfp_sheet){ 0 };
+out:
+	if (r.cd != (iconv_t)-1)
+		iconv_close(r.cd);
+	rfp_buf_fini(&r.out);
+	rfp_sheet_fini(&sheet);
+	free(data);
+	return st;
+}
