@@ -11,8 +11,25 @@
 
 #include "annex/annex.h"
 #include "pkg/pkg.h"
+#include "template/guard.h"
 #include "template/template.h"
 #include "util/xml.h"
+
+/* Replaces the part's bytes with the mended tree. */
+static enum rfp_status
+reserialize(xmlDoc *doc, struct rfp_buf *part)
+{
+	xmlChar *mem = NULL;
+	int len = 0;
+
+	xmlDocDumpMemoryEnc(doc, &mem, &len, "UTF-8");
+	if (!mem)
+		return RFP_ERR_NOMEM;
+	rfp_buf_reset(part);
+	rfp_buf_add(part, mem, (size_t)len);
+	xmlFree(mem);
+	return part->err;
+}
 
 enum rfp_status
 rfp_render(struct rfp_ctx *ctx, const struct rfp_template *t,
@@ -43,6 +60,8 @@ rfp_render(struct rfp_ctx *ctx, const struct rfp_template *t,
 				goto out;
 			doc = NULL;
 			st = rfp_xml_parse(ctx, "(rendered output)", tp->name, part.ptr, part.len, &doc);
+			if (!st && rfp_guard(doc, tp->prog.mode))
+				st = reserialize(doc, &part);
 			xmlFreeDoc(doc);
 			if (st)
 				goto out;
