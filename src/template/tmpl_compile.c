@@ -140,22 +140,60 @@ para_ordinal(const struct compiler *c, int32_t para)
 	return n;
 }
 
+/* Counts earlier siblings of start token i with the same element name. */
+static unsigned
+sibling_ordinal(const struct compiler *c, int32_t i)
+{
+	unsigned n = 1;
+
+	for (int32_t k = c->toks[i].parent + 1; k < i; k++)
+		if (c->toks[k].kind == T_START && c->toks[k].parent == c->toks[i].parent &&
+		    c->toks[k].name_len == c->toks[i].name_len &&
+		    memcmp(c->data + c->toks[k].off, c->data + c->toks[i].off, c->toks[i].name_len + 1) == 0)
+			n++;
+	return n;
+}
+
+/* ", table 2 row 3 cell 1" for a token in a table, or "". */
+static void
+cell_location(const struct compiler *c, const struct tok *tk, char *buf, size_t len)
+{
+	unsigned table = 0;
+	int32_t tbl;
+
+	buf[0] = '\0';
+	if (tk->row < 0 || tk->cell < 0)
+		return;
+	tbl = c->toks[tk->row].parent;
+	while (tbl >= 0 && c->toks[tbl].kind == T_START &&
+	    !name_is(c, &c->toks[tbl], "w:tbl") && !name_is(c, &c->toks[tbl], "table:table"))
+		tbl = c->toks[tbl].parent;	/* ODF rows may sit in table:table-rows */
+	for (int32_t k = 0; k <= tbl; k++)
+		if (c->toks[k].kind == T_START && (name_is(c, &c->toks[k], "w:tbl") ||
+		    name_is(c, &c->toks[k], "table:table")))
+			table++;
+	snprintf(buf, len, ", table %u row %u cell %u", table, sibling_ordinal(c, tk->row),
+	    sibling_ordinal(c, tk->cell));
+}
+
 static void
 tag_error(struct compiler *c, const struct tag *t, const char *code,
     const char *hint, const char *what)
 {
 	const struct tok *tk = &c->toks[t->tok];
 	struct rfp_where w;
+	char cell[80];
 
 	where(c, t->pos, &w);
 	c->errors++;
+	cell_location(c, tk, cell, sizeof(cell));
 	if (tk->para >= 0 && c->mode != RFP_PART_PLAIN)
 		rfp_diag(c->ctx, RFP_ERROR, code, &w, hint,
 		    "%s {{%s%.*s}} (paragraph %u%s)", what,
 		    t->kind == TAG_OPEN ? (t->inverted ? "^" : "#") :
 		    t->kind == TAG_CLOSE ? "/" : "",
 		    (int)t->name_len, c->names.ptr + t->name_off,
-		    para_ordinal(c, tk->para), tk->row >= 0 ? ", in a table" : "");
+		    para_ordinal(c, tk->para), cell);
 	else
 		rfp_diag(c->ctx, RFP_ERROR, code, &w, hint, "%s {{%s%.*s}}", what,
 		    t->kind == TAG_OPEN ? (t->inverted ? "^" : "#") :
@@ -716,9 +754,12 @@ list_tag(struct compiler *c, const struct tag *t, const char *what)
 		return;
 	where(c, t->pos, &w);
 	rfp_buf_addf(c->opts->listing, "  %s:%u:%u", c->part, w.line, w.col);
-	if (tk->para >= 0 && c->mode != RFP_PART_PLAIN)
-		rfp_buf_addf(c->opts->listing, " paragraph %u%s", para_ordinal(c, tk->para),
-		    tk->row >= 0 ? " (table)" : "");
+	if (tk->para >= 0 && c->mode != RFP_PART_PLAIN) {
+		char cell[80];
+
+		cell_location(c, tk, cell, sizeof(cell));
+		rfp_buf_addf(c->opts->listing, " paragraph %u%s", para_ordinal(c, tk->para), cell);
+	}
 	rfp_buf_addf(c->opts->listing, "  {{%s%.*s}}  %s\n",
 	    t->kind == TAG_OPEN ? (t->inverted ? "^" : "#") : t->kind == TAG_COMMENT ? "!" : "",
 	    (int)t->name_len, c->names.ptr + t->name_off, what);
