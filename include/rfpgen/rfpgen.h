@@ -217,6 +217,30 @@ void rfp_selection_item(const struct rfp_selection *sel, size_t i,
 void rfp_selection_agency_item(const struct rfp_selection *sel, size_t i,
     struct rfp_item_view *out);
 
+/* ---- Pipeline outputs ------------------------------------------------ */
+
+enum rfp_export_format { RFP_EXPORT_TEXT, RFP_EXPORT_JSON, RFP_EXPORT_CSV, RFP_EXPORT_MD };
+
+/** Parses text, json, csv, md. */
+bool rfp_export_format_parse(const char *s, enum rfp_export_format *out);
+
+/**
+ * Writes the selected items (id, number, family, measure, levels, types,
+ * party, modality, condition, text, 說明, 驗收方式, source) and the resolved
+ * parameters as JSON, CSV (RFC 4180, UTF-8) or Markdown. *out is malloc'd.
+ */
+enum rfp_status rfp_selection_export(const struct rfp_selection *sel,
+    enum rfp_export_format fmt, char **out, size_t *len);
+
+/**
+ * Compares two selections by item id: added (only in to), removed (only in
+ * from), changed (text, 說明, 驗收方式, number, level, party or modality
+ * differ). counts receives added, removed, changed. *out is malloc'd.
+ */
+enum rfp_status rfp_selection_diff(const struct rfp_selection *from,
+    const struct rfp_selection *to, enum rfp_export_format fmt, char **out,
+    size_t *len, size_t counts[3]);
+
 /* ---- Templates and rendering ---------------------------------------- */
 
 enum rfp_format { RFP_FORMAT_DOCX, RFP_FORMAT_ODT };

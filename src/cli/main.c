@@ -45,6 +45,7 @@ struct options {
 	size_t ncatalogues;
 	struct rfp_param_value params[MAX_LIST];
 	size_t nparams;
+	const char *to_type, *to_level, *to_baseline;	/* diff */
 	const char *contract_value;
 	unsigned conditions;
 	bool agency_checklist;
@@ -69,6 +70,8 @@ static const char usage_line[] =
     "              [--contract-value NTD] [--core-system] [--eu-personal-data]\n"
     "              [--classified] [--agency-checklist]\n"
     "       rfpgen list --type TYPE (--level LEVEL | --impact ...) [condition options]\n"
+    "       rfpgen diff --type TYPE --level LEVEL [--to-type TYPE] [--to-level LEVEL]\n"
+    "              [--baseline NAME] [--to-baseline NAME] [--format text|json|csv|md] [-o FILE]\n"
     "       rfpgen inspect TEMPLATE\n"
     "       rfpgen explain ID\n"
     "       rfpgen params\n"
@@ -85,7 +88,8 @@ print_help(void)
 	    "  -l, --level LEVEL      防護需求等級: %s\n"
 	    "      --impact RATINGS   附表九 ratings, e.g. C=高,I=中,A=普,L=普; the highest wins\n"
 	    "  -o, --output FILE      output file (.docx or .odt); '-' for standard output\n"
-	    "  -f, --format FMT       docx or odt (default: from the output file name)\n"
+	    "  -f, --format FMT       docx or odt (default: from the output file name);\n"
+	    "                         json, csv or md write the selected items for pipelines\n"
 	    "  -T, --template FILE    template (.docx/.dotx/.odt/.ott; default: the shipped one)\n"
 	    "  -a, --agency NAME      機關名稱\n"
 	    "  -p, --project NAME     案名\n"
@@ -298,6 +302,9 @@ parse_args(int argc, char **argv, struct options *opt)
 		{ "data-dir", required_argument, NULL, 'd' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "contract-value", required_argument, NULL, 'M' },
+		{ "to-type", required_argument, NULL, 1001 },
+		{ "to-level", required_argument, NULL, 1002 },
+		{ "to-baseline", required_argument, NULL, 1003 },
 		{ "core-system", no_argument, NULL, 'K' },
 		{ "eu-personal-data", no_argument, NULL, 'E' },
 		{ "classified", no_argument, NULL, 'X' },
@@ -330,6 +337,9 @@ parse_args(int argc, char **argv, struct options *opt)
 		case 'd': opt->data_dir = optarg; break;
 		case 'q': opt->quiet = true; break;
 		case 'M': opt->contract_value = optarg; break;
+		case 1001: opt->to_type = optarg; break;
+		case 1002: opt->to_level = optarg; break;
+		case 1003: opt->to_baseline = optarg; break;
 		case 'K': opt->conditions |= RFP_COND_CORE_OR_LARGE; break;
 		case 'E': opt->conditions |= RFP_COND_EU_PERSONAL_DATA; break;
 		case 'X': opt->conditions |= RFP_COND_CLASSIFIED; break;
@@ -548,6 +558,65 @@ cmd_inspect(struct cli *cli)
 	return exit_for(st, EXIT_TEMPLATE);
 }
 
+/*
+ * diff: two selections, differing in type, level or baseline. The second
+ * catalogue is loaded only when the baseline differs.
+ */
+static int
+cmd_diff(struct cli *cli, const struct rfp_request *req)
+{
+	struct rfp_catalogue *cat = NULL, *cat2 = NULL;
+	struct rfp_selection *a = NULL, *b = NULL;
+	struct rfp_request req2 = *req;
+	enum rfp_export_format fmt = RFP_EXPORT_TEXT;
+	enum rfp_status st;
+	size_t len, counts[3];
+	char *text = NULL;
+	int rc;
+
+	if (cli->opt.format && !rfp_export_format_parse(cli->opt.format, &fmt))
+		return usage_error("unknown format '%s'; valid: text, json, csv, md", cli->opt.format);
+	if (cli->opt.to_type && !rfp_type_parse(cli->opt.to_type, &req2.type))
+		return usage_error("unknown type '%s'; valid: %s", cli->opt.to_type, rfp_type_choices());
+	if (cli->opt.to_level) {
+		req2.has_impact = false;
+		if (!rfp_level_parse(cli->opt.to_level, &req2.level))
+			return usage_error("unknown level '%s'; valid: %s", cli->opt.to_level,
+			    rfp_level_choices());
+	}
+	if ((rc = load_selection(cli, req, &cat, &a)))
+		goto out;
+	if (cli->opt.to_baseline) {
+		const char *keep = cli->opt.baseline;
+
+		for (size_t i = 0; i < cli->npaths; i++)
+			free(cli->paths[i]);
+		cli->npaths = 0;
+		cli->opt.baseline = cli->opt.to_baseline;
+		rc = load_catalogue(cli, &cat2);
+		cli->opt.baseline = keep;
+		if (rc)
+			goto out;
+	}
+	if ((st = rfp_select(cli->ctx, cat2 ? cat2 : cat, &req2, &b)) != RFP_OK) {
+		rc = exit_for(st, EXIT_DATA);
+		goto out;
+	}
+	if ((st = rfp_selection_diff(a, b, fmt, &text, &len, counts)) != RFP_OK) {
+		rc = exit_for(st, EXIT_INTERNAL);
+		goto out;
+	}
+	if ((st = rfp_write_file(cli->ctx, cli->opt.output ? cli->opt.output : "-", text, len)))
+		rc = exit_for(st, EXIT_IO);
+out:
+	free(text);
+	rfp_selection_free(a);
+	rfp_selection_free(b);
+	rfp_catalogue_free(cat);
+	rfp_catalogue_free(cat2);
+	return rc;
+}
+
 static const char *
 extension(const char *path)
 {
@@ -575,8 +644,31 @@ choose_format(const struct options *opt, enum rfp_format *fmt)
 	else if (strcasecmp(f, "odt") == 0)
 		*fmt = RFP_FORMAT_ODT;
 	else
-		return usage_error("unknown format '%s'; valid: docx, odt", f);
+		return usage_error("unknown format '%s'; valid: docx, odt, json, csv, md", f);
 	return EXIT_OK;
+}
+
+/* --format json|csv|md: the selection as data, not a document. */
+static int
+cmd_export(struct cli *cli, const struct rfp_request *req, enum rfp_export_format fmt)
+{
+	struct rfp_catalogue *cat = NULL;
+	struct rfp_selection *sel = NULL;
+	enum rfp_status st;
+	char *data = NULL;
+	size_t len;
+	int rc;
+
+	if ((rc = load_selection(cli, req, &cat, &sel)) == EXIT_OK) {
+		if ((st = rfp_selection_export(sel, fmt, &data, &len)) != RFP_OK)
+			rc = exit_for(st, EXIT_INTERNAL);
+		else if ((st = rfp_write_file(cli->ctx, cli->opt.output, data, len)) != RFP_OK)
+			rc = exit_for(st, EXIT_IO);
+	}
+	free(data);
+	rfp_selection_free(sel);
+	rfp_catalogue_free(cat);
+	return rc;
 }
 
 static int
@@ -591,8 +683,13 @@ cmd_generate(struct cli *cli, const struct rfp_request *req, int64_t mtime)
 	enum rfp_status st;
 	int rc;
 
+	enum rfp_export_format xfmt;
+
 	if (!cli->opt.output)
 		return usage_error("-o FILE is required (use '-o -' for standard output)");
+	if (cli->opt.format && strcasecmp(cli->opt.format, "text") != 0 &&
+	    rfp_export_format_parse(cli->opt.format, &xfmt))
+		return cmd_export(cli, req, xfmt);
 	if ((rc = choose_format(&cli->opt, &fmt)))
 		return rc;
 	if ((rc = load_selection(cli, req, &cat, &sel)))
@@ -648,8 +745,8 @@ main(int argc, char **argv)
 	    strcmp(cli.opt.command, "params") == 0 || strcmp(cli.opt.command, "inspect") == 0;
 
 	if (!describe && strcmp(cli.opt.command, "generate") != 0 &&
-	    strcmp(cli.opt.command, "list") != 0)
-		return usage_error("unknown command '%s'; commands: generate, list, inspect, explain, params",
+	    strcmp(cli.opt.command, "list") != 0 && strcmp(cli.opt.command, "diff") != 0)
+		return usage_error("unknown command '%s'; commands: generate, list, diff, inspect, explain, params",
 		    cli.opt.command);
 	if (!describe && cli.opt.nargs)
 		return usage_error("unexpected argument '%s'", cli.opt.args[0]);
@@ -668,6 +765,8 @@ main(int argc, char **argv)
 		rc = cmd_describe(&cli);
 	else if (strcmp(cli.opt.command, "list") == 0)
 		rc = cmd_list(&cli, &req);
+	else if (strcmp(cli.opt.command, "diff") == 0)
+		rc = cmd_diff(&cli, &req);
 	else
 		rc = cmd_generate(&cli, &req, mtime);
 	for (size_t i = 0; i < cli.npaths; i++)

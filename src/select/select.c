@@ -28,6 +28,17 @@ param_value(const struct rfp_param *p, const struct rfp_request *req,
 	return NULL;
 }
 
+/* Records a parameter's value once, for exports. */
+static void
+note_param(struct rfp_selection *sel, const struct rfp_param *p, const char *v)
+{
+	for (size_t i = 0; i < sel->nparams; i++)
+		if (sel->params[i].param == p)
+			return;
+	if (sel->nparams < sel->cat->nparams)
+		sel->params[sel->nparams++] = (struct rfp_resolved_param){ p, v };
+}
+
 static enum rfp_status
 resolve(struct rfp_ctx *ctx, struct rfp_selection *sel, const struct rfp_request *req,
     const struct rfp_item *it, const char *s, const char **out)
@@ -46,6 +57,8 @@ resolve(struct rfp_ctx *ctx, struct rfp_selection *sel, const struct rfp_request
 		e = strchr(m + 1, RFP_PARAM_MARK);
 		p = rfp_catalogue_param(sel->cat, m + 1, (size_t)(e - m - 1));
 		v = p ? param_value(p, req, sel->level) : NULL;
+		if (v)
+			note_param(sel, p, v);
 		if (!v) {
 			struct rfp_where w = { .file = it->file->path, .line = it->line };
 
@@ -132,7 +145,8 @@ rfp_select(struct rfp_ctx *ctx, const struct rfp_catalogue *cat,
 	sel->date = dup_or_null(sel, req->date, &st);
 	sel->items = calloc(cat->nitems ? cat->nitems : 1, sizeof(*sel->items));
 	sel->duties = calloc(cat->nitems ? cat->nitems : 1, sizeof(*sel->duties));
-	if (!sel->items || !sel->duties)
+	sel->params = calloc(cat->nparams ? cat->nparams : 1, sizeof(*sel->params));
+	if (!sel->items || !sel->duties || !sel->params)
 		st = RFP_ERR_NOMEM;
 	for (i = 0; i < cat->nitems && st != RFP_ERR_NOMEM; i++) {
 		const struct rfp_item *it = cat->items[i];
@@ -171,6 +185,7 @@ rfp_selection_free(struct rfp_selection *sel)
 		return;
 	free(sel->items);
 	free(sel->duties);
+	free(sel->params);
 	rfp_arena_fini(&sel->arena);
 	free(sel);
 }

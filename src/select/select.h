@@ -17,6 +17,11 @@ struct rfp_selected {
 	const char *text, *guidance, *verification;
 };
 
+struct rfp_resolved_param {
+	const struct rfp_param *param;
+	const char *value;
+};
+
 struct rfp_selection {
 	struct rfp_arena arena;
 	const struct rfp_catalogue *cat;
@@ -31,6 +36,8 @@ struct rfp_selection {
 	size_t nitems;
 	struct rfp_selected *duties;	/* the agency's own duties */
 	size_t nduties;
+	struct rfp_resolved_param *params;	/* every parameter the items use */
+	size_t nparams;
 };
 
 #endif

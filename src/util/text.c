@@ -130,3 +130,43 @@ rfp_xml_escape(struct rfp_buf *b, const char *s, size_t n, bool attr)
 	}
 	rfp_buf_add(b, s + run, i - run);
 }
+
+void
+rfp_json_escape(struct rfp_buf *b, const char *s)
+{
+	const char *run = s;
+
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		rfp_buf_add(b, run, (size_t)(s - run));
+		switch (c) {
+		case '"': rfp_buf_adds(b, "\\\""); break;
+		case '\\': rfp_buf_adds(b, "\\\\"); break;
+		case '\n': rfp_buf_adds(b, "\\n"); break;
+		case '\t': rfp_buf_adds(b, "\\t"); break;
+		case '\r': rfp_buf_adds(b, "\\r"); break;
+		default: rfp_buf_addf(b, "\\u%04x", c); break;
+		}
+		run = s + 1;
+	}
+	rfp_buf_add(b, run, (size_t)(s - run));
+}
+
+void
+rfp_csv_field(struct rfp_buf *b, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n")) {
+		rfp_buf_adds(b, s);
+		return;
+	}
+	rfp_buf_addc(b, '"');
+	for (; *s; s++) {
+		if (*s == '"')
+			rfp_buf_addc(b, '"');
+		rfp_buf_addc(b, *s);
+	}
+	rfp_buf_addc(b, '"');
+}

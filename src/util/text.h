@@ -31,4 +31,9 @@ bool rfp_text_check(const char *s, size_t n, size_t *bad);
 /** Appends s escaped for element content (& < >), or for attributes (also "). */
 void rfp_xml_escape(struct rfp_buf *b, const char *s, size_t n, bool attr);
 
+/** Appends s as the content of a JSON string (quotes not included). */
+void rfp_json_escape(struct rfp_buf *b, const char *s);
+/** Appends s as one RFC 4180 CSV field, quoted when it needs to be. */
+void rfp_csv_field(struct rfp_buf *b, const char *s);
+
 #endif
