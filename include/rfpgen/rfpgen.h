@@ -286,6 +286,57 @@ enum rfp_status rfp_render(struct rfp_ctx *ctx, const struct rfp_template *t,
 enum rfp_status rfp_write_file(struct rfp_ctx *ctx, const char *path,
     const void *data, size_t len);
 
+/* ---- Portfolio batch ------------------------------------------------ */
+
+struct rfp_batch_options {
+	const char *portfolio;		/* .csv, .xlsx or .ods */
+	const char *sheet;		/* workbooks: NULL = the first sheet */
+	const char *encoding;		/* CSV: NULL = detect UTF-8 or CP950 */
+	const char *out_dir;
+	const char *template_path;	/* every row; NULL = per row or default */
+	const char *default_docx;	/* default templates by output format */
+	const char *default_odt;
+	enum rfp_format format;		/* when a row's output name does not say */
+	unsigned jobs;			/* worker threads; 0 = number of cores */
+	bool fail_fast;			/* start no new row after a failure */
+	const char *generator;
+	const char *date;		/* YYYY-MM-DD shown in the annexes */
+	int64_t mtime;
+	/* Called after each row, from worker threads, one call at a time. */
+	void (*progress)(size_t done, size_t total, size_t failed, void *data);
+	void *progress_data;
+	/* Set from a signal handler: rows not yet started are skipped. */
+	const volatile int *stop;
+};
+
+enum rfp_row_status { RFP_ROW_OK, RFP_ROW_FAILED, RFP_ROW_SKIPPED };
+
+struct rfp_batch_row {
+	unsigned line;			/* the portfolio row (sheet row or CSV line) */
+	const char *system_id;
+	const char *output;		/* the file written (or that would have been) */
+	size_t items;
+	enum rfp_row_status status;
+	const char *message;		/* why it failed or was skipped, or "" */
+};
+
+struct rfp_batch;
+
+/**
+ * Generates one annex per portfolio row into out_dir, in parallel. A bad
+ * row fails alone, with its row, column and reason; its file is not
+ * written. Returns an error only when the portfolio as a whole is unusable
+ * (unreadable, no type column, ...); per-row results are in *out.
+ */
+enum rfp_status rfp_batch_run(struct rfp_ctx *ctx, const struct rfp_catalogue *cat,
+    const struct rfp_batch_options *opt, struct rfp_batch **out);
+size_t rfp_batch_count(const struct rfp_batch *b);
+void rfp_batch_row(const struct rfp_batch *b, size_t i, struct rfp_batch_row *out);
+void rfp_batch_totals(const struct rfp_batch *b, size_t *ok, size_t *failed, size_t *skipped);
+/** One JSON record per row: row, system_id, output, items, status, message. */
+enum rfp_status rfp_batch_report_json(const struct rfp_batch *b, char **out, size_t *len);
+void rfp_batch_free(struct rfp_batch *b);
+
 #ifdef __cplusplus
 }
 #endif

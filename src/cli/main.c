@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <glob.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -31,7 +32,13 @@ enum exit_code {
 	EXIT_TEMPLATE = 4,	/* template invalid or unreadable as a package */
 	EXIT_IO = 5,		/* a file could not be read or written */
 	EXIT_LIMIT = 6,		/* an input exceeded a limit */
+	EXIT_ROWS = 7,		/* batch: some rows failed */
+	EXIT_INTERRUPTED = 130,	/* SIGINT */
 };
+
+/* The one piece of global state: set by the SIGINT handler, read by the
+ * batch workers through rfp_batch_options.stop. */
+static volatile int interrupted;
 
 #define MAX_LIST 64
 
@@ -46,6 +53,8 @@ struct options {
 	struct rfp_param_value params[MAX_LIST];
 	size_t nparams;
 	const char *to_type, *to_level, *to_baseline;	/* diff */
+	const char *out_dir, *sheet, *encoding, *report, *jobs;	/* batch */
+	bool fail_fast, progress;
 	const char *contract_value;
 	unsigned conditions;
 	bool agency_checklist;
@@ -72,6 +81,9 @@ static const char usage_line[] =
     "       rfpgen list --type TYPE (--level LEVEL | --impact ...) [condition options]\n"
     "       rfpgen diff --type TYPE --level LEVEL [--to-type TYPE] [--to-level LEVEL]\n"
     "              [--baseline NAME] [--to-baseline NAME] [--format text|json|csv|md] [-o FILE]\n"
+    "       rfpgen batch PORTFOLIO -O DIR [-j N] [--sheet NAME] [--encoding utf-8|cp950|big5]\n"
+    "              [--format docx|odt] [--template FILE] [--report FILE.json] [--fail-fast]\n"
+    "              [--progress] [-q]\n"
     "       rfpgen inspect TEMPLATE\n"
     "       rfpgen explain ID\n"
     "       rfpgen params\n"
@@ -106,8 +118,17 @@ print_help(void)
 	    "  -q, --quiet            print errors only\n"
 	    "  -h, --help             show this help\n"
 	    "  -V, --version          show the version\n\n"
-	    "Exit codes: 0 success, 1 internal error, 2 usage, 3 invalid catalogue,\n"
-	    "4 invalid template, 5 input/output error, 6 limit exceeded.\n",
+	    "Batch options:\n"
+	    "  -O, --output-dir DIR   where the annexes go\n"
+	    "  -j, --jobs N           worker threads (default: number of cores)\n"
+	    "      --sheet NAME       the workbook sheet (default: the first)\n"
+	    "      --encoding ENC     CSV encoding: utf-8, cp950 or big5 (default: detected)\n"
+	    "      --report FILE      write one JSON record per row\n"
+	    "      --fail-fast        start no new row after a failure\n"
+	    "      --progress         show progress even when stderr is not a terminal\n\n"
+	    "Exit codes: 0 success, 1 internal error, 2 usage, 3 invalid catalogue or portfolio,\n"
+	    "4 invalid template, 5 input/output error, 6 limit exceeded, 7 some batch rows failed,\n"
+	    "130 interrupted.\n",
 	    rfp_type_choices(), rfp_level_choices());
 }
 
@@ -302,6 +323,13 @@ parse_args(int argc, char **argv, struct options *opt)
 		{ "data-dir", required_argument, NULL, 'd' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "contract-value", required_argument, NULL, 'M' },
+		{ "output-dir", required_argument, NULL, 'O' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "sheet", required_argument, NULL, 1004 },
+		{ "encoding", required_argument, NULL, 1005 },
+		{ "report", required_argument, NULL, 1006 },
+		{ "fail-fast", no_argument, NULL, 1007 },
+		{ "progress", no_argument, NULL, 1008 },
 		{ "to-type", required_argument, NULL, 1001 },
 		{ "to-level", required_argument, NULL, 1002 },
 		{ "to-baseline", required_argument, NULL, 1003 },
@@ -322,7 +350,7 @@ parse_args(int argc, char **argv, struct options *opt)
 		argv++;
 	}
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":t:l:o:f:T:a:p:qhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":t:l:o:f:T:a:p:O:j:qhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 't': opt->type = optarg; break;
 		case 'l': opt->level = optarg; break;
@@ -337,6 +365,13 @@ parse_args(int argc, char **argv, struct options *opt)
 		case 'd': opt->data_dir = optarg; break;
 		case 'q': opt->quiet = true; break;
 		case 'M': opt->contract_value = optarg; break;
+		case 'O': opt->out_dir = optarg; break;
+		case 'j': opt->jobs = optarg; break;
+		case 1004: opt->sheet = optarg; break;
+		case 1005: opt->encoding = optarg; break;
+		case 1006: opt->report = optarg; break;
+		case 1007: opt->fail_fast = true; break;
+		case 1008: opt->progress = true; break;
 		case 1001: opt->to_type = optarg; break;
 		case 1002: opt->to_level = optarg; break;
 		case 1003: opt->to_baseline = optarg; break;
@@ -617,6 +652,128 @@ out:
 	return rc;
 }
 
+static void
+on_sigint(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+struct progress {
+	struct timespec start;
+	bool show;
+};
+
+/* "[#####.....] 120/500  40.1/s  ETA 9s" on a terminal line, redrawn. */
+static void
+show_progress(size_t done, size_t total, size_t failed, void *data)
+{
+	struct progress *p = data;
+	struct timespec now;
+	double secs, rate;
+	char bar[21];
+	size_t fill = total ? done * 20 / total : 20;
+
+	if (!p->show)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	secs = (double)(now.tv_sec - p->start.tv_sec) + (now.tv_nsec - p->start.tv_nsec) / 1e9;
+	rate = secs > 0 ? (double)done / secs : 0;
+	for (size_t i = 0; i < 20; i++)
+		bar[i] = i < fill ? '#' : '.';
+	bar[20] = '\0';
+	fprintf(stderr, "\r[%s] %zu/%zu  %.1f/s  ETA %.0fs%s%s", bar, done, total, rate,
+	    rate > 0 ? (double)(total - done) / rate : 0.0,
+	    failed ? "  failed: " : "", failed ? "" : "");
+	if (failed)
+		fprintf(stderr, "%zu", failed);
+	if (done == total)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+static int
+cmd_batch(struct cli *cli, int64_t mtime)
+{
+	struct rfp_batch_options bo = { .sheet = cli->opt.sheet, .encoding = cli->opt.encoding,
+	    .out_dir = cli->opt.out_dir, .template_path = cli->opt.template_path,
+	    .fail_fast = cli->opt.fail_fast, .generator = "rfpgen " RFP_VERSION,
+	    .date = cli->opt.date, .mtime = mtime, .stop = &interrupted };
+	struct progress prog = { .show = !cli->opt.quiet &&
+	    (cli->opt.progress || isatty(STDERR_FILENO)) };
+	struct rfp_catalogue *cat = NULL;
+	struct rfp_batch *b = NULL;
+	char docx[PATH_MAX + 64], odt[PATH_MAX + 64], *report = NULL;
+	size_t ok, failed, skipped, len;
+	struct sigaction sa = { .sa_handler = on_sigint };
+	struct stat sb;
+	enum rfp_status st;
+	int rc;
+
+	if (cli->opt.nargs != 1)
+		return usage_error("batch needs one portfolio file (.csv, .xlsx or .ods)");
+	bo.portfolio = cli->opt.args[0];
+	if (!bo.out_dir)
+		return usage_error("batch needs -O DIR, the directory for the annexes");
+	if (stat(bo.out_dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+		fprintf(stderr, "rfpgen: %s: not a directory\n  hint: create it first\n", bo.out_dir);
+		return EXIT_IO;
+	}
+	if (cli->opt.jobs) {
+		char *end;
+		long n = strtol(cli->opt.jobs, &end, 10);
+
+		if (*end || n < 1 || n > 64)
+			return usage_error("-j: '%s' is not a number of threads from 1 to 64", cli->opt.jobs);
+		bo.jobs = (unsigned)n;
+	}
+	if (cli->opt.format) {
+		if (strcasecmp(cli->opt.format, "odt") == 0)
+			bo.format = RFP_FORMAT_ODT;
+		else if (strcasecmp(cli->opt.format, "docx") != 0)
+			return usage_error("batch --format: '%s'; valid: docx, odt", cli->opt.format);
+	}
+	if ((rc = load_catalogue(cli, &cat)))
+		return rc;
+	snprintf(docx, sizeof(docx), "%s/templates/annex.docx", cli->data_dir);
+	snprintf(odt, sizeof(odt), "%s/templates/annex.odt", cli->data_dir);
+	bo.default_docx = docx;
+	bo.default_odt = odt;
+	bo.progress = show_progress;
+	bo.progress_data = &prog;
+	clock_gettime(CLOCK_MONOTONIC, &prog.start);
+	sigaction(SIGINT, &sa, NULL);
+	st = rfp_batch_run(cli->ctx, cat, &bo, &b);
+	if (st) {
+		rc = exit_for(st, EXIT_DATA);
+		goto out;
+	}
+	rfp_batch_totals(b, &ok, &failed, &skipped);
+	for (size_t i = 0; i < rfp_batch_count(b); i++) {
+		struct rfp_batch_row row;
+
+		rfp_batch_row(b, i, &row);
+		if (row.status == RFP_ROW_FAILED)
+			fprintf(stderr, "rfpgen: %s: row %u%s%s: error: %s\n", bo.portfolio, row.line,
+			    *row.system_id ? " " : "", row.system_id, row.message);
+	}
+	if (cli->opt.report) {
+		if ((st = rfp_batch_report_json(b, &report, &len)) != RFP_OK ||
+		    (st = rfp_write_file(cli->ctx, cli->opt.report, report, len)) != RFP_OK) {
+			rc = exit_for(st, EXIT_IO);
+			goto out;
+		}
+	}
+	if (!cli->opt.quiet || failed)
+		fprintf(stderr, "rfpgen: batch: %zu written, %zu failed, %zu skipped\n", ok, failed, skipped);
+	rc = interrupted ? EXIT_INTERRUPTED : failed ? EXIT_ROWS : EXIT_OK;
+out:
+	free(report);
+	rfp_batch_free(b);
+	rfp_catalogue_free(cat);
+	return rc;
+}
+
 static const char *
 extension(const char *path)
 {
@@ -744,14 +901,17 @@ main(int argc, char **argv)
 	bool describe = strcmp(cli.opt.command, "explain") == 0 ||
 	    strcmp(cli.opt.command, "params") == 0 || strcmp(cli.opt.command, "inspect") == 0;
 
-	if (!describe && strcmp(cli.opt.command, "generate") != 0 &&
+	bool batch = strcmp(cli.opt.command, "batch") == 0;
+
+	if (!describe && !batch && strcmp(cli.opt.command, "generate") != 0 &&
 	    strcmp(cli.opt.command, "list") != 0 && strcmp(cli.opt.command, "diff") != 0)
-		return usage_error("unknown command '%s'; commands: generate, list, diff, inspect, explain, params",
-		    cli.opt.command);
-	if (!describe && cli.opt.nargs)
+		return usage_error("unknown command '%s'; commands: generate, list, diff, batch, "
+		    "inspect, explain, params", cli.opt.command);
+	if (!describe && !batch && cli.opt.nargs)
 		return usage_error("unexpected argument '%s'", cli.opt.args[0]);
-	if (!describe && ((rc = resolve_dates(&cli.opt, datebuf, sizeof(datebuf), &mtime)) ||
-	    (rc = build_request(&cli.opt, &req))))
+	if (!describe && (rc = resolve_dates(&cli.opt, datebuf, sizeof(datebuf), &mtime)))
+		return rc;
+	if (!describe && !batch && (rc = build_request(&cli.opt, &req)))
 		return rc;
 	cli.ctx = rfp_ctx_new();
 	if (!cli.ctx) {
@@ -759,7 +919,9 @@ main(int argc, char **argv)
 		return EXIT_INTERNAL;
 	}
 	rfp_ctx_set_diag(cli.ctx, print_diag, &cli.opt);
-	if (strcmp(cli.opt.command, "inspect") == 0)
+	if (batch)
+		rc = cmd_batch(&cli, mtime);
+	else if (strcmp(cli.opt.command, "inspect") == 0)
 		rc = cmd_inspect(&cli);
 	else if (describe)
 		rc = cmd_describe(&cli);

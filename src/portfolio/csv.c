@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <iconv.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -21,15 +22,12 @@
 #include <strings.h>
 
 #include "portfolio/sheet.h"
+#include "portfolio/sheet_impl.h"
 #include "util/buf.h"
 #include "util/text.h"
 #include "util/xml.h"
 
 /* Defined in sheet.c; see the note there on why they are declared here. */
-enum rfp_status rfp_sheet_add_row(struct rfp_ctx *ctx, const char *file,
-    struct rfp_sheet *sheet, unsigned line);
-enum rfp_status rfp_sheet_add_cell(struct rfp_ctx *ctx, const char *file,
-    struct rfp_sheet_row *row, unsigned line, char *text, size_t len);
 
 /* One field as found in the raw bytes, before decoding. */
 struct field {
@@ -46,6 +44,7 @@ struct reader {
 	const unsigned char *data;
 	size_t len;
 	const char *encoding;	/* iconv name, or NULL for UTF-8 */
+	bool detected;		/* encoding chosen by rfpgen, not the caller */
 	iconv_t cd;		/* per call: iconv state is never shared */
 	struct rfp_buf out;	/* the field being decoded */
 };
@@ -112,12 +111,10 @@ report_encoding(struct reader *r, const struct field *f, unsigned row_line,
 	}
 	rfp_diag(r->ctx, RFP_ERROR, "RFP-CSV-ENCODING",
 	    &(struct rfp_where){ .file = r->path, .line = line, .col = (unsigned)f->col },
-	    r->encoding ?
-	    "save the file as UTF-8 (in Excel: CSV UTF-8), or fix the byte" :
-	    "save the file as UTF-8 (in Excel: CSV UTF-8), or name its encoding (CP950 or BIG5)",
+	    "save the file as UTF-8 (in Excel: CSV UTF-8), or name its encoding (UTF-8, CP950 or BIG5)",
 	    "row %u, column %zu: byte 0x%02X (line %u, byte %zu of the line) is not valid %s",
 	    row_line, f->col, r->data[bad], line, bad - line_start + 1,
-	    r->encoding ? r->encoding : "UTF-8");
+	    r->detected ? "UTF-8 or CP950" : r->encoding ? r->encoding : "UTF-8");
 	return RFP_ERR_INVALID;
 }
 
@@ -134,8 +131,7 @@ convert(struct reader *r, const struct field *f, unsigned row_line)
 	while (inleft > 0) {
 		/* A CP950 or Big5 pair never becomes more than 3 UTF-8 bytes. */
 		if (!rfp_buf_grow(&r->out, inleft * 2 + 4))
-			return rfp_buf_status(&r->out) == RFP_ERR_NOMEM ?
-			    RFP_ERR_NOMEM : RFP_ERR_LIMIT;
+			return rfp_buf_status(&r->out);
 		outp = r->out.ptr + r->out.len;
 		outleft = r->out.cap - r->out.len - 1;
 		done = iconv(r->cd, &in, &inleft, &outp, &outleft);
@@ -298,8 +294,13 @@ enum rfp_status
 rfp_sheet_read_csv(struct rfp_ctx *ctx, const char *path, const char *encoding,
     struct rfp_sheet *out)
 {
+	/*
+	 * The decoding buffer needs no limit of its own: a field is at most
+	 * the file, whose size is limited, and rfp_sheet_add_cell() applies the
+	 * field limit with a message that names the cell.
+	 */
 	struct reader r = { .ctx = ctx, .path = path, .cd = (iconv_t)-1,
-		.out = RFP_BUF_INIT(ctx->limits.max_field_bytes * 2 + 8) };
+		.out = RFP_BUF_INIT(SIZE_MAX / 4) };
 	struct rfp_sheet sheet = { 0 };
 	enum rfp_status st;
 	char *data = NULL;
@@ -324,8 +325,10 @@ rfp_sheet_read_csv(struct rfp_ctx *ctx, const char *path, const char *encoding,
 	 * valid UTF-8 throughout is taken as UTF-8: CP950 text of any length
 	 * almost never is.
 	 */
-	if (!encoding && !bom && utf8_prefix(r.data, len) != len)
+	if (!encoding && !bom && utf8_prefix(r.data, len) != len) {
 		r.encoding = "CP950";
+		r.detected = true;
+	}
 	if (!r.encoding && bom) {
 		r.data += 3;
 		r.len -= 3;

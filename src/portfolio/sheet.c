@@ -4,9 +4,6 @@
  * workbook reader (workbook.c): growing rows and cells, and the two limits
  * every reader applies in the same words (rows per sheet, bytes per cell).
  *
- * sheet.h is the fixed public interface of the module, so the helpers below
- * are declared again at the top of csv.c and workbook.c rather than in a
- * header of their own; keep the three copies of each prototype identical.
  */
 #include "config.h"
 
@@ -15,11 +12,8 @@
 #include <string.h>
 
 #include "portfolio/sheet.h"
+#include "portfolio/sheet_impl.h"
 
-enum rfp_status rfp_sheet_add_row(struct rfp_ctx *ctx, const char *file,
-    struct rfp_sheet *sheet, unsigned line);
-enum rfp_status rfp_sheet_add_cell(struct rfp_ctx *ctx, const char *file,
-    struct rfp_sheet_row *row, unsigned line, char *text, size_t len);
 
 /*
  * The sheet structs carry no capacity field, so arrays grow to the next power
