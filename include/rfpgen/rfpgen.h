@@ -131,6 +131,14 @@ void rfp_ctx_free(struct rfp_ctx *ctx);
 void rfp_ctx_set_diag(struct rfp_ctx *ctx, rfp_diag_fn fn, void *userdata);
 /** The context's limits; change them before loading anything. */
 struct rfp_limits *rfp_ctx_limits(struct rfp_ctx *ctx);
+/**
+ * With verify set, every rendered part is parsed again with libxml2 and a
+ * part that is not well-formed fails the render. Rendering produces
+ * well-formed XML by construction; this is a check for template
+ * development, tests and fuzzing, at about twice the render cost.
+ */
+void rfp_ctx_set_verify(struct rfp_ctx *ctx, bool verify);
+
 /** Number of RFP_ERROR diagnostics reported so far. */
 unsigned rfp_ctx_error_count(const struct rfp_ctx *ctx);
 

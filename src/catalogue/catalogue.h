@@ -95,4 +95,21 @@ const struct rfp_param *rfp_catalogue_param(const struct rfp_catalogue *cat,
  */
 enum rfp_status rfp_catalogue_check(struct rfp_ctx *ctx, struct rfp_catalogue *cat);
 
+/* A compiled catalogue schema (catalogue.xsd), for loading from memory. */
+struct rfp_cat_schema;
+
+/** Compiles the XSD held in data (name: for messages). */
+enum rfp_status rfp_cat_schema_new(struct rfp_ctx *ctx, const char *name,
+    const char *data, size_t len, struct rfp_cat_schema **out);
+void rfp_cat_schema_free(struct rfp_cat_schema *s);
+
+/**
+ * rfp_catalogue_load() for one catalogue held in memory (name: for
+ * messages): the same parse, validation, loading and semantic check, so it
+ * must be a baseline. Used by the fuzz targets.
+ */
+enum rfp_status rfp_catalogue_load_buffer(struct rfp_ctx *ctx,
+    const struct rfp_cat_schema *schema, const char *name, const char *data,
+    size_t len, struct rfp_catalogue **out);
+
 #endif

@@ -394,22 +394,19 @@ load_tree(struct loader *ld, const xmlNode *root)
 	}
 }
 
+/* Parses, validates and loads one catalogue held in memory (name: for messages). */
 static enum rfp_status
-load_file(struct loader *ld, xmlSchemaPtr schema, const char *path)
+load_data(struct loader *ld, xmlSchemaPtr schema, const char *name, const char *data,
+    size_t len)
 {
-	struct rfp_where w = { .file = path };
+	struct rfp_where w = { .file = name };
 	xmlSchemaValidCtxtPtr vctx = NULL;
 	xmlDoc *doc = NULL;
-	char *data = NULL;
-	size_t len;
 	int rc;
 
-	ld->path = path;
+	ld->path = name;
 	ld->schema_errors = 0;
-	if ((ld->st = rfp_read_file(ld->ctx, path, ld->ctx->limits.max_file_bytes,
-	    &data, &len)) != RFP_OK)
-		goto out;
-	if ((ld->st = rfp_xml_parse(ld->ctx, path, NULL, data, len, &doc)) != RFP_OK)
+	if ((ld->st = rfp_xml_parse(ld->ctx, name, NULL, data, len, &doc)) != RFP_OK)
 		goto out;
 	vctx = xmlSchemaNewValidCtxt(schema);
 	if (!vctx) {
@@ -429,7 +426,7 @@ load_file(struct loader *ld, xmlSchemaPtr schema, const char *path)
 		ld->st = RFP_ERR_INVALID;
 		goto out;
 	}
-	ld->file->path = rfp_arena_strdup(&ld->cat->arena, path);
+	ld->file->path = rfp_arena_strdup(&ld->cat->arena, name);
 	if (!ld->file->path) {
 		ld->st = RFP_ERR_NOMEM;
 		goto out;
@@ -438,24 +435,35 @@ load_file(struct loader *ld, xmlSchemaPtr schema, const char *path)
 out:
 	xmlSchemaFreeValidCtxt(vctx);
 	xmlFreeDoc(doc);
+	return ld->st;
+}
+
+static enum rfp_status
+load_file(struct loader *ld, xmlSchemaPtr schema, const char *path)
+{
+	char *data = NULL;
+	size_t len;
+
+	ld->path = path;
+	if ((ld->st = rfp_read_file(ld->ctx, path, ld->ctx->limits.max_file_bytes,
+	    &data, &len)) != RFP_OK)
+		return ld->st;
+	load_data(ld, schema, path, data, len);
 	free(data);
 	return ld->st;
 }
 
 /* Parses the XSD itself; it is trusted data, but it gets the same safe parse. */
 static enum rfp_status
-load_schema(struct rfp_ctx *ctx, const char *path, xmlDoc **doc, xmlSchemaPtr *out)
+parse_schema(struct rfp_ctx *ctx, const char *name, const char *data, size_t len,
+    xmlDoc **doc, xmlSchemaPtr *out)
 {
-	struct rfp_where w = { .file = path };
+	struct rfp_where w = { .file = name };
 	xmlSchemaParserCtxtPtr pctx = NULL;
 	enum rfp_status st;
-	char *data = NULL;
-	size_t len;
 
-	if ((st = rfp_read_file(ctx, path, ctx->limits.max_file_bytes, &data, &len)))
-		goto out;
-	if ((st = rfp_xml_parse(ctx, path, NULL, data, len, doc)))
-		goto out;
+	if ((st = rfp_xml_parse(ctx, name, NULL, data, len, doc)))
+		return st;
 	pctx = xmlSchemaNewDocParserCtxt(*doc);
 	*out = pctx ? xmlSchemaParse(pctx) : NULL;
 	if (!*out) {
@@ -464,8 +472,20 @@ load_schema(struct rfp_ctx *ctx, const char *path, xmlDoc **doc, xmlSchemaPtr *o
 		    "the catalogue schema cannot be compiled");
 		st = RFP_ERR_INVALID;
 	}
-out:
 	xmlSchemaFreeParserCtxt(pctx);
+	return st;
+}
+
+static enum rfp_status
+load_schema(struct rfp_ctx *ctx, const char *path, xmlDoc **doc, xmlSchemaPtr *out)
+{
+	enum rfp_status st;
+	char *data = NULL;
+	size_t len;
+
+	if ((st = rfp_read_file(ctx, path, ctx->limits.max_file_bytes, &data, &len)))
+		return st;
+	st = parse_schema(ctx, path, data, len, doc, out);
 	free(data);
 	return st;
 }
@@ -528,6 +548,70 @@ rfp_catalogue_load(struct rfp_ctx *ctx, const char *schema_path,
 out:
 	xmlSchemaFree(schema);
 	xmlFreeDoc(schema_doc);
+	rfp_catalogue_free(ld.cat);
+	return st;
+}
+
+struct rfp_cat_schema {
+	xmlDoc *doc;
+	xmlSchemaPtr schema;
+};
+
+enum rfp_status
+rfp_cat_schema_new(struct rfp_ctx *ctx, const char *name, const char *data, size_t len,
+    struct rfp_cat_schema **out)
+{
+	struct rfp_cat_schema *s;
+	enum rfp_status st;
+
+	if (!ctx || !name || !data || !out)
+		return RFP_ERR_USAGE;
+	if (!(s = calloc(1, sizeof(*s))))
+		return RFP_ERR_NOMEM;
+	if ((st = parse_schema(ctx, name, data, len, &s->doc, &s->schema)) != RFP_OK) {
+		rfp_cat_schema_free(s);
+		return st;
+	}
+	*out = s;
+	return RFP_OK;
+}
+
+void
+rfp_cat_schema_free(struct rfp_cat_schema *s)
+{
+	if (!s)
+		return;
+	xmlSchemaFree(s->schema);
+	xmlFreeDoc(s->doc);
+	free(s);
+}
+
+enum rfp_status
+rfp_catalogue_load_buffer(struct rfp_ctx *ctx, const struct rfp_cat_schema *schema,
+    const char *name, const char *data, size_t len, struct rfp_catalogue **out)
+{
+	struct loader ld = { .ctx = ctx };
+	enum rfp_status st;
+
+	if (!ctx || !schema || !name || !data || !out)
+		return RFP_ERR_USAGE;
+	ld.cat = calloc(1, sizeof(*ld.cat));
+	if (!ld.cat)
+		return RFP_ERR_NOMEM;
+	ld.cat->files = calloc(1, sizeof(*ld.cat->files));
+	if (!ld.cat->files) {
+		st = RFP_ERR_NOMEM;
+		goto out;
+	}
+	ld.file = &ld.cat->files[ld.cat->nfiles++];
+	if ((st = load_data(&ld, schema->schema, name, data, len)) != RFP_OK)
+		goto out;
+	if ((st = rfp_catalogue_check(ctx, ld.cat)) != RFP_OK)
+		goto out;
+	qsort(ld.cat->items, ld.cat->nitems, sizeof(*ld.cat->items), cmp_items);
+	*out = ld.cat;
+	ld.cat = NULL;
+out:
 	rfp_catalogue_free(ld.cat);
 	return st;
 }

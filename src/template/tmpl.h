@@ -31,9 +31,16 @@ enum rfp_part_mode {
 
 enum rfp_op_kind { RFP_OP_LIT, RFP_OP_FIELD, RFP_OP_OPEN, RFP_OP_CLOSE };
 
+/* When a section's output may need the post-render guards (guard.c):
+ * repeated zero times it may empty a table or cell; repeated twice or more
+ * it copies drawing or bookmark ids. Decided at compile time, checked at
+ * render time, so a document only pays for the guards when it needs them. */
+enum rfp_guard_case { RFP_GUARD_IF_EMPTY = 1, RFP_GUARD_IF_REPEATED = 2 };
+
 struct rfp_op {
 	uint8_t kind;
 	uint8_t inverted;
+	uint8_t guard;		/* OPEN: RFP_GUARD_* cases that need the guard pass */
 	uint32_t off, len;	/* LIT: bytes in lits; others: name in names */
 	uint32_t jump;		/* OPEN: index of its CLOSE; CLOSE: of its OPEN */
 	uint32_t src;		/* byte offset of the tag in the source part */
@@ -93,6 +100,7 @@ void rfp_prog_fini(struct rfp_prog *prog);
  * data is an error naming the part and the tag.
  */
 enum rfp_status rfp_prog_render(struct rfp_ctx *ctx, const char *part,
-    const struct rfp_prog *prog, const struct rfp_dnode *root, struct rfp_buf *out);
+    const struct rfp_prog *prog, const struct rfp_dnode *root, struct rfp_buf *out,
+    bool *needs_guard);
 
 #endif

@@ -45,6 +45,7 @@ struct tag {
 	uint8_t inverted;
 	uint8_t alone;
 	uint8_t scope;
+	uint8_t guard;		/* enum rfp_guard_case, set when placed */
 	uint32_t name_off, name_len;	/* into the compiler's names buffer */
 	uint32_t pos;			/* part offset of the opening braces */
 	int32_t tok;			/* text token holding the opening braces */
@@ -729,6 +730,24 @@ end_of(const struct compiler *c, int32_t start)
 	return e->off + e->len;
 }
 
+/*
+ * Which guards section o may need, from the part bytes it repeats: ids that
+ * must stay unique, and a table or cell it may leave empty.
+ */
+static void
+mark_guards(struct compiler *c, struct tag *o, uint32_t from, uint32_t to, bool in_table)
+{
+	const char *s = c->data + from;
+	size_t n = to > from ? to - from : 0;
+
+	if (c->mode == RFP_PART_PLAIN)
+		return;
+	if (memmem(s, n, "docPr", 5) || memmem(s, n, "bookmarkStart", 13))
+		o->guard |= RFP_GUARD_IF_REPEATED;
+	if (in_table)
+		o->guard |= RFP_GUARD_IF_EMPTY;
+}
+
 /* Repeats [start of a, end of b]: two sibling paragraphs or rows and all
  * between them, keeping them (only the tags go). */
 static bool
@@ -738,6 +757,8 @@ place_span(struct compiler *c, int32_t oi, int32_t a, int32_t b)
 
 	if (a < 0 || b < 0 || c->toks[a].parent != c->toks[b].parent)
 		return false;
+	mark_guards(c, &c->tags[oi], c->toks[a].off, end_of(c, b), c->toks[a].cell >= 0 ||
+	    c->toks[a].row >= 0);
 	add_event(c, c->toks[a].off, (uint32_t)oi, EV_TAG, oi, NULL);
 	add_event(c, end_of(c, b), (uint32_t)ci, EV_TAG, ci, NULL);
 	return true;
@@ -802,6 +823,7 @@ place_section(struct compiler *c, int32_t oi)
 			return;
 		}
 		list_tag(c, o, "section: inline, inside one paragraph");
+		mark_guards(c, o, o->pos, cl->pos, false);
 		add_event(c, o->pos, (uint32_t)oi, EV_TAG, oi, NULL);
 		add_event(c, cl->pos, (uint32_t)ci, EV_TAG, ci, NULL);
 		return;
@@ -809,6 +831,7 @@ place_section(struct compiler *c, int32_t oi)
 	if (c->mode != RFP_PART_PLAIN && o->alone && cl->alone &&
 	    c->toks[to->para].parent == c->toks[tc->para].parent) {
 		list_tag(c, o, "section: repeats the paragraphs between its tag paragraphs");
+		mark_guards(c, o, c->toks[to->para].off, end_of(c, tc->para), to->cell >= 0);
 		add_event(c, c->toks[to->para].off, (uint32_t)oi, EV_TAG, oi, NULL);
 		add_del(c, c->toks[to->para].off, end_of(c, to->para));
 		add_event(c, c->toks[tc->para].off, (uint32_t)ci, EV_TAG, ci, NULL);
@@ -817,6 +840,7 @@ place_section(struct compiler *c, int32_t oi)
 	}
 	if (to->row >= 0 && to->row == tc->row && to->cell != tc->cell) {
 		list_tag(c, o, "section: repeats its table row");
+		mark_guards(c, o, c->toks[to->row].off, end_of(c, to->row), true);
 		add_event(c, c->toks[to->row].off, (uint32_t)oi, EV_TAG, oi, NULL);
 		add_event(c, end_of(c, to->row), (uint32_t)ci, EV_TAG, ci, NULL);
 		return;
@@ -1011,6 +1035,7 @@ emit_program(struct compiler *c, struct rfp_prog *prog)
 		op->kind = t->kind == TAG_FIELD ? RFP_OP_FIELD :
 		    t->kind == TAG_OPEN ? RFP_OP_OPEN : RFP_OP_CLOSE;
 		op->inverted = t->inverted;
+		op->guard = t->guard;
 		op->src = t->pos;
 		op->off = (uint32_t)em.lits.len;
 		op->len = t->name_len;

@@ -22,6 +22,7 @@ struct renderer {
 	const struct rfp_prog *prog;
 	struct rfp_buf *out;
 	enum rfp_status st;
+	bool needs_guard;
 };
 
 static const struct rfp_dnode *
@@ -133,7 +134,12 @@ render_range(struct renderer *r, size_t from, size_t to, const struct scope *sc)
 			} else if (op->inverted) {
 				if (!truthy(v))
 					render_range(r, i + 1, op->jump, sc);
+				else if (op->guard & RFP_GUARD_IF_EMPTY)
+					r->needs_guard = true;
 			} else if (v->kind == RFP_D_LIST) {
+				if ((op->guard & RFP_GUARD_IF_EMPTY && v->count == 0) ||
+				    (op->guard & RFP_GUARD_IF_REPEATED && v->count > 1))
+					r->needs_guard = true;
 				for (const struct rfp_dnode *e = v->first; e && !r->st; e = e->next) {
 					struct scope inner = { e, sc };
 
@@ -145,6 +151,8 @@ render_range(struct renderer *r, size_t from, size_t to, const struct scope *sc)
 				render_range(r, i + 1, op->jump, &inner);
 			} else if (truthy(v)) {
 				render_range(r, i + 1, op->jump, sc);
+			} else if (op->guard & RFP_GUARD_IF_EMPTY) {
+				r->needs_guard = true;
 			}
 			i = op->jump;
 			break;
@@ -158,12 +166,14 @@ render_range(struct renderer *r, size_t from, size_t to, const struct scope *sc)
 
 enum rfp_status
 rfp_prog_render(struct rfp_ctx *ctx, const char *part, const struct rfp_prog *prog,
-    const struct rfp_dnode *root, struct rfp_buf *out)
+    const struct rfp_dnode *root, struct rfp_buf *out, bool *needs_guard)
 {
 	struct renderer r = { .ctx = ctx, .part = part, .prog = prog, .out = out };
 	struct scope top = { root, NULL };
 
 	render_range(&r, 0, prog->nops, &top);
+	if (needs_guard)
+		*needs_guard = r.needs_guard;
 	if (r.st == RFP_ERR_LIMIT)
 		rfp_diag(ctx, RFP_ERROR, "RFP-LIMIT-OUTPUT",
 		    &(struct rfp_where){ .part = part }, NULL,

@@ -53,6 +53,12 @@ rfp_ctx_set_diag(struct rfp_ctx *ctx, rfp_diag_fn fn, void *userdata)
 	ctx->diag_data = userdata;
 }
 
+void
+rfp_ctx_set_verify(struct rfp_ctx *ctx, bool verify)
+{
+	ctx->verify = verify;
+}
+
 struct rfp_limits *
 rfp_ctx_limits(struct rfp_ctx *ctx)
 {

@@ -13,6 +13,7 @@ struct rfp_ctx {
 	rfp_diag_fn diag_fn;
 	void *diag_data;
 	unsigned errors;
+	bool verify;		/* parse every rendered part again */
 };
 
 /** Where a diagnostic points; any member may be NULL/0. */

@@ -136,6 +136,7 @@ check_annex(enum rfp_type type, enum rfp_level level, const char *fmt)
 	struct doc d;
 	size_t i, k;
 
+	rfp_ctx_set_verify(ctx, true);	/* every rendered part must parse */
 	snprintf(tpath, sizeof(tpath), "%s/templates/annex.%s", getenv("RFP_BUILDDIR"), fmt);
 	assert_int_equal(rfp_select(ctx, cat, &req, &sel), RFP_OK);
 	if (rfp_template_load(ctx, tpath, &tmpl) != RFP_OK)

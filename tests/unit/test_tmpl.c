@@ -55,7 +55,7 @@ check(enum rfp_part_mode mode, const char *src, const char *expect)
 	setup(&f);
 	if (rfp_prog_compile(ctx, "t.docx", "word/document.xml", &(struct rfp_compile_opts){ .mode = mode }, src, strlen(src), &prog))
 		fail_msg("compile failed:\n%s", cap.text);
-	if (rfp_prog_render(ctx, "word/document.xml", &prog, f.root, &out))
+	if (rfp_prog_render(ctx, "word/document.xml", &prog, f.root, &out, NULL))
 		fail_msg("render failed:\n%s", cap.text);
 	assert_string_equal(out.ptr, expect);
 	rfp_buf_fini(&out);
@@ -273,7 +273,7 @@ test_splice(void **state)
 	setup(&f);
 	assert_int_equal(rfp_prog_compile(ctx, "t", "p", &(struct rfp_compile_opts){
 	    .mode = RFP_PART_WORD, .splices = &sp, .nsplices = 1 }, src, strlen(src), &prog), RFP_OK);
-	assert_int_equal(rfp_prog_render(ctx, "p", &prog, f.root, &out), RFP_OK);
+	assert_int_equal(rfp_prog_render(ctx, "p", &prog, f.root, &out, NULL), RFP_OK);
 	assert_string_equal(out.ptr, W(P("head") PP("a") PP("b") P("tail")));
 	rfp_prog_fini(&prog);
 	assert_int_equal(rfp_prog_compile(ctx, "t", "p", &(struct rfp_compile_opts){
@@ -304,10 +304,10 @@ test_compile_once_render_many(void **state)
 	list_of(&f2, "l", three, 3);
 	for (int round = 0; round < 3; round++) {
 		rfp_buf_reset(&out);
-		assert_int_equal(rfp_prog_render(ctx, "p", &prog, f1.root, &out), RFP_OK);
+		assert_int_equal(rfp_prog_render(ctx, "p", &prog, f1.root, &out, NULL), RFP_OK);
 		assert_string_equal(out.ptr, W(PP("a") PP("b")));
 		rfp_buf_reset(&out);
-		assert_int_equal(rfp_prog_render(ctx, "p", &prog, f2.root, &out), RFP_OK);
+		assert_int_equal(rfp_prog_render(ctx, "p", &prog, f2.root, &out, NULL), RFP_OK);
 		assert_string_equal(out.ptr, W(PP("x") PP("y") PP("z")));
 	}
 	rfp_buf_fini(&out);
@@ -315,6 +315,47 @@ test_compile_once_render_many(void **state)
 	rfp_arena_fini(&f1.arena);
 	rfp_arena_fini(&f2.arena);
 	rfp_ctx_free(ctx);
+}
+
+/* The renderer asks for the guards only when a loop could break a table or
+ * copy ids. */
+static void
+check_guard(const char *src, bool expect)
+{
+	struct rfp_buf out = RFP_BUF_INIT(1u << 16);
+	struct rfp_prog prog;
+	struct capture cap;
+	struct rfp_ctx *ctx = test_ctx(&cap);
+	struct fixture f;
+	bool guard = !expect;
+
+	setup(&f);
+	assert_int_equal(rfp_prog_compile(ctx, "t", "p", &(struct rfp_compile_opts){ .mode = RFP_PART_WORD },
+	    src, strlen(src), &prog), RFP_OK);
+	assert_int_equal(rfp_prog_render(ctx, "p", &prog, f.root, &out, &guard), RFP_OK);
+	assert_int_equal(guard, expect);
+	rfp_buf_fini(&out);
+	rfp_prog_fini(&prog);
+	rfp_arena_fini(&f.arena);
+	rfp_ctx_free(ctx);
+}
+
+static void
+test_guard_needed(void **state)
+{
+	const char *row = W("<w:tbl><w:tr><w:tc>" P("{{#LIST}}{{v}}") "</w:tc><w:tc>" P("{{/LIST}}") "</w:tc></w:tr></w:tbl>");
+	char buf[512];
+
+	snprintf(buf, sizeof(buf), "%s", row);
+	for (char *p; (p = strstr(buf, "LIST")) != NULL;)
+		memcpy(p, "none", 4);
+	check_guard(buf, true);		/* zero rows: the table may be empty */
+	snprintf(buf, sizeof(buf), "%s", row);
+	for (char *p; (p = strstr(buf, "LIST")) != NULL;)
+		memcpy(p, "l\0\0\0", 4), memmove(p + 1, p + 4, strlen(p + 4) + 1);
+	check_guard(buf, false);	/* two rows: nothing to mend */
+	check_guard(W(P("{{#l}}") "<w:p><w:bookmarkStart w:id=\"1\" w:name=\"b\"/><w:r><w:t>{{v}}</w:t></w:r><w:bookmarkEnd w:id=\"1\"/></w:p>" P("{{/l}}")), true);
+	check_guard(W(P("{{#l}}") P("{{v}}") P("{{/l}}")), false);
 }
 
 static void
@@ -329,7 +370,7 @@ test_unknown_field(void **state)
 
 	setup(&f);
 	assert_int_equal(rfp_prog_compile(ctx, "t", "p", &(struct rfp_compile_opts){ .mode = RFP_PART_WORD }, src, strlen(src), &prog), RFP_OK);
-	assert_int_equal(rfp_prog_render(ctx, "word/document.xml", &prog, f.root, &out), RFP_ERR_TEMPLATE);
+	assert_int_equal(rfp_prog_render(ctx, "word/document.xml", &prog, f.root, &out, NULL), RFP_ERR_TEMPLATE);
 	assert_non_null(strstr(cap.text, "RFP-TPL-FIELD |word/document.xml:0: {{nosuch}}"));
 	assert_non_null(strstr(cap.text, "unknown field"));
 	rfp_buf_fini(&out);
@@ -355,6 +396,7 @@ main(void)
 		cmocka_unit_test(test_comments),
 		cmocka_unit_test(test_unknown_names_at_compile),
 		cmocka_unit_test(test_splice),
+		cmocka_unit_test(test_guard_needed),
 		cmocka_unit_test(test_compile_once_render_many),
 		cmocka_unit_test(test_unknown_field),
 	};
