@@ -236,6 +236,63 @@ fix_ids(xmlDoc *doc)
 	return changed;
 }
 
+/* Gives every repeated xml:id (ODF lists, paragraphs) a suffix. */
+static bool
+fix_xml_ids(xmlNode *root)
+{
+	struct rfp_seen { char **ids; size_t n, cap; } seen = { 0 };
+	xmlNode *stack[512], *n;
+	size_t depth = 0;
+	unsigned copy = 0;
+	bool changed = false;
+
+	stack[depth++] = root;
+	while (depth) {
+		n = stack[--depth];
+		for (; n; n = n->next) {
+			xmlChar *id;
+
+			if (n->type != XML_ELEMENT_NODE)
+				continue;
+			id = xmlGetNsProp(n, (const xmlChar *)"id", XML_XML_NAMESPACE);
+			if (id) {
+				bool dup = false;
+
+				for (size_t i = 0; i < seen.n && !dup; i++)
+					dup = strcmp(seen.ids[i], (const char *)id) == 0;
+				if (dup) {
+					char renamed[256];
+
+					snprintf(renamed, sizeof(renamed), "%.200s_%u", (const char *)id, ++copy);
+					xmlSetNsProp(n, xmlSearchNsByHref(n->doc, n, XML_XML_NAMESPACE),
+					    (const xmlChar *)"id", (const xmlChar *)renamed);
+					changed = true;
+				} else if (seen.n < 100000) {
+					if (seen.n == seen.cap) {
+						size_t cap = seen.cap ? seen.cap * 2 : 64;
+						char **p = realloc(seen.ids, cap * sizeof(*p));
+
+						if (!p) {
+							xmlFree(id);
+							break;
+						}
+						seen.ids = p;
+						seen.cap = cap;
+					}
+					seen.ids[seen.n++] = (char *)xmlStrdup(id);
+				}
+				xmlFree(id);
+			}
+			if (n->children && depth < sizeof(stack) / sizeof(stack[0]))
+				stack[depth++] = n->children;
+		}
+	}
+	for (size_t i = 0; i < seen.n; i++)
+		xmlFree(seen.ids[i]);
+	free(seen.ids);
+	return changed;
+}
+
 bool
 rfp_guard(xmlDoc *doc, enum rfp_part_mode mode)
 {
@@ -246,6 +303,7 @@ rfp_guard(xmlDoc *doc, enum rfp_part_mode mode)
 	if (mode == RFP_PART_WORD)
 		return fix_tables(root, W_NS, "tbl", "tr", "tc", "p") | fix_ids(doc);
 	if (mode == RFP_PART_ODF)
-		return fix_tables(root, TABLE_NS, "table", "table-row", NULL, NULL);
+		return fix_tables(root, TABLE_NS, "table", "table-row", NULL, NULL) |
+		    fix_xml_ids(root);
 	return false;
 }

@@ -207,6 +207,64 @@ map_style(struct docx_map *m, const char *id)
 	return m->to[slot];
 }
 
+/*
+ * The fragment numbers its headings in text (壹、, 一、). When the agency's
+ * heading style numbers itself, that text would double the number, so it
+ * goes and the agency's numbering continues through the annex.
+ */
+static const char *const heading_prefixes[2][3] = {
+	{ "壹、", "貳、", "附錄、" },	/* level 1 */
+	{ "{{family_no}}、", NULL, NULL },	/* level 2 */
+};
+
+static void
+strip_prefixes(struct rfp_buf *frag, int level, const char *before)
+{
+	for (int k = 0; k < 3 && heading_prefixes[level][k]; k++) {
+		struct rfp_buf out = RFP_BUF_INIT(frag->max);
+		char pat[64];
+		const char *s = frag->ptr, *p;
+
+		snprintf(pat, sizeof(pat), "%s%s", before, heading_prefixes[level][k]);
+		while ((p = strstr(s, pat)) != NULL) {
+			rfp_buf_add(&out, s, (size_t)(p - s));
+			rfp_buf_adds(&out, before);
+			s = p + strlen(pat);
+		}
+		rfp_buf_adds(&out, s);
+		rfp_buf_reset(frag);
+		rfp_buf_add(frag, out.ptr, out.len);
+		rfp_buf_fini(&out);
+	}
+}
+
+/* True if the agency's style id (or a style it is based on) has numbering. */
+static bool
+docx_numbered(xmlDoc *theirs, const char *id, int depth)
+{
+	xmlNode *s = find_style(theirs, "styleId", id);
+
+	if (!s || depth > 8)
+		return false;
+	for (xmlNode *c = s->children; c; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (strcmp((const char *)c->name, "pPr") == 0)
+			for (xmlNode *n = c->children; n; n = n->next)
+				if (n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, "numPr") == 0)
+					return true;
+		if (strcmp((const char *)c->name, "basedOn") == 0) {
+			xmlChar *v = xmlGetNsProp(c, (const xmlChar *)"val", (const xmlChar *)W_NS);
+			bool r = v && docx_numbered(theirs, (const char *)v, depth + 1);
+
+			xmlFree(v);
+			if (r)
+				return true;
+		}
+	}
+	return false;
+}
+
 static enum rfp_status
 merge_docx(struct rfp_ctx *ctx, const char *path, struct rfp_pkg *pkg, struct rfp_buf *frag)
 {
@@ -243,6 +301,9 @@ merge_docx(struct rfp_ctx *ctx, const char *path, struct rfp_pkg *pkg, struct rf
 		rfp_buf_add(frag, out.ptr, out.len);
 		rfp_buf_fini(&out);
 	}
+	for (int level = 0; level < 2; level++)
+		if (docx_numbered(m.theirs, map_style(&m, level ? "Heading2" : "Heading1"), 0))
+			strip_prefixes(frag, level, "<w:t>");
 	if (m.add.len)
 		st = insert_before(styles, "</w:styles>", m.add.ptr, m.add.len);
 	if (!st && (m.add.err || frag->err))
@@ -318,6 +379,39 @@ copy_named_style(xmlDoc *ours, xmlDoc *theirs, const char *name, struct rfp_buf 
 	}
 }
 
+/* True if the agency's outline numbering gives headings of level a number. */
+static bool
+odt_numbered(xmlDoc *theirs, int level)
+{
+	xmlNode *root = xmlDocGetRootElement(theirs);
+	char want[8];
+
+	snprintf(want, sizeof(want), "%d", level);
+	for (xmlNode *sec = root ? root->children : NULL; sec; sec = sec->next) {
+		if (sec->type != XML_ELEMENT_NODE || strcmp((const char *)sec->name, "styles") != 0)
+			continue;
+		for (xmlNode *o = sec->children; o; o = o->next) {
+			if (o->type != XML_ELEMENT_NODE || strcmp((const char *)o->name, "outline-style") != 0)
+				continue;
+			for (xmlNode *l = o->children; l; l = l->next) {
+				xmlChar *lv, *fmt;
+				bool hit;
+
+				if (l->type != XML_ELEMENT_NODE)
+					continue;
+				lv = xmlGetProp(l, (const xmlChar *)"level");
+				fmt = xmlGetNsProp(l, (const xmlChar *)"num-format", (const xmlChar *)STYLE_NS);
+				hit = lv && strcmp((const char *)lv, want) == 0 && fmt && *fmt;
+				xmlFree(lv);
+				xmlFree(fmt);
+				if (hit)
+					return true;
+			}
+		}
+	}
+	return false;
+}
+
 static enum rfp_status
 merge_odt(struct rfp_ctx *ctx, const char *path, struct rfp_pkg *pkg, struct rfp_buf *frag)
 {
@@ -376,6 +470,10 @@ merge_odt(struct rfp_ctx *ctx, const char *path, struct rfp_pkg *pkg, struct rfp
 		}
 		if (named.len)
 			st = insert_before(styles, "</office:styles>", named.ptr, named.len);
+		for (int level = 0; level < 2; level++)
+			if (odt_numbered(theirs_styles, level + 1))
+				strip_prefixes(frag, level, level ? "text:outline-level=\"2\">" :
+				    "text:outline-level=\"1\">");
 	}
 	if (st)
 		goto out;

@@ -46,6 +46,7 @@ struct tag {
 	uint8_t alone;
 	uint8_t scope;
 	uint8_t guard;		/* enum rfp_guard_case, set when placed */
+	uint8_t unclosed;	/* "{{" with no "}}": name holds the raw text */
 	uint32_t name_off, name_len;	/* into the compiler's names buffer */
 	uint32_t pos;			/* part offset of the opening braces */
 	int32_t tok;			/* text token holding the opening braces */
@@ -177,29 +178,37 @@ cell_location(const struct compiler *c, const struct tok *tk, char *buf, size_t 
 	    sibling_ordinal(c, tk->cell));
 }
 
+/* The tag as the author typed it: {{#name@row}}, or "{{raw" if unclosed. */
+static const char *
+tag_text(const struct compiler *c, const struct tag *t, char *buf, size_t len)
+{
+	static const char *const scopes[] = { "", "@inline", "@paragraph", "@row" };
+
+	snprintf(buf, len, "{{%s%.*s%s%s",
+	    t->unclosed ? "" : t->kind == TAG_OPEN ? (t->inverted ? "^" : "#") :
+	    t->kind == TAG_CLOSE ? "/" : t->kind == TAG_COMMENT ? "!" : "",
+	    (int)t->name_len, c->names.ptr + t->name_off, scopes[t->scope],
+	    t->unclosed ? "" : "}}");
+	return buf;
+}
+
 static void
 tag_error(struct compiler *c, const struct tag *t, const char *code,
     const char *hint, const char *what)
 {
 	const struct tok *tk = &c->toks[t->tok];
 	struct rfp_where w;
-	char cell[80];
+	char cell[80], text[160];
 
 	where(c, t->pos, &w);
 	c->errors++;
 	cell_location(c, tk, cell, sizeof(cell));
+	tag_text(c, t, text, sizeof(text));
 	if (tk->para >= 0 && c->mode != RFP_PART_PLAIN)
-		rfp_diag(c->ctx, RFP_ERROR, code, &w, hint,
-		    "%s {{%s%.*s}} (paragraph %u%s)", what,
-		    t->kind == TAG_OPEN ? (t->inverted ? "^" : "#") :
-		    t->kind == TAG_CLOSE ? "/" : "",
-		    (int)t->name_len, c->names.ptr + t->name_off,
-		    para_ordinal(c, tk->para), cell);
+		rfp_diag(c->ctx, RFP_ERROR, code, &w, hint, "%s %s (paragraph %u%s)", what,
+		    text, para_ordinal(c, tk->para), cell);
 	else
-		rfp_diag(c->ctx, RFP_ERROR, code, &w, hint, "%s {{%s%.*s}}", what,
-		    t->kind == TAG_OPEN ? (t->inverted ? "^" : "#") :
-		    t->kind == TAG_CLOSE ? "/" : "",
-		    (int)t->name_len, c->names.ptr + t->name_off);
+		rfp_diag(c->ctx, RFP_ERROR, code, &w, hint, "%s %s", what, text);
 }
 
 /* ---- 1. Tokeniser ---------------------------------------------------- */
@@ -395,6 +404,41 @@ delete_concat(struct compiler *c, const struct seg *segs, size_t nsegs,
 	}
 }
 
+/*
+ * Empty elements that carry no content of their own and only appear inside
+ * a tag by accident (spell-check marks, bookmarks, page-break hints, spaces
+ * typed inside the braces) are removed with the tag, as docxtemplater's
+ * droppedTagsInsidePlaceholder does.
+ */
+static void
+drop_inside(struct compiler *c, int32_t from_tok, int32_t to_tok, uint32_t start, uint32_t end)
+{
+	/* Bookmark starts and ends come in pairs that may straddle the tag, so
+	 * only single-point marks are dropped. */
+	static const char *const word[] = { "w:proofErr", "w:lastRenderedPageBreak", "w:br",
+		"w:tab", "w:softHyphen" };
+	static const char *const odf[] = { "text:s", "text:tab", "text:soft-page-break",
+		"text:bookmark", "text:line-break" };
+	const char *const *names = c->mode == RFP_PART_WORD ? word : odf;
+	size_t nnames = c->mode == RFP_PART_WORD ? sizeof(word) / sizeof(word[0]) :
+	    sizeof(odf) / sizeof(odf[0]);
+
+	if (c->mode == RFP_PART_PLAIN)
+		return;
+	for (int32_t i = from_tok + 1; i < to_tok; i++) {
+		const struct tok *t = &c->toks[i];
+
+		if (t->kind != T_EMPTY || t->off < start || t->off + t->len > end)
+			continue;
+		for (size_t k = 0; k < nnames; k++) {
+			if (name_is(c, t, names[k])) {
+				add_del(c, t->off, t->off + t->len);
+				break;
+			}
+		}
+	}
+}
+
 static bool
 valid_name(const char *s, size_t n)
 {
@@ -486,7 +530,13 @@ scan_group(struct compiler *c, const struct seg *segs, size_t nsegs, struct rfp_
 				t->tok = segs[k].tok;
 		e = memmem(b + 2, text->len - open - 2, "}}", 2);
 		if (!e) {
-			parse_tag(c, b + 2, strcspn(b + 2, "{}"), t);
+			size_t raw = strcspn(b + 2, "{}");
+
+			t->kind = TAG_COMMENT;	/* no name check: it is not a tag yet */
+			t->unclosed = 1;
+			t->name_off = (uint32_t)c->names.len;
+			t->name_len = (uint32_t)(raw > 40 ? 40 : raw);
+			rfp_buf_add(&c->names, b + 2, t->name_len);
 			tag_error(c, t, "RFP-TPL-UNCLOSED-TAG",
 			    "close the tag with }} in the same paragraph; a tag cannot span paragraphs",
 			    "tag not closed before the end of its paragraph:");
@@ -496,6 +546,15 @@ scan_group(struct compiler *c, const struct seg *segs, size_t nsegs, struct rfp_
 		close = (size_t)(e - s) + 2;
 		parse_tag(c, b + 2, (size_t)(e - b) - 2, t);
 		delete_concat(c, segs, nsegs, (uint32_t)text->len, (uint32_t)open, (uint32_t)close);
+		{
+			int32_t last = t->tok;
+
+			for (size_t k = 0; k < nsegs; k++)
+				if (segs[k].start < close)
+					last = segs[k].tok;
+			drop_inside(c, t->tok, last, t->pos,
+			    concat_to_part(c, segs, nsegs, (uint32_t)close - 1) + 1);
+		}
 		i = close;
 	}
 	if (c->ntags == first + 1 && only_tags)
@@ -649,9 +708,15 @@ check_names(struct compiler *c)
 				snprintf(hint, sizeof(hint), "did you mean {{%s}}? docs/templates.md lists the fields", best);
 			else
 				snprintf(hint, sizeof(hint), "docs/templates.md lists the fields a template can use");
-			tag_error(c, t, "RFP-TPL-UNKNOWN-FIELD", hint,
-			    dict_find(d, name, t->name_len, NULL, 0) || !e ?
-			    "unknown field (or used outside its list):" : "unknown field:");
+			bool elsewhere = false;
+
+			for (size_t k = 0; k < d->n && !elsewhere; k++)
+				elsewhere = strlen(d->entries[k].name) == t->name_len &&
+				    memcmp(d->entries[k].name, name, t->name_len) == 0;
+			if (elsewhere)
+				snprintf(hint, sizeof(hint), "put it inside the {{#…}} section of the list it belongs to");
+			tag_error(c, t, "RFP-TPL-UNKNOWN-FIELD", hint, elsewhere ?
+			    "field used outside its list:" : "unknown field:");
 		}
 		if (t->kind == TAG_OPEN && depth < sizeof(lists) / sizeof(lists[0]))
 			lists[depth++] = e && e->is_list ? e->name : NULL;
@@ -742,7 +807,8 @@ mark_guards(struct compiler *c, struct tag *o, uint32_t from, uint32_t to, bool 
 
 	if (c->mode == RFP_PART_PLAIN)
 		return;
-	if (memmem(s, n, "docPr", 5) || memmem(s, n, "bookmarkStart", 13))
+	if (memmem(s, n, "docPr", 5) || memmem(s, n, "bookmarkStart", 13) ||
+	    memmem(s, n, "xml:id", 6))
 		o->guard |= RFP_GUARD_IF_REPEATED;
 	if (in_table)
 		o->guard |= RFP_GUARD_IF_EMPTY;
@@ -781,9 +847,11 @@ list_tag(struct compiler *c, const struct tag *t, const char *what)
 		cell_location(c, tk, cell, sizeof(cell));
 		rfp_buf_addf(c->opts->listing, " paragraph %u%s", para_ordinal(c, tk->para), cell);
 	}
-	rfp_buf_addf(c->opts->listing, "  {{%s%.*s}}  %s\n",
-	    t->kind == TAG_OPEN ? (t->inverted ? "^" : "#") : t->kind == TAG_COMMENT ? "!" : "",
-	    (int)t->name_len, c->names.ptr + t->name_off, what);
+	{
+		char text[160];
+
+		rfp_buf_addf(c->opts->listing, "  %s  %s\n", tag_text(c, t, text, sizeof(text)), what);
+	}
 }
 
 static void

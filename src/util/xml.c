@@ -29,7 +29,9 @@ keep_first_error(void *data, xmlErrorPtr e)
 	struct first_error *fe = pctx->_private;
 	size_t n;
 
-	if (fe->set || e->level < XML_ERR_ERROR)
+	/* A repeated xml:id is a validity matter, not well-formedness; loops
+	 * create them and guard.c renames them. */
+	if (fe->set || e->level < XML_ERR_ERROR || e->code == XML_DTD_ID_REDEFINED)
 		return;
 	fe->set = 1;
 	fe->line = e->line;

@@ -1,0 +1,163 @@
+#!/bin/sh
+# Runs rfpgen over every unpacked template in tests/corpus/ and lo-saved/ and
+# checks the text of the result (no LibreOffice needed). Expected results
+# are those listed in README.md.
+#   tests/corpus/check.sh [RFPGEN] [--pdf]
+# With --pdf, LibreOffice also converts every rendered output to PDF (one
+# profile of its own, a timeout) and each PDF must be non-empty.
+# Ends with "N passed, M failed"; exit status 0 only if none failed.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+rfpgen=${1:-${RFPGEN:-$here/../../build/src/rfpgen}}
+pdf=${2:-}
+passes=0
+tmp=$(mktemp -d /tmp/rfpgen-check-XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+opts="--agency 測試機關 --project 測試專案 --date 2026-01-15"
+
+pack() { # DIR -> prints the packed file
+	name=$(basename "$1")
+	if [ -f "$1/mimetype" ]; then
+		f=$tmp/$name.tpl.odt
+		(cd "$1" && zip -q -X0 "$f" mimetype && zip -q -X -r "$f" . -x mimetype)
+	else
+		f=$tmp/$name.tpl.docx
+		(cd "$1" && zip -q -X -r "$f" '[Content_Types].xml' .)
+	fi
+	echo "$f"
+}
+text() { # FILE PART -> one line per paragraph, tags removed
+	unzip -p "$1" "$2" | tr -d '\n' |
+		sed 's#>[[:space:]]*<#><#g; s#</w:p>#\n#g; s#</text:p>#\n#g; s#</text:h>#\n#g; s#<text:s\( [^>]*\)\{0,1\}/># #g; s#<[^>]*>##g'
+}
+fail() { echo "FAIL $1: $2"; fails=$((fails + 1)); }
+has() { # NAME FILE PART STRING...
+	n=$1 f=$2 p=$3; shift 3
+	t=$(text "$f" "$p")
+	for s in "$@"; do
+		case $t in *"$s"*) ;; *) fail "$n" "$p lacks '$s'";; esac
+	done
+}
+lacks() { # NAME FILE PART STRING
+	case $(text "$2" "$3") in *"$4"*) fail "$1" "$3 still has '$4'";; esac
+}
+run() { # NAME TEMPLATE-FILE TYPE LEVEL -> sets out
+	ext=${2##*.}
+	out=$tmp/$1.out.$ext
+	# shellcheck disable=SC2086
+	if ! "$rfpgen" -q --type "$3" --level "$4" $opts --template "$2" -o "$out" 2>"$tmp/$1.err"; then
+		fail "$1" "rfpgen failed: $(head -1 "$tmp/$1.err")"
+		return 1
+	fi
+	echo "$out" >>"$tmp/outputs"
+	echo "ok   $1"
+	passes=$((passes + 1))
+}
+render() { run "$1" "$(pack "$here/$1")" "${2:-系統發展}" "${3:-高}"; }
+
+if render split-runs; then
+	has split-runs "$out" word/document.xml 機關：測試機關（拼字標記） 案名：測試專案（語言切換） \
+		委外類型：系統發展（中間粗體） 防護需求等級：高（書籤） 承辦機關：測試機關（智慧標籤） \
+		'日期：2026-01-15（同一 run 多個 w:t）' 本案由測試機關辦理。 一、存取控制 十三、驗收與保固
+	lacks split-runs "$out" word/document.xml '{{'
+fi
+if render header-footer; then
+	has header-footer "$out" word/header1.xml 案名：測試專案
+	has header-footer "$out" word/footer1.xml 測試機關
+	has header-footer "$out" word/document.xml 資通安全需求附件
+fi
+if render textbox; then
+	[ "$(unzip -p "$out" word/document.xml | grep -o 測試機關 | wc -l)" -eq 2 ] ||
+		fail textbox "the agency is not in both text box copies"
+	has textbox "$out" word/footnotes.xml 法源依據：資通安全管理法
+fi
+if render loops 系統發展 普; then
+	has loops "$out" word/document.xml 一、存取控制 '全部項次：1.1.1 1.3.1 ' 機關應辦事項：（無機關自行辦理事項）
+	lacks loops "$out" word/document.xml '{{'
+fi
+if render single-tag; then
+	has single-tag "$out" word/document.xml 壹、資安需求項目 貳、資安需求查檢表 '測試機關　2026-01-15'
+	lacks single-tag "$out" word/document.xml '{{'
+fi
+if render scopes 系統發展 普; then
+	has scopes "$out" word/document.xml 機關：測試機關（註解後文字） 本案屬系統發展類。 等級為普。 \
+		'type_development=[是] level_high=[] level_low=[是]' '（構面識別碼 AC）' '1.1.1；1.3.1；'
+	lacks scopes "$out" word/document.xml 範本註解
+	lacks scopes "$out" word/document.xml 行內註解
+	lacks scopes "$out" word/document.xml 非普級
+fi
+if render odt-split; then
+	has odt-split "$out" content.xml '機關：測試機關（span 切開）' 案名：測試專案 \
+		'類型：系統發展（text:s 壓縮空白）' 等級：高（書籤） 日期：2026-01-15（軟換頁） 本案由測試機關辦理。 十三、驗收與保固
+	case $(unzip -p "$out" content.xml) in *'系統發展<text:s'*) fail odt-split "text:s inside {{ type }} left in the output";; esac
+fi
+if render odt-loops 系統發展 普; then
+	has odt-loops "$out" content.xml 一、存取控制 '全部項次：1.1.1 1.3.1 ' 機關應辦事項：（無機關自行辦理事項）
+	lacks odt-loops "$out" content.xml '{{'
+fi
+if render odt-list-xmlid 系統發展 普; then
+	has odt-list-xmlid "$out" content.xml 一、存取控制
+fi
+if render odt-single-tag; then
+	has odt-single-tag "$out" content.xml 壹、資安需求項目 貳、資安需求查檢表 '測試機關　2026-01-15'
+fi
+if render odt-header-footer; then
+	has odt-header-footer "$out" styles.xml 案名：測試專案 '測試機關 第 '
+	has odt-header-footer "$out" content.xml 資通安全需求附件
+fi
+for f in "$here"/lo-saved/*.docx "$here"/lo-saved/*.odt; do
+	[ -f "$f" ] || continue
+	n=lo-saved/$(basename "$f")
+	part=word/document.xml
+	case $f in *.odt) part=content.xml;; esac
+	if run "$(basename "$f")" "$f" 系統發展 普; then
+		lacks "$n" "$out" $part '{{'
+		case $f in
+		*agency-memo*) has "$n" "$out" $part 於測試機關資訊室 「測試專案」 本案無另列之機關自行辦理事項。;;
+		*loops-table*) has "$n" "$out" $part 壹、測試專案資安需求（系統發展，普級） 一、存取控制 貳、資安需求查檢表 '□符合 □不符合';;
+		esac
+	fi
+done
+
+# Templates that must fail (exit status 4) with these message fragments.
+expect_error() { # NAME FRAGMENT...
+	n=$1; shift
+	f=$(pack "$here/$n")
+	"$rfpgen" -q --type 系統發展 --level 高 --template "$f" -o "$tmp/$n.out.docx" 2>"$tmp/$n.err"
+	rc=$?
+	[ $rc -eq 4 ] || { fail "$n" "exit status $rc, expected 4"; return; }
+	for s in "$@"; do
+		grep -qF -- "$s" "$tmp/$n.err" || fail "$n" "no '$s' in: $(head -1 "$tmp/$n.err")"
+	done
+	echo "ok   $n"
+	passes=$((passes + 1))
+}
+expect_error errors-unclosed-section 'section is never closed: {{#families}}' RFP-TPL-UNCLOSED
+expect_error errors-mismatch 'closing tag does not match the open section: {{/checklist}}' RFP-TPL-MISMATCH
+expect_error errors-unopened 'closing tag without an opening tag: {{/items}}' RFP-TPL-UNOPENED
+expect_error errors-unclosed-tag 'tag not closed before the end of its paragraph' RFP-TPL-UNCLOSED-TAG
+expect_error errors-scope 'cannot tell what this section repeats: {{#checklist}}' RFP-TPL-LOOP-SCOPE
+expect_error errors-unknown-field '{{agencyy}}' RFP-TPL-UNKNOWN-FIELD 'did you mean {{agency}}?'
+expect_error errors-many RFP-TPL-UNKNOWN-FIELD RFP-TPL-MISMATCH RFP-TPL-UNCLOSED-TAG
+expect_error errors-suffix 'rows of this section are not in one table' 'inline section spans paragraphs'
+
+if [ "$pdf" = --pdf ]; then
+	if ! command -v soffice >/dev/null; then
+		fail pdf "soffice is not installed"
+	else
+		# shellcheck disable=SC2046
+		timeout 600 soffice "-env:UserInstallation=file://$tmp/lo-profile" --headless \
+		    --convert-to pdf --outdir "$tmp/pdf" $(cat "$tmp/outputs") >"$tmp/lo.log" 2>&1
+		while read -r o; do
+			b=$(basename "$o"); b=${b%.*}
+			if [ -s "$tmp/pdf/$b.pdf" ] && pdftotext "$tmp/pdf/$b.pdf" - | grep -q .; then
+				echo "ok   pdf $b"; passes=$((passes + 1))
+			else
+				fail "pdf $b" "LibreOffice did not convert it"
+			fi
+		done <"$tmp/outputs"
+	fi
+fi
+echo "$passes passed, $fails failed"
+[ "$fails" -eq 0 ]
