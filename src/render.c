@@ -7,7 +7,9 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "annex/annex.h"
 #include "pkg/pkg.h"
@@ -31,54 +33,111 @@ reserialize(xmlDoc *doc, struct rfp_buf *part)
 	return part->err;
 }
 
+/*
+ * numbering.xml with a w:num instance for every numbering restart: the same
+ * abstract numbering as the template's instance, starting again at 1.
+ */
+static enum rfp_status
+restart_numbering(const struct rfp_tpart *num, const struct rfp_num_restart *nr,
+    struct rfp_buf *out)
+{
+	const char *end = NULL, *p;
+
+	for (p = num->data; (p = strstr(p, "</w:numbering>")) != NULL; p++)
+		end = p;
+	if (!end)
+		return RFP_ERR_TEMPLATE;
+	rfp_buf_add(out, num->data, (size_t)(end - num->data));
+	for (size_t i = 0; i < nr->n; i++) {
+		char pat[64];
+		const char *inst, *abs;
+
+		snprintf(pat, sizeof(pat), "w:numId=\"%u\"", nr->inst[i].of);
+		inst = strstr(num->data, pat);
+		abs = inst ? strstr(inst, "w:abstractNumId w:val=\"") : NULL;
+		if (!abs)
+			continue;	/* an unknown instance: that list just continues */
+		rfp_buf_addf(out, "<w:num w:numId=\"%u\"><w:abstractNumId w:val=\"%lu\"/>"
+		    "<w:lvlOverride w:ilvl=\"0\"><w:startOverride w:val=\"1\"/></w:lvlOverride></w:num>",
+		    nr->inst[i].id, strtoul(abs + 23, NULL, 10));
+	}
+	rfp_buf_add(out, end, num->len - (size_t)(end - num->data));
+	return out->err;
+}
+
+/* Renders one compiled part into b, mending it when the guards are due. */
+static enum rfp_status
+render_part(struct rfp_ctx *ctx, const struct rfp_tpart *tp, const struct rfp_dnode *root,
+    struct rfp_num_restart *nr, struct rfp_buf *b)
+{
+	enum rfp_status st;
+	bool guard = false;
+	xmlDoc *doc = NULL;
+
+	if ((st = rfp_prog_render(ctx, tp->name, &tp->prog, root, b, &guard, nr)) != RFP_OK)
+		return st;
+	if (!guard && !ctx->verify)
+		return RFP_OK;
+	st = rfp_xml_parse(ctx, "(rendered output)", tp->name, b->ptr, b->len, &doc);
+	if (!st && rfp_guard(doc, tp->prog.mode))
+		st = reserialize(doc, b);
+	xmlFreeDoc(doc);
+	return st;
+}
+
 enum rfp_status
 rfp_render(struct rfp_ctx *ctx, const struct rfp_template *t,
     const struct rfp_selection *sel, const char *generator, int64_t mtime,
     struct rfp_output *out)
 {
 	struct rfp_arena arena = RFP_ARENA_INIT;
-	struct rfp_buf part = RFP_BUF_INIT(ctx ? ctx->limits.max_output_bytes : 0);
+	struct rfp_buf *bufs = NULL, numbering;
+	struct rfp_num_restart *nr = NULL;
 	struct rfp_pkg_writer *w = NULL;
 	const struct rfp_dnode *root;
 	enum rfp_status st = RFP_ERR_NOMEM;
-	xmlDoc *doc;
+	size_t i;
 
 	if (!ctx || !t || !sel || !generator || !out)
 		return RFP_ERR_USAGE;
-	if (!(root = rfp_annex_data(&arena, sel, generator)))
+	rfp_buf_init(&numbering, ctx->limits.max_output_bytes);
+	if (!(root = rfp_annex_data(&arena, sel, generator)) ||
+	    !(bufs = calloc(t->nparts ? t->nparts : 1, sizeof(*bufs))) ||
+	    !(nr = calloc(1, sizeof(*nr))))
 		goto out;
-	if (!(w = rfp_pkg_writer_new(ctx, mtime)))
+	nr->next_id = t->next_num_id;
+	/* Every part is rendered before any is written: a numbering restart in
+	 * the document changes numbering.xml, wherever it sits in the package. */
+	for (i = 0; i < t->nparts; i++) {
+		rfp_buf_init(&bufs[i], ctx->limits.max_output_bytes);
+		if (t->parts[i].compiled &&
+		    (st = render_part(ctx, &t->parts[i], root, t->numbering ? nr : NULL, &bufs[i])))
+			goto out;
+	}
+	if (nr->n && (st = restart_numbering(t->numbering, nr, &numbering)) != RFP_OK)
 		goto out;
-	for (size_t i = 0; i < t->nparts; i++) {
+	if (!(w = rfp_pkg_writer_new(ctx, mtime))) {
+		st = RFP_ERR_NOMEM;
+		goto out;
+	}
+	for (i = 0; i < t->nparts; i++) {
 		const struct rfp_tpart *tp = &t->parts[i];
+		const struct rfp_buf *b = tp->compiled ? &bufs[i] : tp == t->numbering && nr->n ?
+		    &numbering : NULL;
 
-		if (!tp->compiled) {
-			st = rfp_pkg_writer_add(w, tp->name, tp->data, tp->len, tp->store);
-		} else {
-			bool guard = false;
-
-			rfp_buf_reset(&part);
-			if ((st = rfp_prog_render(ctx, tp->name, &tp->prog, root, &part, &guard)) != RFP_OK)
-				goto out;
-			if (guard || ctx->verify) {
-				doc = NULL;
-				st = rfp_xml_parse(ctx, "(rendered output)", tp->name, part.ptr,
-				    part.len, &doc);
-				if (!st && rfp_guard(doc, tp->prog.mode))
-					st = reserialize(doc, &part);
-				xmlFreeDoc(doc);
-				if (st)
-					goto out;
-			}
-			st = rfp_pkg_writer_add(w, tp->name, part.ptr, part.len, tp->store);
-		}
+		st = b ? rfp_pkg_writer_add(w, tp->name, b->ptr, b->len, tp->store) :
+		    rfp_pkg_writer_add(w, tp->name, tp->data, tp->len, tp->store);
 		if (st)
 			goto out;
 	}
 	st = rfp_pkg_writer_finish(w, &out->data, &out->len);
 out:
 	rfp_pkg_writer_free(w);
-	rfp_buf_fini(&part);
+	for (i = 0; bufs && i < t->nparts; i++)
+		rfp_buf_fini(&bufs[i]);
+	free(bufs);
+	free(nr);
+	rfp_buf_fini(&numbering);
 	rfp_arena_fini(&arena);
 	return st;
 }

@@ -23,6 +23,18 @@ struct rfp_template {
 	enum rfp_format format;
 	struct rfp_tpart *parts;
 	size_t nparts;
+	struct rfp_tpart *numbering;	/* word/numbering.xml, if any */
+	uint32_t next_num_id;		/* first w:numId it does not use */
 };
+
+struct rfp_pkg;
+
+/**
+ * rfp_template_load() for a package already read (by rfp_pkg_read_buffer(),
+ * say): takes every entry of pkg, which is left empty, and compiles it.
+ * name is used in messages.
+ */
+enum rfp_status rfp_template_load_pkg(struct rfp_ctx *ctx, const char *name,
+    struct rfp_pkg *pkg, struct rfp_template **out);
 
 #endif

@@ -29,7 +29,7 @@ enum rfp_part_mode {
 	RFP_PART_ODF,		/* ODF text: text in text:p / text:h */
 };
 
-enum rfp_op_kind { RFP_OP_LIT, RFP_OP_FIELD, RFP_OP_OPEN, RFP_OP_CLOSE };
+enum rfp_op_kind { RFP_OP_LIT, RFP_OP_FIELD, RFP_OP_OPEN, RFP_OP_CLOSE, RFP_OP_NUMID };
 
 /* When a section's output may need the post-render guards (guard.c):
  * repeated zero times it may empty a table or cell; repeated twice or more
@@ -41,8 +41,10 @@ struct rfp_op {
 	uint8_t kind;
 	uint8_t inverted;
 	uint8_t guard;		/* OPEN: RFP_GUARD_* cases that need the guard pass */
+	uint8_t restart;	/* OPEN: numbered lists restart in each repetition */
 	uint32_t off, len;	/* LIT: bytes in lits; others: name in names */
-	uint32_t jump;		/* OPEN: index of its CLOSE; CLOSE: of its OPEN */
+	uint32_t jump;		/* OPEN: index of its CLOSE; CLOSE: of its OPEN;
+				 * NUMID: the template's w:numId value */
 	uint32_t src;		/* byte offset of the tag in the source part */
 };
 
@@ -95,12 +97,25 @@ enum rfp_status rfp_prog_compile(struct rfp_ctx *ctx, const char *file,
     size_t len, struct rfp_prog *prog);
 void rfp_prog_fini(struct rfp_prog *prog);
 
+/*
+ * Numbering restarts (WordprocessingML): each repetition after the first of
+ * a {{#list@restart}} section gets new w:num instances. The renderer fills
+ * this table; the caller adds the instances to numbering.xml.
+ */
+struct rfp_num_restart {
+	uint32_t next_id;		/* in: first free w:numId of the package */
+	size_t n;
+	struct {
+		uint32_t id, of;	/* new instance id, and the template's id */
+	} inst[256];
+};
+
 /**
  * Appends the rendered part to out. A field or section name missing from the
- * data is an error naming the part and the tag.
+ * data is an error naming the part and the tag. restarts may be NULL.
  */
 enum rfp_status rfp_prog_render(struct rfp_ctx *ctx, const char *part,
     const struct rfp_prog *prog, const struct rfp_dnode *root, struct rfp_buf *out,
-    bool *needs_guard);
+    bool *needs_guard, struct rfp_num_restart *restarts);
 
 #endif

@@ -47,17 +47,19 @@ struct tag {
 	uint8_t scope;
 	uint8_t guard;		/* enum rfp_guard_case, set when placed */
 	uint8_t unclosed;	/* "{{" with no "}}": name holds the raw text */
+	uint8_t restart;	/* @restart: lists restart in each repetition */
 	uint32_t name_off, name_len;	/* into the compiler's names buffer */
 	uint32_t pos;			/* part offset of the opening braces */
 	int32_t tok;			/* text token holding the opening braces */
 	int32_t pair;			/* the matching open/close tag */
 };
 
-enum ev_kind { EV_TAG, EV_LIT };
+enum ev_kind { EV_TAG, EV_LIT, EV_NUMID };
 
 struct event {
 	uint32_t pos;
 	uint32_t seq;
+	uint32_t value;		/* EV_NUMID: the numId */
 	uint8_t kind;
 	int32_t tag;
 	const char *lit;
@@ -256,10 +258,13 @@ tokenize(struct compiler *c)
 			char quote = 0;
 
 			q = p + 1;
-			t->kind = *q == '/' ? T_END : T_START;
-			if (*q == '/')
+			t->kind = q < end && *q == '/' ? T_END : T_START;
+			if (t->kind == T_END)
 				q++;
-			t->name_len = (uint32_t)strcspn(q, " \t\r\n/>");
+			/* The part need not be NUL-terminated: stay inside it. */
+			while (q + t->name_len < end && q[t->name_len] &&
+			    !strchr(" \t\r\n/>", q[t->name_len]))
+				t->name_len++;
 			for (; q < end; q++) {
 				if (quote) {
 					if (*q == quote)
@@ -373,7 +378,8 @@ add_event(struct compiler *c, uint32_t pos, uint32_t seq, uint8_t kind,
 {
 	if (!GROW(c, evs, nevs, capevs))
 		return;
-	c->evs[c->nevs++] = (struct event){ pos, seq, kind, tag, lit };
+	c->evs[c->nevs++] = (struct event){ .pos = pos, .seq = seq, .kind = kind, .tag = tag,
+	    .lit = lit };
 }
 
 /* Deletes the concat range [a, b) from the part, and marks the w:t elements
@@ -467,14 +473,23 @@ parse_tag(struct compiler *c, const char *body, size_t n, struct tag *t)
 			body++, n--;
 	}
 	if (t->kind == TAG_OPEN) {
-		static const char *const scopes[] = { NULL, "@inline", "@paragraph", "@row" };
+		static const char *const scopes[] = { "@restart", "@inline", "@paragraph", "@row" };
+		bool again = true;
 
-		for (uint8_t s = SCOPE_INLINE; s <= SCOPE_ROW; s++) {
-			size_t k = strlen(scopes[s]);
+		/* Suffixes in any order: {{#items@paragraph@restart}}. */
+		while (again) {
+			again = false;
+			for (uint8_t s = 0; s <= SCOPE_ROW; s++) {
+				size_t k = strlen(scopes[s]);
 
-			if (n > k && memcmp(body + n - k, scopes[s], k) == 0) {
-				t->scope = s;
-				n -= k;
+				if (n > k && memcmp(body + n - k, scopes[s], k) == 0) {
+					if (s == 0)
+						t->restart = 1;
+					else
+						t->scope = s;
+					n -= k;
+					again = true;
+				}
 			}
 		}
 	}
@@ -790,8 +805,11 @@ pair_sections(struct compiler *c)
 static uint32_t
 end_of(const struct compiler *c, int32_t start)
 {
-	const struct tok *e = &c->toks[c->toks[start].match];
+	const struct tok *e;
 
+	if (c->toks[start].match < 0)	/* never closed (not well-formed): to the end */
+		return (uint32_t)c->len;
+	e = &c->toks[c->toks[start].match];
 	return e->off + e->len;
 }
 
@@ -938,6 +956,47 @@ place_tags(struct compiler *c)
 	}
 }
 
+/*
+ * For each @restart section, every <w:numId w:val="N"/> inside the part of
+ * the document it repeats becomes an event the renderer can rewrite.
+ */
+static void
+place_restarts(struct compiler *c)
+{
+	if (c->mode != RFP_PART_WORD)
+		return;
+	for (size_t i = 0; i < c->ntags; i++) {
+		const struct tag *o = &c->tags[i];
+		uint32_t from = UINT32_MAX, to = 0;
+
+		if (o->kind != TAG_OPEN || !o->restart || o->pair < 0)
+			continue;
+		for (size_t e = 0; e < c->nevs; e++) {
+			if (c->evs[e].kind != EV_TAG)
+				continue;
+			if (c->evs[e].tag == (int32_t)i)
+				from = c->evs[e].pos;
+			else if (c->evs[e].tag == o->pair)
+				to = c->evs[e].pos;
+		}
+		for (size_t k = 0; k < c->ntoks && from < to; k++) {
+			const struct tok *t = &c->toks[k];
+			const char *v;
+
+			if (t->kind != T_EMPTY || t->off < from || t->off >= to ||
+			    !name_is(c, t, "w:numId"))
+				continue;
+			v = memmem(c->data + t->off, t->len, "w:val=\"", 7);
+			if (!v)
+				continue;
+			add_del(c, t->off, t->off + t->len);
+			add_event(c, t->off, 0, EV_NUMID, -1, NULL);
+			if (c->nevs)
+				c->evs[c->nevs - 1].value = (uint32_t)strtoul(v + 7, NULL, 10);
+		}
+	}
+}
+
 /* ---- 4. Emitting the program ------------------------------------------ */
 
 static int
@@ -1047,7 +1106,8 @@ merge_deletions(struct compiler *c)
 {
 	size_t k = 0;
 
-	qsort(c->dels, c->ndels, sizeof(*c->dels), cmp_range);
+	if (c->ndels)	/* dels is NULL when empty, and qsort's base must not be */
+		qsort(c->dels, c->ndels, sizeof(*c->dels), cmp_range);
 	for (size_t i = 0; i < c->ndels; i++) {
 		if (k && c->dels[i].start <= c->dels[k - 1].end) {
 			if (c->dels[i].end > c->dels[k - 1].end)
@@ -1067,7 +1127,8 @@ emit_program(struct compiler *c, struct rfp_prog *prog)
 	uint32_t cur = 0, *open_ops = NULL, *open_tags;
 	size_t depth = 0;
 
-	qsort(c->evs, c->nevs, sizeof(*c->evs), cmp_event);
+	if (c->nevs)	/* evs is NULL when empty */
+		qsort(c->evs, c->nevs, sizeof(*c->evs), cmp_event);
 	merge_deletions(c);
 	open_ops = malloc(2 * (c->ntags ? c->ntags : 1) * sizeof(*open_ops));
 	if (!open_ops) {
@@ -1089,6 +1150,14 @@ emit_program(struct compiler *c, struct rfp_prog *prog)
 				emit_bytes(&em, ev->lit, strlen(ev->lit));
 			continue;
 		}
+		if (ev->kind == EV_NUMID) {
+			if (!(op = new_op(&em)))
+				break;
+			op->kind = RFP_OP_NUMID;
+			op->jump = ev->value;
+			op->off = (uint32_t)em.lits.len;
+			continue;
+		}
 		t = &c->tags[ev->tag];
 		if (t->kind == TAG_CLOSE) {
 			if (!depth || open_tags[depth - 1] != (uint32_t)t->pair) {
@@ -1104,6 +1173,7 @@ emit_program(struct compiler *c, struct rfp_prog *prog)
 		    t->kind == TAG_OPEN ? RFP_OP_OPEN : RFP_OP_CLOSE;
 		op->inverted = t->inverted;
 		op->guard = t->guard;
+		op->restart = t->restart;
 		op->src = t->pos;
 		op->off = (uint32_t)em.lits.len;
 		op->len = t->name_len;
@@ -1210,6 +1280,7 @@ rfp_prog_compile(struct rfp_ctx *ctx, const char *file, const char *part,
 	if (c.st || c.errors)
 		goto out;
 	place_tags(&c);
+	place_restarts(&c);
 	if (c.st || c.errors)
 		goto out;
 	emit_program(&c, &p);

@@ -23,6 +23,9 @@ struct renderer {
 	struct rfp_buf *out;
 	enum rfp_status st;
 	bool needs_guard;
+	struct rfp_num_restart *restarts;
+	uint32_t gen, ngen;		/* current restart generation; 0 = none */
+	uint32_t gen_of[256];		/* generation of each restart instance */
 };
 
 static const struct rfp_dnode *
@@ -92,6 +95,29 @@ render_error(struct renderer *r, const struct rfp_op *op, const char *what)
 	r->st = RFP_ERR_TEMPLATE;
 }
 
+/*
+ * The w:numId for the template's numbering instance of: the same in the
+ * first repetition, a fresh instance (shared by the whole repetition) in
+ * each later one.
+ */
+static uint32_t
+numid(struct renderer *r, uint32_t of)
+{
+	struct rfp_num_restart *nr = r->restarts;
+
+	if (!r->gen || !nr)
+		return of;
+	for (size_t i = 0; i < nr->n; i++)
+		if (nr->inst[i].of == of && r->gen_of[i] == r->gen)
+			return nr->inst[i].id;
+	if (nr->n == sizeof(nr->inst) / sizeof(nr->inst[0]))
+		return of;	/* past the table: the list continues instead */
+	r->gen_of[nr->n] = r->gen;
+	nr->inst[nr->n].of = of;
+	nr->inst[nr->n].id = nr->next_id++;
+	return nr->inst[nr->n++].id;
+}
+
 static bool
 truthy(const struct rfp_dnode *v)
 {
@@ -140,11 +166,16 @@ render_range(struct renderer *r, size_t from, size_t to, const struct scope *sc)
 				if ((op->guard & RFP_GUARD_IF_EMPTY && v->count == 0) ||
 				    (op->guard & RFP_GUARD_IF_REPEATED && v->count > 1))
 					r->needs_guard = true;
+				uint32_t outer = r->gen;
+
 				for (const struct rfp_dnode *e = v->first; e && !r->st; e = e->next) {
 					struct scope inner = { e, sc };
 
+					if (op->restart)
+						r->gen = e == v->first ? 0 : ++r->ngen;
 					render_range(r, i + 1, op->jump, &inner);
 				}
+				r->gen = outer;
 			} else if (v->kind == RFP_D_MAP) {
 				struct scope inner = { v, sc };
 
@@ -158,6 +189,9 @@ render_range(struct renderer *r, size_t from, size_t to, const struct scope *sc)
 			break;
 		case RFP_OP_CLOSE:
 			break;
+		case RFP_OP_NUMID:
+			rfp_buf_addf(r->out, "<w:numId w:val=\"%u\"/>", numid(r, op->jump));
+			break;
 		}
 	}
 	if (!r->st && r->out->err)
@@ -166,9 +200,11 @@ render_range(struct renderer *r, size_t from, size_t to, const struct scope *sc)
 
 enum rfp_status
 rfp_prog_render(struct rfp_ctx *ctx, const char *part, const struct rfp_prog *prog,
-    const struct rfp_dnode *root, struct rfp_buf *out, bool *needs_guard)
+    const struct rfp_dnode *root, struct rfp_buf *out, bool *needs_guard,
+    struct rfp_num_restart *restarts)
 {
-	struct renderer r = { .ctx = ctx, .part = part, .prog = prog, .out = out };
+	struct renderer r = { .ctx = ctx, .part = part, .prog = prog, .out = out,
+	    .restarts = restarts };
 	struct scope top = { root, NULL };
 
 	render_range(&r, 0, prog->nops, &top);

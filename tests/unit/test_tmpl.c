@@ -55,7 +55,7 @@ check(enum rfp_part_mode mode, const char *src, const char *expect)
 	setup(&f);
 	if (rfp_prog_compile(ctx, "t.docx", "word/document.xml", &(struct rfp_compile_opts){ .mode = mode }, src, strlen(src), &prog))
 		fail_msg("compile failed:\n%s", cap.text);
-	if (rfp_prog_render(ctx, "word/document.xml", &prog, f.root, &out, NULL))
+	if (rfp_prog_render(ctx, "word/document.xml", &prog, f.root, &out, NULL, NULL))
 		fail_msg("render failed:\n%s", cap.text);
 	assert_string_equal(out.ptr, expect);
 	rfp_buf_fini(&out);
@@ -273,7 +273,7 @@ test_splice(void **state)
 	setup(&f);
 	assert_int_equal(rfp_prog_compile(ctx, "t", "p", &(struct rfp_compile_opts){
 	    .mode = RFP_PART_WORD, .splices = &sp, .nsplices = 1 }, src, strlen(src), &prog), RFP_OK);
-	assert_int_equal(rfp_prog_render(ctx, "p", &prog, f.root, &out, NULL), RFP_OK);
+	assert_int_equal(rfp_prog_render(ctx, "p", &prog, f.root, &out, NULL, NULL), RFP_OK);
 	assert_string_equal(out.ptr, W(P("head") PP("a") PP("b") P("tail")));
 	rfp_prog_fini(&prog);
 	assert_int_equal(rfp_prog_compile(ctx, "t", "p", &(struct rfp_compile_opts){
@@ -304,10 +304,10 @@ test_compile_once_render_many(void **state)
 	list_of(&f2, "l", three, 3);
 	for (int round = 0; round < 3; round++) {
 		rfp_buf_reset(&out);
-		assert_int_equal(rfp_prog_render(ctx, "p", &prog, f1.root, &out, NULL), RFP_OK);
+		assert_int_equal(rfp_prog_render(ctx, "p", &prog, f1.root, &out, NULL, NULL), RFP_OK);
 		assert_string_equal(out.ptr, W(PP("a") PP("b")));
 		rfp_buf_reset(&out);
-		assert_int_equal(rfp_prog_render(ctx, "p", &prog, f2.root, &out, NULL), RFP_OK);
+		assert_int_equal(rfp_prog_render(ctx, "p", &prog, f2.root, &out, NULL, NULL), RFP_OK);
 		assert_string_equal(out.ptr, W(PP("x") PP("y") PP("z")));
 	}
 	rfp_buf_fini(&out);
@@ -332,7 +332,7 @@ check_guard(const char *src, bool expect)
 	setup(&f);
 	assert_int_equal(rfp_prog_compile(ctx, "t", "p", &(struct rfp_compile_opts){ .mode = RFP_PART_WORD },
 	    src, strlen(src), &prog), RFP_OK);
-	assert_int_equal(rfp_prog_render(ctx, "p", &prog, f.root, &out, &guard), RFP_OK);
+	assert_int_equal(rfp_prog_render(ctx, "p", &prog, f.root, &out, &guard, NULL), RFP_OK);
 	assert_int_equal(guard, expect);
 	rfp_buf_fini(&out);
 	rfp_prog_fini(&prog);
@@ -358,6 +358,57 @@ test_guard_needed(void **state)
 	check_guard(W(P("{{#l}}") P("{{v}}") P("{{/l}}")), false);
 }
 
+/* {{#l@restart}}: numbered lists start again at 1 in each repetition. */
+static void
+test_numbering_restart(void **state)
+{
+	const char *src = W(P("{{#l@restart}}")
+	    "<w:p><w:pPr><w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"3\"/></w:numPr></w:pPr><w:r><w:t>{{v}}</w:t></w:r></w:p>"
+	    "<w:p><w:pPr><w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"3\"/></w:numPr></w:pPr><w:r><w:t>x</w:t></w:r></w:p>"
+	    P("{{/l}}"));
+	static const char *const three[] = { "a", "b", "c" };
+	struct rfp_num_restart nr = { .next_id = 10 };
+	struct rfp_buf out = RFP_BUF_INIT(1u << 16);
+	struct rfp_prog prog;
+	struct capture cap;
+	struct rfp_ctx *ctx = test_ctx(&cap);
+	struct fixture f = { 0 };
+	const char *p = NULL;
+
+	f.root = rfp_data_map(&f.arena);
+	list_of(&f, "l", three, 3);
+	assert_int_equal(rfp_prog_compile(ctx, "t", "p", &(struct rfp_compile_opts){ .mode = RFP_PART_WORD },
+	    src, strlen(src), &prog), RFP_OK);
+	assert_int_equal(rfp_prog_render(ctx, "p", &prog, f.root, &out, NULL, &nr), RFP_OK);
+	/* First repetition keeps instance 3; the others get 10 and 11, shared
+	 * by both paragraphs of their repetition. */
+	assert_int_equal(nr.n, 2);
+	assert_int_equal(nr.inst[0].id, 10);
+	assert_int_equal(nr.inst[0].of, 3);
+	assert_int_equal(nr.inst[1].id, 11);
+	p = strstr(out.ptr, "<w:numId w:val=\"3\"/>");
+	assert_non_null(p);
+	p = strstr(p + 1, "<w:numId w:val=\"3\"/>");
+	assert_non_null(p);
+	assert_non_null(strstr(p, "<w:numId w:val=\"10\"/>"));
+	assert_non_null(strstr(strstr(p, "<w:numId w:val=\"10\"/>") + 1, "<w:numId w:val=\"10\"/>"));
+	assert_non_null(strstr(out.ptr, "<w:numId w:val=\"11\"/>"));
+	/* Without @restart the instance never changes. */
+	rfp_prog_fini(&prog);
+	rfp_buf_reset(&out);
+	nr.n = 0;
+	src = W(P("{{#l}}") "<w:p><w:pPr><w:numPr><w:numId w:val=\"3\"/></w:numPr></w:pPr><w:r><w:t>{{v}}</w:t></w:r></w:p>" P("{{/l}}"));
+	assert_int_equal(rfp_prog_compile(ctx, "t", "p", &(struct rfp_compile_opts){ .mode = RFP_PART_WORD },
+	    src, strlen(src), &prog), RFP_OK);
+	assert_int_equal(rfp_prog_render(ctx, "p", &prog, f.root, &out, NULL, &nr), RFP_OK);
+	assert_int_equal(nr.n, 0);
+	assert_null(strstr(out.ptr, "w:val=\"10\""));
+	rfp_buf_fini(&out);
+	rfp_prog_fini(&prog);
+	rfp_arena_fini(&f.arena);
+	rfp_ctx_free(ctx);
+}
+
 static void
 test_unknown_field(void **state)
 {
@@ -370,7 +421,7 @@ test_unknown_field(void **state)
 
 	setup(&f);
 	assert_int_equal(rfp_prog_compile(ctx, "t", "p", &(struct rfp_compile_opts){ .mode = RFP_PART_WORD }, src, strlen(src), &prog), RFP_OK);
-	assert_int_equal(rfp_prog_render(ctx, "word/document.xml", &prog, f.root, &out, NULL), RFP_ERR_TEMPLATE);
+	assert_int_equal(rfp_prog_render(ctx, "word/document.xml", &prog, f.root, &out, NULL, NULL), RFP_ERR_TEMPLATE);
 	assert_non_null(strstr(cap.text, "RFP-TPL-FIELD |word/document.xml:0: {{nosuch}}"));
 	assert_non_null(strstr(cap.text, "unknown field"));
 	rfp_buf_fini(&out);
@@ -397,6 +448,7 @@ main(void)
 		cmocka_unit_test(test_unknown_names_at_compile),
 		cmocka_unit_test(test_splice),
 		cmocka_unit_test(test_guard_needed),
+		cmocka_unit_test(test_numbering_restart),
 		cmocka_unit_test(test_compile_once_render_many),
 		cmocka_unit_test(test_unknown_field),
 	};
