@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,29 @@ io_hint(int err)
 	}
 }
 
+static enum rfp_status
+write_special(struct rfp_ctx *ctx, const char *path, const void *data, size_t len)
+{
+	struct rfp_where w = { .file = path };
+	int fd = open(path, O_WRONLY | O_NOCTTY), err;
+
+	if (fd < 0 || write_all(fd, data, len) != RFP_OK) {
+		err = errno;
+		if (fd >= 0)
+			close(fd);
+		rfp_diag(ctx, RFP_ERROR, "RFP-IO-WRITE", &w, io_hint(err),
+		    "cannot write: %s", strerror(err));
+		return RFP_ERR_IO;
+	}
+	if (close(fd) != 0) {
+		err = errno;
+		rfp_diag(ctx, RFP_ERROR, "RFP-IO-WRITE", &w, io_hint(err),
+		    "cannot write: %s", strerror(err));
+		return RFP_ERR_IO;
+	}
+	return RFP_OK;
+}
+
 enum rfp_status
 rfp_write_file(struct rfp_ctx *ctx, const char *path, const void *data, size_t len)
 {
@@ -54,6 +78,7 @@ rfp_write_file(struct rfp_ctx *ctx, const char *path, const void *data, size_t l
 	struct rfp_buf tmp = RFP_BUF_INIT(8192);
 	const char *slash;
 	struct stat sb;
+	char real[PATH_MAX];
 	int fd = -1, err;
 	enum rfp_status st = RFP_ERR_IO;
 
@@ -71,6 +96,15 @@ rfp_write_file(struct rfp_ctx *ctx, const char *path, const void *data, size_t l
 		rfp_diag(ctx, RFP_ERROR, "RFP-IO-WRITE", &w, io_hint(EISDIR),
 		    "output path is a directory");
 		return RFP_ERR_IO;
+	}
+	/* A device or pipe (/dev/stdout, a FIFO, /dev/full) is written in
+	 * place: renaming over it would replace the device itself. */
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
+		return write_special(ctx, path, data, len);
+	/* Through a symbolic link, replace the file it names, not the link. */
+	if (lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode) && realpath(path, real)) {
+		path = real;
+		w.file = real;
 	}
 	slash = strrchr(path, '/');
 	if (slash)

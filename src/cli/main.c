@@ -55,10 +55,12 @@ struct options {
 	const char *to_type, *to_level, *to_baseline;	/* diff */
 	const char *out_dir, *sheet, *encoding, *report, *jobs;	/* batch */
 	bool fail_fast, progress;
+	const char *limits[8][2];	/* --max-*: name, value */
+	size_t nlimits;
 	const char *contract_value;
 	unsigned conditions;
 	bool agency_checklist;
-	bool quiet;
+	bool quiet, verify;
 	const char *args[4];	/* positional arguments of a command */
 	size_t nargs;
 };
@@ -116,6 +118,12 @@ print_help(void)
 	    "      --classified       the work involves national secrets (adds suitability checks)\n"
 	    "      --agency-checklist append the agency's own duties as a separate appendix\n"
 	    "  -q, --quiet            print errors only\n"
+	    "      --verify           parse every rendered part again (template development)\n"
+	    "      --max-file-size N  largest catalogue, template or portfolio file (default 64M)\n"
+	    "      --max-part-size N  largest uncompressed zip entry (default 64M)\n"
+	    "      --max-entries N    most entries in a zip package (default 2048)\n"
+	    "      --max-rows N       most portfolio rows (default 100000)\n"
+	    "      --max-field-size N largest portfolio cell (default 64K)\n"
 	    "  -h, --help             show this help\n"
 	    "  -V, --version          show the version\n\n"
 	    "Batch options:\n"
@@ -330,6 +338,12 @@ parse_args(int argc, char **argv, struct options *opt)
 		{ "report", required_argument, NULL, 1006 },
 		{ "fail-fast", no_argument, NULL, 1007 },
 		{ "progress", no_argument, NULL, 1008 },
+		{ "max-file-size", required_argument, NULL, 1101 },
+		{ "max-part-size", required_argument, NULL, 1102 },
+		{ "max-entries", required_argument, NULL, 1103 },
+		{ "max-rows", required_argument, NULL, 1104 },
+		{ "max-field-size", required_argument, NULL, 1105 },
+		{ "verify", no_argument, NULL, 1106 },
 		{ "to-type", required_argument, NULL, 1001 },
 		{ "to-level", required_argument, NULL, 1002 },
 		{ "to-baseline", required_argument, NULL, 1003 },
@@ -341,7 +355,7 @@ parse_args(int argc, char **argv, struct options *opt)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
+	int c, optidx = 0;
 
 	opt->command = "generate";
 	if (argc > 1 && argv[1][0] != '-') {
@@ -350,7 +364,7 @@ parse_args(int argc, char **argv, struct options *opt)
 		argv++;
 	}
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":t:l:o:f:T:a:p:O:j:qhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":t:l:o:f:T:a:p:O:j:qhV", longopts, &optidx)) != -1) {
 		switch (c) {
 		case 't': opt->type = optarg; break;
 		case 'l': opt->level = optarg; break;
@@ -372,6 +386,13 @@ parse_args(int argc, char **argv, struct options *opt)
 		case 1006: opt->report = optarg; break;
 		case 1007: opt->fail_fast = true; break;
 		case 1008: opt->progress = true; break;
+		case 1101: case 1102: case 1103: case 1104: case 1105:
+			if (opt->nlimits == 8)
+				return usage_error("too many --max-* options");
+			opt->limits[opt->nlimits][0] = longopts[optidx].name;
+			opt->limits[opt->nlimits++][1] = optarg;
+			break;
+		case 1106: opt->verify = true; break;
 		case 1001: opt->to_type = optarg; break;
 		case 1002: opt->to_level = optarg; break;
 		case 1003: opt->to_baseline = optarg; break;
@@ -405,6 +426,40 @@ parse_args(int argc, char **argv, struct options *opt)
 		if (opt->nargs == sizeof(opt->args) / sizeof(opt->args[0]))
 			return usage_error("unexpected argument '%s'", argv[optind]);
 		opt->args[opt->nargs++] = argv[optind++];
+	}
+	return EXIT_OK;
+}
+
+/* Applies --max-* options; sizes take K, M or G. */
+static int
+apply_limits(const struct options *opt, struct rfp_limits *lim)
+{
+	for (size_t i = 0; i < opt->nlimits; i++) {
+		const char *name = opt->limits[i][0], *v = opt->limits[i][1];
+		unsigned long long n, mul = 1;
+		char *end;
+
+		errno = 0;
+		n = strtoull(v, &end, 10);
+		if (*end == 'K' || *end == 'k')
+			mul = 1024, end++;
+		else if (*end == 'M' || *end == 'm')
+			mul = 1024 * 1024, end++;
+		else if (*end == 'G' || *end == 'g')
+			mul = 1024ULL * 1024 * 1024, end++;
+		if (errno || *end || end == v || v[0] == '-' || n == 0 || n > (1ULL << 40) / mul)
+			return usage_error("--%s: '%s' is not a positive size (e.g. 128M)", name, v);
+		n *= mul;
+		if (strcmp(name, "max-file-size") == 0)
+			lim->max_file_bytes = (size_t)n;
+		else if (strcmp(name, "max-part-size") == 0)
+			lim->max_part_bytes = (size_t)n;
+		else if (strcmp(name, "max-entries") == 0)
+			lim->max_entries = n > UINT32_MAX ? UINT32_MAX : (unsigned)n;
+		else if (strcmp(name, "max-rows") == 0)
+			lim->max_rows = n > UINT32_MAX ? UINT32_MAX : (unsigned)n;
+		else
+			lim->max_field_bytes = (size_t)n;
 	}
 	return EXIT_OK;
 }
@@ -919,6 +974,11 @@ main(int argc, char **argv)
 		return EXIT_INTERNAL;
 	}
 	rfp_ctx_set_diag(cli.ctx, print_diag, &cli.opt);
+	rfp_ctx_set_verify(cli.ctx, cli.opt.verify);
+	if ((rc = apply_limits(&cli.opt, rfp_ctx_limits(cli.ctx)))) {
+		rfp_ctx_free(cli.ctx);
+		return rc;
+	}
 	if (batch)
 		rc = cmd_batch(&cli, mtime);
 	else if (strcmp(cli.opt.command, "inspect") == 0)

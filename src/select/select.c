@@ -73,6 +73,10 @@ resolve(struct rfp_ctx *ctx, struct rfp_selection *sel, const struct rfp_request
 		s = e + 1;
 	}
 	rfp_buf_adds(&b, s);
+	if (b.err == RFP_ERR_LIMIT && !st)
+		rfp_diag(ctx, RFP_ERROR, "RFP-LIMIT-PARAM", &(struct rfp_where){ .file = it->file->path,
+		    .line = it->line }, "give the parameter a shorter value",
+		    "item '%s': its text with parameter values exceeds %zu bytes", it->id, b.max);
 	if (b.err && !st)
 		st = b.err;
 	if (!st) {

@@ -37,6 +37,9 @@ keep_first_error(void *data, xmlErrorPtr e)
 	fe->line = e->line;
 	fe->col = e->int2;
 	snprintf(fe->msg, sizeof(fe->msg), "%s", e->message ? e->message : "parse error");
+	for (char *p = fe->msg; *p; p++)
+		if (*p == '\n')
+			*p = ' ';	/* keep diagnostics on one line */
 	n = strlen(fe->msg);
 	while (n && (fe->msg[n - 1] == '\n' || fe->msg[n - 1] == ' '))
 		fe->msg[--n] = '\0';
@@ -90,12 +93,29 @@ rfp_xml_parse(struct rfp_ctx *ctx, const char *file, const char *part,
 	doc = xmlCtxtReadMemory(pctx, data, (int)len, NULL, NULL,
 	    XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR |
 	    XML_PARSE_BIG_LINES);
+	if (fe.set && strstr(fe.msg, "Excessive depth")) {
+		/* libxml2's own nesting cap (256); its message suggests lifting
+		 * the limit, which rfpgen never does. */
+		w.line = fe.line > 0 ? (unsigned)fe.line : 0;
+		rfp_diag(ctx, RFP_ERROR, "RFP-LIMIT-DEPTH", &w,
+		    "real catalogues and templates nest a few dozen levels; the file may be hostile",
+		    "XML nesting deeper than 256 levels");
+		st = RFP_ERR_LIMIT;
+		goto out;
+	}
 	if (!doc || !pctx->wellFormed || fe.set) {
 		w.line = fe.set && fe.line > 0 ? (unsigned)fe.line : 0;
 		w.col = fe.set && fe.col > 0 ? (unsigned)fe.col : 0;
 		rfp_diag(ctx, RFP_ERROR, "RFP-XML", &w,
 		    "fix the XML syntax at this position (an unclosed or mismatched tag, a stray '&' or '<')",
 		    "not well-formed XML: %s", fe.set ? fe.msg : "parse error");
+		goto out;
+	}
+	/* The byte scan above cannot see a DOCTYPE in UTF-16; the tree can. */
+	if (doc->intSubset || doc->extSubset) {
+		rfp_diag(ctx, RFP_ERROR, "RFP-XML-DTD", &w,
+		    "remove the <!DOCTYPE ...> declaration; rfpgen accepts no DTDs or entity declarations",
+		    "document type declarations are not allowed");
 		goto out;
 	}
 	*out = doc;
