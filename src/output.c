@@ -120,7 +120,7 @@ rfp_write_file(struct rfp_ctx *ctx, const char *path, const void *data, size_t l
 		    "cannot create a file in the output directory: %s", strerror(err));
 		goto out;
 	}
-	if (write_all(fd, data, len) != RFP_OK || fsync(fd) != 0) {
+	if (write_all(fd, data, len) != RFP_OK || (!ctx->no_fsync && fsync(fd) != 0)) {
 		err = errno;
 		rfp_diag(ctx, RFP_ERROR, "RFP-IO-WRITE", &w, io_hint(err),
 		    "cannot write: %s", strerror(err));

@@ -92,6 +92,7 @@ rfp_render(struct rfp_ctx *ctx, const struct rfp_template *t,
 {
 	struct rfp_arena arena = RFP_ARENA_INIT;
 	struct rfp_buf *bufs = NULL, numbering;
+	bool own_bufs;
 	struct rfp_num_restart *nr = NULL;
 	struct rfp_pkg_writer *w = NULL;
 	const struct rfp_dnode *root;
@@ -101,15 +102,20 @@ rfp_render(struct rfp_ctx *ctx, const struct rfp_template *t,
 	if (!ctx || !t || !sel || !generator || !out)
 		return RFP_ERR_USAGE;
 	rfp_buf_init(&numbering, ctx->limits.max_output_bytes);
-	if (!(root = rfp_annex_data(&arena, sel, generator)) ||
-	    !(bufs = calloc(t->nparts ? t->nparts : 1, sizeof(*bufs))) ||
+	/* The context's buffers stay allocated between renders. */
+	own_bufs = t->nparts > sizeof(ctx->scratch) / sizeof(ctx->scratch[0]);
+	bufs = own_bufs ? calloc(t->nparts, sizeof(*bufs)) : ctx->scratch;
+	if (!(root = rfp_annex_data(&arena, sel, generator)) || !bufs ||
 	    !(nr = calloc(1, sizeof(*nr))))
 		goto out;
 	nr->next_id = t->next_num_id;
 	/* Every part is rendered before any is written: a numbering restart in
 	 * the document changes numbering.xml, wherever it sits in the package. */
 	for (i = 0; i < t->nparts; i++) {
-		rfp_buf_init(&bufs[i], ctx->limits.max_output_bytes);
+		if (own_bufs)
+			rfp_buf_init(&bufs[i], ctx->limits.max_output_bytes);
+		rfp_buf_reset(&bufs[i]);
+		bufs[i].max = ctx->limits.max_output_bytes;
 		if (t->parts[i].compiled &&
 		    (st = render_part(ctx, &t->parts[i], root, t->numbering ? nr : NULL, &bufs[i])))
 			goto out;
@@ -126,16 +132,17 @@ rfp_render(struct rfp_ctx *ctx, const struct rfp_template *t,
 		    &numbering : NULL;
 
 		st = b ? rfp_pkg_writer_add(w, tp->name, b->ptr, b->len, tp->store) :
-		    rfp_pkg_writer_add(w, tp->name, tp->data, tp->len, tp->store);
+		    rfp_pkg_writer_add_deflated(w, tp->name, &tp->z);
 		if (st)
 			goto out;
 	}
 	st = rfp_pkg_writer_finish(w, &out->data, &out->len);
 out:
 	rfp_pkg_writer_free(w);
-	for (i = 0; bufs && i < t->nparts; i++)
+	for (i = 0; own_bufs && bufs && i < t->nparts; i++)
 		rfp_buf_fini(&bufs[i]);
-	free(bufs);
+	if (own_bufs)
+		free(bufs);
 	free(nr);
 	rfp_buf_fini(&numbering);
 	rfp_arena_fini(&arena);

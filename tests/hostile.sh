@@ -185,9 +185,9 @@ verdict_rows() {
 	fi
 }
 batch pf-control-char "$H/pf-control.csv"
-verdict_rows pf-control-char 'pf-control\.csv:3:4: error: row 3, column 4: character U\+0001 is not allowed'
+verdict_rows pf-control-char 'pf-control\.csv: row 3 P2: error: column 4 \(line 3\): character U\+0001 is not allowed in a document \[RFP-CSV-CHAR\]'
 batch pf-big-cell "$H/pf-big-cell.csv"
-verdict_rows pf-big-cell 'pf-big-cell\.csv:3:4: error: row 3, column 4: the cell is 10485760 bytes long, over the limit of [0-9]+ \[RFP-LIMIT-FIELD\]'
+verdict_rows pf-big-cell 'pf-big-cell\.csv: row 3 P2: error: column 4: the cell is 10485760 bytes long, over the limit of [0-9]+ .*\[RFP-LIMIT-FIELD\]'
 
 # A 10 MB --project: Linux refuses one argument over 128 KiB (MAX_ARG_STRLEN)
 # at exec, so rfpgen never sees it. The longest argument that can be passed

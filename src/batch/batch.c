@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@
 
 #include "portfolio/sheet.h"
 #include "util/arena.h"
+#include "util/ctx.h"
 #include "util/buf.h"
 #include "util/text.h"
 
@@ -197,6 +199,10 @@ map_row(struct shared *sh, struct job *j, const struct rfp_sheet_row *row, const
 	j->line = row->line;
 	j->system_id = trimmed(a, cell(row, col, COL_ID));
 	j->tmpl = -1;
+	if (row->error) {
+		fail_row(j, "%s", row->error);
+		return;
+	}
 	j->req.agency = trimmed(a, cell(row, col, COL_AGENCY));
 	j->req.project = trimmed(a, cell(row, col, COL_PROJECT));
 	j->req.date = opt->date;
@@ -363,6 +369,9 @@ worker(void *arg)
 		return NULL;
 	*rfp_ctx_limits(ctx) = *sh->limits;
 	rfp_ctx_set_diag(ctx, keep_first_diag, &rd);
+	/* A flush per file would make a batch disk-bound; rfp_batch_run syncs
+	 * the output file system once when the workers are done. */
+	ctx->no_fsync = true;
 	while ((i = atomic_fetch_add(&sh->next, 1)) < sh->b->njobs) {
 		struct job *j = &sh->b->jobs[i];
 
@@ -391,6 +400,19 @@ worker(void *arg)
 }
 
 /* ---- entry point ---------------------------------------------------- */
+
+/* Flushes everything the workers wrote, once, before the run reports. */
+static void
+sync_dir(struct rfp_ctx *ctx, const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY);
+
+	if (fd < 0 || syncfs(fd) != 0)
+		rfp_diag(ctx, RFP_WARNING, "RFP-IO-SYNC", &(struct rfp_where){ .file = dir }, NULL,
+		    "could not flush the written annexes to disk: %s", strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
 
 static enum rfp_status
 read_portfolio(struct rfp_ctx *ctx, const struct rfp_batch_options *opt, struct rfp_sheet *sh)
@@ -522,6 +544,7 @@ rfp_batch_run(struct rfp_ctx *ctx, const struct rfp_catalogue *cat,
 	for (size_t t = 0; t < nthreads; t++)
 		pthread_join(threads[t], NULL);
 	pthread_mutex_destroy(&sh.lock);
+	sync_dir(ctx, opt->out_dir);
 	for (size_t t = 0; t < ntp; t++)
 		rfp_template_free(sh.templates[t]);
 	*out = b;

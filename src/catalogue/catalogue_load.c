@@ -595,6 +595,12 @@ rfp_catalogue_load_buffer(struct rfp_ctx *ctx, const struct rfp_cat_schema *sche
 
 	if (!ctx || !schema || !name || !data || !out)
 		return RFP_ERR_USAGE;
+	if (len > ctx->limits.max_file_bytes) {
+		rfp_diag(ctx, RFP_ERROR, "RFP-LIMIT-FILE", &(struct rfp_where){ .file = name },
+		    "raise the limit with --max-file-size if the file is genuine",
+		    "file is larger than the limit of %zu bytes", ctx->limits.max_file_bytes);
+		return RFP_ERR_LIMIT;
+	}
 	ld.cat = calloc(1, sizeof(*ld.cat));
 	if (!ld.cat)
 		return RFP_ERR_NOMEM;

@@ -28,19 +28,43 @@ struct rfp_pkg {
 
 /** Reads every entry of the package at path into memory, within the ctx limits. */
 enum rfp_status rfp_pkg_read(struct rfp_ctx *ctx, const char *path, struct rfp_pkg *out);
+/** rfp_pkg_read() for a package held in memory (name: for messages); data is not kept. */
+enum rfp_status rfp_pkg_read_buffer(struct rfp_ctx *ctx, const char *name,
+    const void *data, size_t len, struct rfp_pkg *out);
 void rfp_pkg_fini(struct rfp_pkg *pkg);
 const struct rfp_pkg_entry *rfp_pkg_find(const struct rfp_pkg *pkg, const char *name);
 
+/* A part compressed once and copied into every package as it is. */
+struct rfp_deflated {
+	unsigned char *data;
+	size_t csize, usize;
+	uint32_t crc;
+	bool store;
+};
+
+/** Compresses (or, with store, keeps) data for later copies; free with rfp_deflated_fini. */
+enum rfp_status rfp_deflate(const void *data, size_t len, bool store, struct rfp_deflated *out);
+void rfp_deflated_fini(struct rfp_deflated *d);
+
 struct rfp_pkg_writer;
 
-/** A writer building a package in memory; mtime is seconds since the epoch (UTC). */
+/**
+ * A writer building a package in memory; mtime is seconds since the epoch
+ * (UTC). The context lends its cached writer when it has one.
+ */
 struct rfp_pkg_writer *rfp_pkg_writer_new(struct rfp_ctx *ctx, int64_t mtime);
-/** Adds an entry; data is copied. store = no compression (ODF mimetype). */
+/** Adds an entry, compressing it (store: as is, for the ODF mimetype). */
 enum rfp_status rfp_pkg_writer_add(struct rfp_pkg_writer *w, const char *name,
     const void *data, size_t len, bool store);
-/** Finishes the archive; *out receives malloc'd bytes. The writer is spent. */
+/** Adds an entry compressed earlier. */
+enum rfp_status rfp_pkg_writer_add_deflated(struct rfp_pkg_writer *w, const char *name,
+    const struct rfp_deflated *d);
+/** Finishes the archive; *out receives malloc'd bytes. */
 enum rfp_status rfp_pkg_writer_finish(struct rfp_pkg_writer *w, unsigned char **out,
     size_t *len);
+/** Ends the package; the writer goes back to its context for reuse. */
 void rfp_pkg_writer_free(struct rfp_pkg_writer *w);
+/** Frees a writer for good. */
+void rfp_pkg_writer_destroy(struct rfp_pkg_writer *w);
 
 #endif

@@ -126,31 +126,16 @@ out:
 	return st;
 }
 
-enum rfp_status
-rfp_pkg_read(struct rfp_ctx *ctx, const char *path, struct rfp_pkg *out)
+/* Reads every entry of an open archive; za is discarded in every case. */
+static enum rfp_status
+read_archive(struct rfp_ctx *ctx, const char *path, zip_t *za, struct rfp_pkg *out)
 {
 	struct rfp_where w = { .file = path };
 	struct rfp_pkg pkg = { 0 };
 	enum rfp_status st = RFP_ERR_ZIP;
-	zip_t *za = NULL;
 	zip_int64_t n;
 	size_t total = 0;
-	int err = 0;
 
-	za = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &err);
-	if (!za) {
-		zip_error_t ze;
-
-		zip_error_init_with_code(&ze, err);
-		st = err == ZIP_ER_NOENT || err == ZIP_ER_OPEN || err == ZIP_ER_READ ?
-		    RFP_ERR_IO : RFP_ERR_ZIP;
-		rfp_diag(ctx, RFP_ERROR, st == RFP_ERR_IO ? "RFP-IO-READ" : "RFP-ZIP", &w,
-		    st == RFP_ERR_IO ? "check the path and its permissions" :
-		    "a template must be a .docx, .dotx, .odt or .ott file saved by Word or LibreOffice",
-		    "cannot open as a zip package: %s", zip_error_strerror(&ze));
-		zip_error_fini(&ze);
-		return st;
-	}
 	n = zip_get_num_entries(za, 0);
 	if (n < 0 || (zip_uint64_t)n > ctx->limits.max_entries) {
 		rfp_diag(ctx, RFP_ERROR, "RFP-LIMIT-ENTRIES", &w, NULL,
@@ -178,6 +163,77 @@ out:
 	zip_discard(za);
 	rfp_pkg_fini(&pkg);
 	return st;
+}
+
+/* Reports a package libzip cannot open (err: a ZIP_ER_* code). */
+static enum rfp_status
+open_failed(struct rfp_ctx *ctx, const char *path, int err)
+{
+	struct rfp_where w = { .file = path };
+	enum rfp_status st;
+	zip_error_t ze;
+
+	zip_error_init_with_code(&ze, err);
+	if (err == ZIP_ER_EXISTS) {
+		/* libzip's consistency check found two entries with one name. */
+		rfp_diag(ctx, RFP_ERROR, "RFP-ZIP-DUPLICATE", &w,
+		    "re-save the file with Word or LibreOffice; a hand-made zip may hold an entry twice",
+		    "the package holds two entries with the same name");
+		zip_error_fini(&ze);
+		return RFP_ERR_ZIP;
+	}
+	st = err == ZIP_ER_NOENT || err == ZIP_ER_OPEN || err == ZIP_ER_READ ?
+	    RFP_ERR_IO : RFP_ERR_ZIP;
+	rfp_diag(ctx, RFP_ERROR, st == RFP_ERR_IO ? "RFP-IO-READ" : "RFP-ZIP", &w,
+	    st == RFP_ERR_IO ? "check the path and its permissions" :
+	    "the file must be a .docx, .dotx, .odt, .ott, .xlsx or .ods package saved by Word, Excel or LibreOffice",
+	    "cannot open as a zip package: %s", zip_error_strerror(&ze));
+	zip_error_fini(&ze);
+	return st;
+}
+
+enum rfp_status
+rfp_pkg_read(struct rfp_ctx *ctx, const char *path, struct rfp_pkg *out)
+{
+	zip_t *za;
+	int err = 0;
+
+	za = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &err);
+	if (!za)
+		return open_failed(ctx, path, err);
+	return read_archive(ctx, path, za, out);
+}
+
+enum rfp_status
+rfp_pkg_read_buffer(struct rfp_ctx *ctx, const char *name, const void *data, size_t len,
+    struct rfp_pkg *out)
+{
+	zip_source_t *src;
+	zip_error_t ze;
+	zip_t *za;
+	int err;
+
+	zip_error_init(&ze);
+	/* An empty buffer still needs a non-NULL pointer for libzip. */
+	src = zip_source_buffer_create(len ? data : "", len, 0, &ze);
+	if (!src) {
+		zip_error_fini(&ze);
+		return RFP_ERR_NOMEM;
+	}
+	za = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
+	if (!za) {
+		err = zip_error_code_zip(&ze);
+		zip_source_free(src);
+		zip_error_fini(&ze);
+		if (err == ZIP_ER_MEMORY)
+			return RFP_ERR_NOMEM;
+		/* Memory cannot fail to be read: any other error is the data's. */
+		if (err == ZIP_ER_NOENT || err == ZIP_ER_OPEN || err == ZIP_ER_READ)
+			err = ZIP_ER_NOZIP;
+		return open_failed(ctx, name, err);
+	}
+	zip_error_fini(&ze);
+	return read_archive(ctx, name, za, out);
 }
 
 void

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <iconv.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +97,22 @@ utf8_prefix(const unsigned char *s, size_t len)
  * row (line where the record starts) and column (field number), plus the
  * line and byte column of the byte itself, counted in the original file.
  */
+/*
+ * True if the bytes before the first invalid UTF-8 sequence hold several
+ * multi-byte characters: a UTF-8 file with a damaged byte, better reported
+ * where the damage is than read as CP950 (whose text almost never decodes
+ * as four UTF-8 characters in a row).
+ */
+static bool
+mostly_utf8(const unsigned char *s, size_t len)
+{
+	size_t valid = utf8_prefix(s, len), multi = 0;
+
+	for (size_t i = 0; i < valid; i++)
+		multi += s[i] >= 0xC0;
+	return multi >= 4;
+}
+
 static enum rfp_status
 report_encoding(struct reader *r, const struct field *f, unsigned row_line,
     size_t bad)
@@ -146,6 +163,24 @@ convert(struct reader *r, const struct field *f, unsigned row_line)
 	return RFP_OK;
 }
 
+static void
+row_error(struct rfp_sheet_row *row, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Records the first reason a row cannot be used. */
+static void
+row_error(struct rfp_sheet_row *row, const char *fmt, ...)
+{
+	struct rfp_buf b = RFP_BUF_INIT(1024);
+	va_list ap;
+
+	if (row->error)
+		return;
+	va_start(ap, fmt);
+	rfp_buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	row->error = rfp_buf_detach(&b, NULL);
+}
+
 /*
  * Decodes field f into UTF-8, undoes the quoting ("" is one quote; CRLF
  * inside quotes becomes LF, as a spreadsheet cell has it), checks that the
@@ -184,18 +219,24 @@ add_field(struct reader *r, struct rfp_sheet_row *row, const struct field *f)
 		s[n] = '\0';
 		r->out.len = n;
 	}
+	/* A bad cell fails its row, not the file: the batch goes on. */
 	if (!rfp_text_check(s, n, &bad)) {
 		line = f->line;
 		for (size_t i = 0; i < bad; i++)
 			line += s[i] == '\n';
 		if (!rfp_utf8_decode((const unsigned char *)s + bad, n - bad, &cp))
 			cp = (unsigned char)s[bad];
-		rfp_diag(r->ctx, RFP_ERROR, "RFP-CSV-CHAR",
-		    &(struct rfp_where){ .file = r->path, .line = line, .col = (unsigned)f->col },
-		    "delete the character; documents cannot contain control characters",
-		    "row %u, column %zu: character U+%04X is not allowed in a document",
-		    row->line, f->col, cp);
-		return RFP_ERR_INVALID;
+		row_error(row, "column %zu (line %u): character U+%04X is not allowed in a document "
+		    "[RFP-CSV-CHAR]", f->col, line, cp);
+		n = 0;
+	} else if (n > r->ctx->limits.max_field_bytes) {
+		row_error(row, "column %zu: the cell is %zu bytes long, over the limit of %zu "
+		    "(--max-field-size) [RFP-LIMIT-FIELD]", f->col, n, r->ctx->limits.max_field_bytes);
+		n = 0;
+	}
+	if (!n) {
+		rfp_buf_reset(&r->out);
+		s = r->out.ptr;
 	}
 	s = rfp_buf_detach(&r->out, &n);
 	if (!s)
@@ -290,9 +331,25 @@ parse(struct reader *r, struct rfp_sheet *sheet)
 	return RFP_OK;
 }
 
+/* Checks the caller's encoding name (NULL: detect), reporting an unknown one. */
+static enum rfp_status
+check_encoding(struct rfp_ctx *ctx, const char *path, const char *encoding,
+    const char **iconv_name)
+{
+	*iconv_name = NULL;
+	if (encoding && !parse_encoding(encoding, iconv_name)) {
+		rfp_diag(ctx, RFP_ERROR, "RFP-CSV-ENCODING-NAME",
+		    &(struct rfp_where){ .file = path },
+		    "use UTF-8, CP950 or BIG5, or leave the encoding out to detect it",
+		    "unknown CSV encoding \"%s\"", encoding);
+		return RFP_ERR_USAGE;
+	}
+	return RFP_OK;
+}
+
 enum rfp_status
-rfp_sheet_read_csv(struct rfp_ctx *ctx, const char *path, const char *encoding,
-    struct rfp_sheet *out)
+rfp_sheet_parse_csv(struct rfp_ctx *ctx, const char *path, const char *encoding,
+    const char *data, size_t len, struct rfp_sheet *out)
 {
 	/*
 	 * The decoding buffer needs no limit of its own: a field is at most
@@ -303,19 +360,10 @@ rfp_sheet_read_csv(struct rfp_ctx *ctx, const char *path, const char *encoding,
 		.out = RFP_BUF_INIT(SIZE_MAX / 4) };
 	struct rfp_sheet sheet = { 0 };
 	enum rfp_status st;
-	char *data = NULL;
-	size_t len = 0;
 	bool bom;
 
-	if (encoding && !parse_encoding(encoding, &r.encoding)) {
-		rfp_diag(ctx, RFP_ERROR, "RFP-CSV-ENCODING-NAME",
-		    &(struct rfp_where){ .file = path },
-		    "use UTF-8, CP950 or BIG5, or leave the encoding out to detect it",
-		    "unknown CSV encoding \"%s\"", encoding);
-		return RFP_ERR_USAGE;
-	}
-	if ((st = rfp_read_file(ctx, path, ctx->limits.max_file_bytes, &data, &len)) != RFP_OK)
-		goto out;
+	if ((st = check_encoding(ctx, path, encoding, &r.encoding)) != RFP_OK)
+		return st;
 	r.data = (const unsigned char *)data;
 	r.len = len;
 	bom = len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0;
@@ -325,7 +373,7 @@ rfp_sheet_read_csv(struct rfp_ctx *ctx, const char *path, const char *encoding,
 	 * valid UTF-8 throughout is taken as UTF-8: CP950 text of any length
 	 * almost never is.
 	 */
-	if (!encoding && !bom && utf8_prefix(r.data, len) != len) {
+	if (!encoding && !bom && utf8_prefix(r.data, len) != len && !mostly_utf8(r.data, len)) {
 		r.encoding = "CP950";
 		r.detected = true;
 	}
@@ -358,6 +406,23 @@ out:
 		iconv_close(r.cd);
 	rfp_buf_fini(&r.out);
 	rfp_sheet_fini(&sheet);
+	return st;
+}
+
+enum rfp_status
+rfp_sheet_read_csv(struct rfp_ctx *ctx, const char *path, const char *encoding,
+    struct rfp_sheet *out)
+{
+	const char *iconv_name;
+	enum rfp_status st;
+	char *data = NULL;
+	size_t len = 0;
+
+	if ((st = check_encoding(ctx, path, encoding, &iconv_name)) != RFP_OK)
+		return st;
+	if ((st = rfp_read_file(ctx, path, ctx->limits.max_file_bytes, &data, &len)) != RFP_OK)
+		return st;
+	st = rfp_sheet_parse_csv(ctx, path, encoding, data, len, out);
 	free(data);
 	return st;
 }

@@ -99,6 +99,7 @@ rfp_sheet_fini(struct rfp_sheet *sheet)
 		for (size_t j = 0; j < sheet->rows[i].ncells; j++)
 			free(sheet->rows[i].cells[j]);
 		free(sheet->rows[i].cells);
+		free(sheet->rows[i].error);
 	}
 	free(sheet->rows);
 	free(sheet->encoding);

@@ -16,6 +16,7 @@ struct rfp_sheet_row {
 	unsigned line;		/* 1-based: CSV line where the record starts, or sheet row */
 	char **cells;		/* NUL-terminated UTF-8, never NULL */
 	size_t ncells;
+	char *error;		/* why this row cannot be used (a bad cell), or NULL */
 };
 
 struct rfp_sheet {

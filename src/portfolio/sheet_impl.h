@@ -15,4 +15,17 @@ enum rfp_status rfp_sheet_add_row(struct rfp_ctx *ctx, const char *file,
 enum rfp_status rfp_sheet_add_cell(struct rfp_ctx *ctx, const char *file,
     struct rfp_sheet_row *row, unsigned line, char *text, size_t len);
 
+/**
+ * rfp_sheet_read_csv() for bytes already in memory (path: for messages).
+ * Does not check max_file_bytes: the caller read data within it.
+ */
+enum rfp_status rfp_sheet_parse_csv(struct rfp_ctx *ctx, const char *path,
+    const char *encoding, const char *data, size_t len, struct rfp_sheet *out);
+
+struct rfp_pkg;
+
+/** rfp_sheet_read_workbook() for a package already read (pkg is not changed). */
+enum rfp_status rfp_sheet_read_workbook_pkg(struct rfp_ctx *ctx, const char *path,
+    const struct rfp_pkg *pkg, const char *sheet_name, struct rfp_sheet *out);
+
 #endif

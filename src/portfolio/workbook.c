@@ -852,19 +852,16 @@ is_ods(const struct rfp_pkg *pkg)
 }
 
 enum rfp_status
-rfp_sheet_read_workbook(struct rfp_ctx *ctx, const char *path, const char *sheet_name,
-    struct rfp_sheet *out)
+rfp_sheet_read_workbook_pkg(struct rfp_ctx *ctx, const char *path,
+    const struct rfp_pkg *pkg, const char *sheet_name, struct rfp_sheet *out)
 {
 	struct grid g = { .ctx = ctx, .file = path, .budget = ctx->limits.max_file_bytes };
-	struct rfp_pkg pkg = { 0 };
 	enum rfp_status st;
 
-	if ((st = rfp_pkg_read(ctx, path, &pkg)) != RFP_OK)
-		goto out;
-	if (rfp_pkg_find(&pkg, "xl/workbook.xml")) {
-		st = read_xlsx(&g, &pkg, sheet_name);
-	} else if (is_ods(&pkg)) {
-		st = read_ods(&g, &pkg, sheet_name);
+	if (rfp_pkg_find(pkg, "xl/workbook.xml")) {
+		st = read_xlsx(&g, pkg, sheet_name);
+	} else if (is_ods(pkg)) {
+		st = read_ods(&g, pkg, sheet_name);
 	} else {
 		rfp_diag(ctx, RFP_ERROR, "RFP-SHEET-FORMAT", &(struct rfp_where){ .file = path },
 		    "save the portfolio as .xlsx, .ods or .csv",
@@ -882,6 +879,19 @@ rfp_sheet_read_workbook(struct rfp_ctx *ctx, const char *path, const char *sheet
 	g.sheet = (struct rfp_sheet){ 0 };
 out:
 	rfp_sheet_fini(&g.sheet);
+	return st;
+}
+
+enum rfp_status
+rfp_sheet_read_workbook(struct rfp_ctx *ctx, const char *path, const char *sheet_name,
+    struct rfp_sheet *out)
+{
+	struct rfp_pkg pkg = { 0 };
+	enum rfp_status st;
+
+	if ((st = rfp_pkg_read(ctx, path, &pkg)) != RFP_OK)
+		return st;
+	st = rfp_sheet_read_workbook_pkg(ctx, path, &pkg, sheet_name, out);
 	rfp_pkg_fini(&pkg);
 	return st;
 }

@@ -122,7 +122,7 @@ compile_part(struct rfp_ctx *ctx, const char *path, enum rfp_format fmt,
 		tp->data = e->data;
 		tp->len = e->len;
 		e->data = NULL;
-		return RFP_OK;
+		return rfp_deflate(tp->data, tp->len, tp->store, &tp->z);
 	}
 	if ((st = rfp_xml_parse(ctx, path, tp->name, e->data, e->len, &doc)) != RFP_OK)
 		return st;
@@ -131,37 +131,56 @@ compile_part(struct rfp_ctx *ctx, const char *path, enum rfp_format fmt,
 	return rfp_prog_compile(ctx, path, tp->name, &opts, e->data, e->len, &tp->prog);
 }
 
-static enum rfp_status
-load(struct rfp_ctx *ctx, const char *path, struct rfp_buf *listing, struct rfp_template **out)
+/* Notes word/numbering.xml and the first w:numId it leaves free, for
+ * {{#list@restart}} sections. */
+static void
+find_numbering(struct rfp_template *t)
 {
-	struct rfp_buf frag = RFP_BUF_INIT(ctx ? ctx->limits.max_part_bytes : 0);
+	for (size_t i = 0; i < t->nparts; i++) {
+		struct rfp_tpart *tp = &t->parts[i];
+		const char *p;
+
+		if (strcmp(tp->name, "word/numbering.xml") != 0 || tp->compiled)
+			continue;
+		t->numbering = tp;
+		t->next_num_id = 1;
+		for (p = tp->data; (p = strstr(p, "w:numId=\"")) != NULL; p++) {
+			unsigned long v = strtoul(p + 9, NULL, 10);
+
+			if (v >= t->next_num_id && v < UINT32_MAX - 1000)
+				t->next_num_id = (uint32_t)v + 1;
+		}
+	}
+}
+
+/* Compiles the read package pkg, whose entries it takes (pkg is emptied). */
+static enum rfp_status
+load_pkg(struct rfp_ctx *ctx, const char *path, struct rfp_pkg *pkg,
+    struct rfp_buf *listing, struct rfp_template **out)
+{
+	struct rfp_buf frag = RFP_BUF_INIT(4u << 20);	/* rfpgen's own fragment, not input */
 	struct rfp_template *t = NULL;
-	struct rfp_pkg pkg = { 0 };
 	enum rfp_status st, worst = RFP_OK;
 	size_t k = 0;
 
-	if (!ctx || !path || !out)
-		return RFP_ERR_USAGE;
-	if ((st = rfp_pkg_read(ctx, path, &pkg)) != RFP_OK)
-		return st;
 	t = calloc(1, sizeof(*t));
-	if (!t || !(t->parts = calloc(pkg.n ? pkg.n : 1, sizeof(*t->parts)))) {
+	if (!t || !(t->parts = calloc(pkg->n ? pkg->n : 1, sizeof(*t->parts)))) {
 		worst = RFP_ERR_NOMEM;
 		goto out;
 	}
-	if ((worst = detect_format(ctx, path, &pkg, &t->format)) != RFP_OK ||
-	    (worst = rfp_merge_requirements(ctx, path, t->format, &pkg, &frag)) != RFP_OK)
+	if ((worst = detect_format(ctx, path, pkg, &t->format)) != RFP_OK ||
+	    (worst = rfp_merge_requirements(ctx, path, t->format, pkg, &frag)) != RFP_OK)
 		goto out;
 	/* Two passes give the required first entry, then the rest in order;
 	 * every part is compiled even after an error, to report all of them. */
 	for (int pass = 0; pass < 2; pass++) {
-		for (size_t i = 0; i < pkg.n; i++) {
+		for (size_t i = 0; i < pkg->n; i++) {
 			/* compile_part takes the name: a NULL name is done. */
-			if (!pkg.entries[i].name ||
-			    goes_first(t->format, pkg.entries[i].name) != (pass == 0))
+			if (!pkg->entries[i].name ||
+			    goes_first(t->format, pkg->entries[i].name) != (pass == 0))
 				continue;
-			template_to_document(&pkg.entries[i], t->format);
-			st = compile_part(ctx, path, t->format, &frag, listing, &pkg.entries[i],
+			template_to_document(&pkg->entries[i], t->format);
+			st = compile_part(ctx, path, t->format, &frag, listing, &pkg->entries[i],
 			    &t->parts[k++]);
 			t->nparts = k;
 			if (st == RFP_ERR_NOMEM) {
@@ -174,13 +193,36 @@ load(struct rfp_ctx *ctx, const char *path, struct rfp_buf *listing, struct rfp_
 	}
 	if (worst)
 		goto out;
+	find_numbering(t);
 	*out = t;
 	t = NULL;
 out:
 	rfp_buf_fini(&frag);
-	rfp_pkg_fini(&pkg);
+	rfp_pkg_fini(pkg);
 	rfp_template_free(t);
 	return worst;
+}
+
+static enum rfp_status
+load(struct rfp_ctx *ctx, const char *path, struct rfp_buf *listing, struct rfp_template **out)
+{
+	struct rfp_pkg pkg = { 0 };
+	enum rfp_status st;
+
+	if (!ctx || !path || !out)
+		return RFP_ERR_USAGE;
+	if ((st = rfp_pkg_read(ctx, path, &pkg)) != RFP_OK)
+		return st;
+	return load_pkg(ctx, path, &pkg, listing, out);
+}
+
+enum rfp_status
+rfp_template_load_pkg(struct rfp_ctx *ctx, const char *name, struct rfp_pkg *pkg,
+    struct rfp_template **out)
+{
+	if (!ctx || !name || !pkg || !out)
+		return RFP_ERR_USAGE;
+	return load_pkg(ctx, name, pkg, NULL, out);
 }
 
 enum rfp_status
@@ -216,6 +258,7 @@ rfp_template_free(struct rfp_template *t)
 	for (size_t i = 0; i < t->nparts; i++) {
 		free(t->parts[i].name);
 		free(t->parts[i].data);
+		rfp_deflated_fini(&t->parts[i].z);
 		rfp_prog_fini(&t->parts[i].prog);
 	}
 	free(t->parts);

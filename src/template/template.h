@@ -8,6 +8,7 @@
 
 #include <rfpgen/rfpgen.h>
 
+#include "pkg/pkg.h"
 #include "template/tmpl.h"
 
 struct rfp_tpart {
@@ -17,6 +18,7 @@ struct rfp_tpart {
 	struct rfp_prog prog;
 	char *data;
 	size_t len;
+	struct rfp_deflated z;	/* data compressed once, for every package */
 };
 
 struct rfp_template {

@@ -590,7 +590,7 @@ cmp_group(const void *a, const void *b)
 static bool
 find_tags(struct compiler *c)
 {
-	struct rfp_buf text = RFP_BUF_INIT(c->ctx->limits.max_part_bytes);
+	struct rfp_buf text = RFP_BUF_INIT(c->len + 1);
 	struct seg *segs;
 	size_t n = 0, i, j;
 
@@ -1123,7 +1123,7 @@ static void
 emit_program(struct compiler *c, struct rfp_prog *prog)
 {
 	struct emitter em = { .c = c, .prog = prog,
-	    .lits = RFP_BUF_INIT(c->ctx->limits.max_part_bytes * 2) };
+	    .lits = RFP_BUF_INIT(4 * c->len + 4096) };
 	uint32_t cur = 0, *open_ops = NULL, *open_tags;
 	size_t depth = 0;
 
@@ -1206,7 +1206,7 @@ emit_program(struct compiler *c, struct rfp_prog *prog)
 static bool
 apply_splices(struct compiler *c, struct rfp_prog *prog, enum rfp_status *st)
 {
-	struct rfp_buf src = RFP_BUF_INIT(c->ctx->limits.max_part_bytes);
+	struct rfp_buf src = RFP_BUF_INIT(SIZE_MAX);	/* bounded by the part and the fragments */
 	struct rfp_compile_opts opts = *c->opts;
 	uint32_t at = 0;
 	bool any = false;

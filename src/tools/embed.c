@@ -5,7 +5,11 @@
  * default styles they need without looking for files at run time. A NAME
  * ending in "_inner" keeps only the content of the file's root element
  * (the fragment files wrap their XML in <rfp:fragment> to declare the
- * namespaces). Build-time tool; not installed.
+ * namespaces) and drops the line breaks and indentation between its tags:
+ * the fragment is repeated per requirement, so layout whitespace would be
+ * copied and compressed a thousand times per annex. Whitespace without a
+ * line break is kept, so text such as <w:t> </w:t> is untouched.
+ * Build-time tool; not installed.
  */
 #include "config.h"
 
@@ -58,6 +62,29 @@ inner(const char *s, size_t *len)
 	return p;
 }
 
+/* Removes runs of whitespace that hold a line break and sit between '>'
+ * and '<'; returns the new length. */
+static size_t
+squeeze(char *s, size_t len)
+{
+	size_t r = 0, w = 0;
+
+	while (r < len) {
+		if (s[r] == '>') {
+			size_t k = r + 1;
+			int nl = 0;
+
+			while (k < len && (s[k] == ' ' || s[k] == '\t' || s[k] == '\n' || s[k] == '\r'))
+				nl |= s[k++] == '\n';
+			s[w++] = s[r];
+			r = nl && k < len && s[k] == '<' ? k : r + 1;
+			continue;
+		}
+		s[w++] = s[r++];
+	}
+	return w;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -86,8 +113,10 @@ main(int argc, char **argv)
 		all = slurp(eq + 1, &len);
 		data = all;
 		nlen = strlen(argv[i]);
-		if (nlen > 6 && strcmp(argv[i] + nlen - 6, "_inner") == 0)
+		if (nlen > 6 && strcmp(argv[i] + nlen - 6, "_inner") == 0) {
 			data = inner(all, &len);
+			len = squeeze((char *)data, len);
+		}
 		fprintf(out, "extern const char %s[];\nextern const size_t %s_len;\n"
 		    "const size_t %s_len = %zu;\nconst char %s[] =\n\"", argv[i], argv[i],
 		    argv[i], len, argv[i]);

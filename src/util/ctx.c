@@ -37,12 +37,20 @@ rfp_ctx_new(void)
 		.max_rows = 100000,
 		.max_field_bytes = 64u << 10,
 	};
+	for (size_t i = 0; i < sizeof(ctx->scratch) / sizeof(ctx->scratch[0]); i++)
+		rfp_buf_init(&ctx->scratch[i], ctx->limits.max_output_bytes);
 	return ctx;
 }
 
 void
 rfp_ctx_free(struct rfp_ctx *ctx)
 {
+	if (!ctx)
+		return;
+	if (ctx->writer_cache)
+		ctx->writer_cache_free(ctx->writer_cache);
+	for (size_t i = 0; i < sizeof(ctx->scratch) / sizeof(ctx->scratch[0]); i++)
+		rfp_buf_fini(&ctx->scratch[i]);
 	free(ctx);
 }
 

@@ -8,12 +8,19 @@
 
 #include <rfpgen/rfpgen.h>
 
+#include "util/buf.h"
+
 struct rfp_ctx {
 	struct rfp_limits limits;
 	rfp_diag_fn diag_fn;
 	void *diag_data;
 	unsigned errors;
 	bool verify;		/* parse every rendered part again */
+	bool no_fsync;		/* batch: one syncfs at the end instead */
+	/* Kept between renders so a batch worker allocates them once. */
+	void *writer_cache;
+	void (*writer_cache_free)(void *);
+	struct rfp_buf scratch[16];	/* rendered parts */
 };
 
 /** Where a diagnostic points; any member may be NULL/0. */

@@ -69,6 +69,8 @@ rfp_xml_parse(struct rfp_ctx *ctx, const char *file, const char *part,
 	struct rfp_where w = { .file = file, .part = part };
 	struct first_error fe = { 0 };
 	xmlParserCtxtPtr pctx = NULL;
+	xmlStructuredErrorFunc old_fn;
+	void *old_data;
 	xmlDoc *doc = NULL;
 	enum rfp_status st = RFP_ERR_XML;
 	unsigned line;
@@ -90,9 +92,18 @@ rfp_xml_parse(struct rfp_ctx *ctx, const char *file, const char *part,
 		return RFP_ERR_NOMEM;
 	pctx->_private = &fe;
 	pctx->sax->serror = keep_first_error;
+	/*
+	 * Encoding and I/O errors (a part declaring encoding="UTF-7", say)
+	 * are raised without the parser context, through the handler of the
+	 * thread: take them too while parsing, or libxml2 prints them.
+	 */
+	old_fn = xmlStructuredError;
+	old_data = xmlStructuredErrorContext;
+	xmlSetStructuredErrorFunc(pctx, keep_first_error);
 	doc = xmlCtxtReadMemory(pctx, data, (int)len, NULL, NULL,
 	    XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR |
 	    XML_PARSE_BIG_LINES);
+	xmlSetStructuredErrorFunc(old_data, old_fn);
 	if (fe.set && strstr(fe.msg, "Excessive depth")) {
 		/* libxml2's own nesting cap (256); its message suggests lifting
 		 * the limit, which rfpgen never does. */
