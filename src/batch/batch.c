@@ -134,16 +134,14 @@ fail_row(struct job *j, const char *fmt, ...) __attribute__((format(printf, 2, 3
 static void
 fail_row(struct job *j, const char *fmt, ...)
 {
-	struct rfp_buf b = RFP_BUF_INIT(4096);
 	va_list ap;
 
 	if (j->status == RFP_ROW_FAILED)
 		return;		/* keep the first reason */
 	va_start(ap, fmt);
-	rfp_buf_vaddf(&b, fmt, ap);
+	j->message = rfp_vstrfmt(fmt, ap);
 	va_end(ap);
 	j->status = RFP_ROW_FAILED;
-	j->message = rfp_buf_detach(&b, NULL);
 }
 
 /* A file name safe inside out_dir: no separators, no control characters,
@@ -611,12 +609,7 @@ rfp_batch_report_json(const struct rfp_batch *b, char **out, size_t *len)
 		rfp_buf_adds(&r, i + 1 < b->njobs ? "\"},\n" : "\"}\n");
 	}
 	rfp_buf_adds(&r, "]}\n");
-	if (r.err) {
-		rfp_buf_fini(&r);
-		return r.err;
-	}
-	*out = rfp_buf_detach(&r, len);
-	return *out ? RFP_OK : RFP_ERR_NOMEM;
+	return rfp_buf_take(&r, out, len);
 }
 
 void

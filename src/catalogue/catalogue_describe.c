@@ -39,19 +39,6 @@ add_prose(struct rfp_buf *b, const struct rfp_catalogue *cat, const char *s)
 	rfp_buf_adds(b, s);
 }
 
-static enum rfp_status
-finish(struct rfp_buf *b, char **out)
-{
-	if (b->err) {
-		enum rfp_status st = b->err;
-
-		rfp_buf_fini(b);
-		return st;
-	}
-	*out = rfp_buf_detach(b, NULL);
-	return *out ? RFP_OK : RFP_ERR_NOMEM;
-}
-
 enum rfp_status
 rfp_catalogue_describe(const struct rfp_catalogue *cat, const char *id, char **out)
 {
@@ -85,7 +72,7 @@ rfp_catalogue_describe(const struct rfp_catalogue *cat, const char *id, char **o
 	rfp_buf_addf(&b, "\n來源：%s，%s\n", it->source_title, it->clause);
 	rfp_buf_addf(&b, "目錄：%s %s（%s:%u）\n", it->file->id, it->file->version,
 	    it->file->path, it->line);
-	return finish(&b, out);
+	return rfp_buf_take(&b, out, NULL);
 }
 
 enum rfp_status
@@ -124,5 +111,5 @@ rfp_catalogue_params(const struct rfp_catalogue *cat, char **out)
 		}
 		rfp_buf_adds(&b, "\n");
 	}
-	return finish(&b, out);
+	return rfp_buf_take(&b, out, NULL);
 }

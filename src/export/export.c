@@ -182,19 +182,6 @@ export_md(struct rfp_buf *b, const struct rfp_selection *sel)
 	}
 }
 
-static enum rfp_status
-finish(struct rfp_buf *b, char **out, size_t *len)
-{
-	if (b->err) {
-		enum rfp_status st = b->err;
-
-		rfp_buf_fini(b);
-		return st;
-	}
-	*out = rfp_buf_detach(b, len);
-	return *out ? RFP_OK : RFP_ERR_NOMEM;
-}
-
 enum rfp_status
 rfp_selection_export(const struct rfp_selection *sel, enum rfp_export_format fmt,
     char **out, size_t *len)
@@ -209,7 +196,7 @@ rfp_selection_export(const struct rfp_selection *sel, enum rfp_export_format fmt
 	case RFP_EXPORT_MD: export_md(&b, sel); break;
 	case RFP_EXPORT_TEXT: return RFP_ERR_USAGE;
 	}
-	return finish(&b, out, len);
+	return rfp_buf_take(&b, out, len);
 }
 
 /* ---- diff ----------------------------------------------------------- */
@@ -367,5 +354,5 @@ rfp_selection_diff(const struct rfp_selection *from, const struct rfp_selection 
 		rfp_buf_addf(&b, "\n%zu added, %zu removed, %zu changed\n", n[0], n[1], n[2]);
 	if (counts)
 		memcpy(counts, n, sizeof(n));
-	return finish(&b, out, len);
+	return rfp_buf_take(&b, out, len);
 }

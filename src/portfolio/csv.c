@@ -170,15 +170,13 @@ row_error(struct rfp_sheet_row *row, const char *fmt, ...) __attribute__((format
 static void
 row_error(struct rfp_sheet_row *row, const char *fmt, ...)
 {
-	struct rfp_buf b = RFP_BUF_INIT(1024);
 	va_list ap;
 
 	if (row->error)
 		return;
 	va_start(ap, fmt);
-	rfp_buf_vaddf(&b, fmt, ap);
+	row->error = rfp_vstrfmt(fmt, ap);
 	va_end(ap);
-	row->error = rfp_buf_detach(&b, NULL);
 }
 
 /*

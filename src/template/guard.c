@@ -87,35 +87,33 @@ struct ids {
 	size_t nbm, capbm;
 };
 
+/* Appends n to a growing array of nodes; on OOM the node is skipped, which
+ * only leaves an id unrepaired. */
+static void
+push_node(xmlNode ***arr, size_t *n, size_t *cap, xmlNode *node)
+{
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 16;
+		xmlNode **p = realloc(*arr, ncap * sizeof(*p));
+
+		if (!p)
+			return;
+		*arr = p;
+		*cap = ncap;
+	}
+	(*arr)[(*n)++] = node;
+}
+
 static void
 collect(xmlNode *n, struct ids *ids)
 {
 	for (xmlNode *c = n->children; c; c = c->next) {
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
-		if (is(c, WP_NS, "docPr")) {
-			if (ids->ndocpr == ids->cap) {
-				size_t cap = ids->cap ? ids->cap * 2 : 16;
-				xmlNode **p = realloc(ids->docpr, cap * sizeof(*p));
-
-				if (!p)
-					return;
-				ids->docpr = p;
-				ids->cap = cap;
-			}
-			ids->docpr[ids->ndocpr++] = c;
-		} else if (is(c, W_NS, "bookmarkStart") || is(c, W_NS, "bookmarkEnd")) {
-			if (ids->nbm == ids->capbm) {
-				size_t cap = ids->capbm ? ids->capbm * 2 : 16;
-				xmlNode **p = realloc(ids->bm, cap * sizeof(*p));
-
-				if (!p)
-					return;
-				ids->bm = p;
-				ids->capbm = cap;
-			}
-			ids->bm[ids->nbm++] = c;
-		}
+		if (is(c, WP_NS, "docPr"))
+			push_node(&ids->docpr, &ids->ndocpr, &ids->cap, c);
+		else if (is(c, W_NS, "bookmarkStart") || is(c, W_NS, "bookmarkEnd"))
+			push_node(&ids->bm, &ids->nbm, &ids->capbm, c);
 		collect(c, ids);
 	}
 }

@@ -118,6 +118,44 @@ rfp_buf_addf(struct rfp_buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+enum rfp_status
+rfp_buf_take(struct rfp_buf *b, char **out, size_t *len)
+{
+	enum rfp_status st = b->err;
+
+	if (st) {
+		rfp_buf_fini(b);
+		return st;
+	}
+	*out = rfp_buf_detach(b, len);
+	return *out ? RFP_OK : RFP_ERR_NOMEM;
+}
+
+char *
+rfp_vstrfmt(const char *fmt, va_list ap)
+{
+	struct rfp_buf b = RFP_BUF_INIT(1u << 20);
+
+	rfp_buf_vaddf(&b, fmt, ap);
+	if (b.err) {
+		rfp_buf_fini(&b);
+		return NULL;
+	}
+	return rfp_buf_detach(&b, NULL);
+}
+
+char *
+rfp_strfmt(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = rfp_vstrfmt(fmt, ap);
+	va_end(ap);
+	return s;
+}
+
 char *
 rfp_buf_detach(struct rfp_buf *b, size_t *len)
 {

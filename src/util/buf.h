@@ -41,6 +41,15 @@ void rfp_buf_addf(struct rfp_buf *b, const char *fmt, ...)
 void rfp_buf_vaddf(struct rfp_buf *b, const char *fmt, va_list ap);
 /** Takes the contents (caller frees with free()); the buffer is reset to empty. */
 char *rfp_buf_detach(struct rfp_buf *b, size_t *len);
+/**
+ * Ends a buffer built for a caller: on success *out receives the contents
+ * (malloc'd) and *len (if not NULL) its length; otherwise the buffer's
+ * error is returned and nothing is written. The buffer is empty afterwards.
+ */
+enum rfp_status rfp_buf_take(struct rfp_buf *b, char **out, size_t *len);
+/** A malloc'd formatted string, or NULL when out of memory. */
+char *rfp_strfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *rfp_vstrfmt(const char *fmt, va_list ap);
 static inline enum rfp_status rfp_buf_status(const struct rfp_buf *b) { return b->err; }
 
 #endif

@@ -8,22 +8,7 @@
 
 #include "pkg/pkg.h"
 
-static char tmpdir[] = "/tmp/rfp-test-pkg-XXXXXX";
-
-static int
-make_tmpdir(void **state)
-{
-	return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int
-remove_tmpdir(void **state)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
-}
+TEST_TMPDIR("/tmp/rfp-test-pkg-XXXXXX")
 
 static void
 build(struct rfp_ctx *ctx, int64_t mtime, unsigned char **bytes, size_t *len)

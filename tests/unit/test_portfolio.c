@@ -11,22 +11,7 @@
 #include "pkg/pkg.h"
 #include "portfolio/sheet.h"
 
-static char tmpdir[] = "/tmp/rfp-test-portfolio-XXXXXX";
-
-static int
-make_tmpdir(void **state)
-{
-	return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int
-remove_tmpdir(void **state)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
-}
+TEST_TMPDIR("/tmp/rfp-test-portfolio-XXXXXX")
 
 /* Writes len bytes to a file in the test directory; returns its path. */
 static const char *

@@ -58,4 +58,17 @@ src_path(char *buf, size_t len, const char *rel)
 
 #define SRC(rel) src_path((char[4096]){ 0 }, 4096, (rel))
 
+/* A scratch directory for one test program: tmpdir, with group setup and
+ * teardown functions make_tmpdir and remove_tmpdir. */
+#define TEST_TMPDIR(pattern) \
+	static char tmpdir[] = pattern; \
+	static int make_tmpdir(void **state) { (void)state; return mkdtemp(tmpdir) ? 0 : -1; } \
+	static int remove_tmpdir(void **state) \
+	{ \
+		char cmd[128]; \
+		(void)state; \
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir); \
+		return system(cmd) == 0 ? 0 : -1; \
+	}
+
 #endif
