@@ -76,6 +76,16 @@ if render loops 系統發展 普; then
 	has loops "$out" word/document.xml 一、存取控制 '全部項次：1.1.1 1.3.1 ' 機關應辦事項：（無機關自行辦理事項）
 	lacks loops "$out" word/document.xml '{{'
 fi
+if render restart 系統發展 普; then
+	# {{#families@restart}}: each family after the first gets its own
+	# numbering instance, which starts again at 1.
+	n=$(unzip -p "$out" word/numbering.xml | grep -o '<w:startOverride w:val="1"/>' | wc -l)
+	fams=$(unzip -p "$out" word/document.xml | grep -o '<w:numId w:val="[0-9]*"/>' | sort -u | wc -l)
+	[ "$n" -ge 1 ] && [ "$fams" -eq $((n + 1)) ] ||
+		fail restart "$n restarted instances for $fams distinct numIds"
+	unzip -p "$out" word/numbering.xml | xmllint --noout - 2>/dev/null ||
+		fail restart "numbering.xml is not well-formed"
+fi
 if render single-tag; then
 	has single-tag "$out" word/document.xml 壹、資安需求項目 貳、資安需求查檢表 '測試機關　2026-01-15'
 	lacks single-tag "$out" word/document.xml '{{'
