@@ -276,8 +276,10 @@ merge_docx(struct rfp_ctx *ctx, const char *path, struct rfp_pkg *pkg, struct rf
 	const char *p;
 
 	rfp_buf_add(frag, rfp_frag_docx_inner, rfp_frag_docx_inner_len);
-	if (!styles)
-		return RFP_OK;	/* Word falls back to its defaults */
+	/* No styles to adapt to, or rfpgen's own: the fragment fits as it is. */
+	if (!styles || (styles->len == rfp_styles_docx_len &&
+	    memcmp(styles->data, rfp_styles_docx, styles->len) == 0))
+		return frag->err;
 	if ((st = rfp_xml_parse(ctx, "(rfpgen styles)", NULL, rfp_styles_docx,
 	    rfp_styles_docx_len, &m.ours)) ||
 	    (st = rfp_xml_parse(ctx, path, "word/styles.xml", styles->data, styles->len, &m.theirs)))
@@ -423,6 +425,10 @@ merge_odt(struct rfp_ctx *ctx, const char *path, struct rfp_pkg *pkg, struct rfp
 	const char *p;
 
 	rfp_buf_add(frag, rfp_frag_odt_inner, rfp_frag_odt_inner_len);
+	if (styles && content && styles->len == rfp_styles_odt_len &&
+	    memcmp(styles->data, rfp_styles_odt, styles->len) == 0 &&
+	    strstr(content->data, "style:name=\"rfpCheck\""))
+		return frag->err;
 	if ((st = rfp_xml_parse(ctx, "(rfpgen content)", NULL, rfp_content_odt,
 	    rfp_content_odt_len, &ours_content)) ||
 	    (st = rfp_xml_parse(ctx, "(rfpgen styles)", NULL, rfp_styles_odt,
