@@ -65,22 +65,6 @@ rfp_arena_strdup(struct rfp_arena *a, const char *s)
 }
 
 void
-rfp_arena_reset(struct rfp_arena *a)
-{
-	struct rfp_arena_block *b, *next;
-
-	if (!a->head)
-		return;
-	for (b = a->head->next; b; b = next) {
-		next = b->next;
-		free(b);
-	}
-	a->head->next = NULL;
-	a->size = a->head->size;
-	a->used = 0;
-}
-
-void
 rfp_arena_fini(struct rfp_arena *a)
 {
 	struct rfp_arena_block *b, *next;

@@ -24,8 +24,6 @@ void *rfp_arena_alloc(struct rfp_arena *a, size_t n);
 /** A NUL-terminated copy of n bytes of s; NULL on OOM. */
 char *rfp_arena_strndup(struct rfp_arena *a, const char *s, size_t n);
 char *rfp_arena_strdup(struct rfp_arena *a, const char *s);
-/** Keeps the first block for reuse; frees the rest. */
-void rfp_arena_reset(struct rfp_arena *a);
 void rfp_arena_fini(struct rfp_arena *a);
 
 #endif
