@@ -49,6 +49,21 @@ fmt(struct rfp_arena *a, const char *f, ...)
 	return s;
 }
 
+/* a + sep + b in the arena; the per-item path avoids printf. */
+static const char *
+join(struct rfp_arena *ar, const char *a, const char *sep, const char *b)
+{
+	size_t la = strlen(a), ls = strlen(sep), lb = strlen(b);
+	char *s = rfp_arena_alloc(ar, la + ls + lb + 1);
+
+	if (s) {
+		memcpy(s, a, la);
+		memcpy(s + la, sep, ls);
+		memcpy(s + la + ls, b, lb + 1);
+	}
+	return s;
+}
+
 static const char *
 level_basis(struct rfp_arena *a, const struct rfp_selection *sel)
 {
@@ -144,7 +159,7 @@ add_item(struct rfp_arena *a, struct rfp_dnode *m, const struct rfp_selected *si
 	} else {
 		STR(m, "guidance", si->guidance);
 		STR(m, "verification", si->verification);
-		STR(m, "source", fmt(a, "%s，%s", it->source_title, it->clause));
+		STR(m, "source", join(a, it->source_title, "，", it->clause));
 	}
 	return ok;
 }

@@ -91,6 +91,13 @@ rfp_xml_escape(struct rfp_buf *b, const char *s, size_t n, bool attr)
 			i++;
 			continue;
 		}
+		/* Most of an annex is CJK: three-byte sequences led by E1-EC can
+		 * be neither overlong, surrogates nor U+FFFE/U+FFFF. */
+		if (c >= 0xE1 && c <= 0xEC && i + 2 < n && (u[i + 1] & 0xC0) == 0x80 &&
+		    (u[i + 2] & 0xC0) == 0x80) {
+			i += 3;
+			continue;
+		}
 		if (c >= 0x80) {
 			len = rfp_utf8_decode(u + i, n - i, &cp);
 			if (len && rfp_xml_char_ok(cp)) {
