@@ -157,5 +157,26 @@ expect explain-source 0 '來源：資通安全責任等級分級辦法附表十'
 expect explain-unknown 2 "no item has the id 'XX.1'" -- explain XX.1
 expect params 0 'session-timeout' -- params
 
+# A .dotx or .ott template renders into a document, not a template.
+mkdir "$T/dotx" && (cd "$T/dotx" && unzip -q "$RFPGEN_DATA/templates/annex.docx" &&
+    sed -i 's/wordprocessingml.document.main+xml/wordprocessingml.template.main+xml/' '[Content_Types].xml' &&
+    zip -q -X -r ../t.dotx '[Content_Types].xml' . )
+expect dotx-template 0 '' -- --type cloud --level 高 --template "$T/t.dotx" -o "$T/from-dotx.docx"
+if unzip -p "$T/from-dotx.docx" '\[Content_Types\].xml' | grep -q 'document.main+xml' &&
+    ! unzip -p "$T/from-dotx.docx" '\[Content_Types\].xml' | grep -q 'template.main+xml'; then
+	echo "ok   dotx-becomes-docx"; pass=$((pass + 1))
+else
+	echo "FAIL dotx-becomes-docx"; fail=$((fail + 1))
+fi
+mkdir "$T/ott" && (cd "$T/ott" && unzip -q "$RFPGEN_DATA/templates/annex.odt" &&
+    printf 'application/vnd.oasis.opendocument.text-template' >mimetype &&
+    zip -q -X0 ../t.ott mimetype && zip -q -X -r ../t.ott . -x mimetype)
+expect ott-template 0 '' -- --type cloud --level 高 --template "$T/t.ott" -o "$T/from-ott.odt"
+if [ "$(unzip -p "$T/from-ott.odt" mimetype)" = application/vnd.oasis.opendocument.text ]; then
+	echo "ok   ott-becomes-odt"; pass=$((pass + 1))
+else
+	echo "FAIL ott-becomes-odt"; fail=$((fail + 1))
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
