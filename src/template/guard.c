@@ -295,13 +295,17 @@ bool
 rfp_guard(xmlDoc *doc, enum rfp_part_mode mode)
 {
 	xmlNode *root = xmlDocGetRootElement(doc);
+	bool tables, ids;
 
-	if (!root)
+	if (!root || mode == RFP_PART_PLAIN)
 		return false;
-	if (mode == RFP_PART_WORD)
-		return fix_tables(root, W_NS, "tbl", "tr", "tc", "p") | fix_ids(doc);
-	if (mode == RFP_PART_ODF)
-		return fix_tables(root, TABLE_NS, "table", "table-row", NULL, NULL) |
-		    fix_xml_ids(root);
-	return false;
+	/* Both passes always run. */
+	if (mode == RFP_PART_WORD) {
+		tables = fix_tables(root, W_NS, "tbl", "tr", "tc", "p");
+		ids = fix_ids(doc);
+	} else {
+		tables = fix_tables(root, TABLE_NS, "table", "table-row", NULL, NULL);
+		ids = fix_xml_ids(root);
+	}
+	return tables || ids;
 }

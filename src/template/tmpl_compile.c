@@ -1229,6 +1229,14 @@ apply_splices(struct compiler *c, struct rfp_prog *prog, enum rfp_status *st)
 
 			if (strlen(sp->name) != t->name_len || memcmp(sp->name, name, t->name_len))
 				continue;
+			if (c->toks[para].off < at) {
+				/* Inside the paragraph a splice before it replaces
+				 * (a text box paragraph, or one never closed). */
+				tag_error(c, t, "RFP-TPL-SPLICE",
+				    "keep one such tag per paragraph, outside text boxes",
+				    "this tag sits inside a paragraph that another splice tag replaces:");
+				break;
+			}
 			list_tag(c, t, "inserts the requirement sections and the checklist table");
 			rfp_buf_add(&src, c->data + at, c->toks[para].off - at);
 			if (!any) {

@@ -15,6 +15,8 @@
 
 #include <rfpgen/rfpgen.h>
 
+#include "pkg/pkg.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Where the source tree is, for the schema and the catalogue (meson sets it). */
@@ -66,6 +68,61 @@ fuzz_ctx(size_t *sink)
 	lim->max_rows = 1000;
 	lim->max_field_bytes = 16u << 10;
 	return ctx;
+}
+
+static inline bool
+fuzz_usable_name(const struct rfp_pkg *pkg, const char *n)
+{
+	return *n && *n != '/' && !strstr(n, "..") && !strchr(n, '\\') &&
+	    !rfp_pkg_find(pkg, n);
+}
+
+/*
+ * The unpacked form of a package, for targets whose input is a zip file:
+ * fuzzing the parts through zip bytes loses nearly every mutation to CRC and
+ * deflate errors. Each "=== NAME" line starts an entry; its data runs to the
+ * newline before the next one. Names the zip reader would refuse (empty,
+ * absolute, with "..", repeated) are skipped, as it guarantees them to its
+ * callers. Returns false on OOM; pkg is then released by rfp_pkg_fini().
+ */
+static inline bool
+fuzz_unpacked(const char *s, size_t len, struct rfp_pkg *pkg)
+{
+	const char *end = s + len, *name, *nl, *next;
+	struct rfp_pkg_entry *e;
+
+	if (!(pkg->entries = calloc(64, sizeof(*pkg->entries))))
+		return false;
+	while (s < end && pkg->n < 64) {
+		if (end - s < 4 || memcmp(s, "=== ", 4) != 0) {
+			/* Not at an entry: skip to the next line. */
+			nl = memchr(s, '\n', (size_t)(end - s));
+			s = nl ? nl + 1 : end;
+			continue;
+		}
+		name = s + 4;
+		nl = memchr(name, '\n', (size_t)(end - name));
+		nl = nl ? nl : end;
+		for (next = nl; next < end; next++)
+			if (*next == '\n' && end - next > 4 && memcmp(next + 1, "=== ", 4) == 0)
+				break;
+		e = &pkg->entries[pkg->n];
+		if (!(e->name = strndup(name, (size_t)(nl - name))))
+			return false;
+		if (!fuzz_usable_name(pkg, e->name) || memchr(name, '\0', (size_t)(nl - name))) {
+			free(e->name);
+			e->name = NULL;
+		} else {
+			pkg->n++;
+			e->len = nl < next ? (size_t)(next - nl - 1) : 0;
+			if (!(e->data = malloc(e->len + 1)))
+				return false;
+			memcpy(e->data, nl + 1 < end ? nl + 1 : nl, e->len);
+			e->data[e->len] = '\0';
+		}
+		s = next < end ? next + 1 : end;
+	}
+	return true;
 }
 
 #endif

@@ -14,9 +14,7 @@
  *   === word/document.xml
  *   ...
  *
- * Each "=== NAME" line starts an entry; its data runs to the newline before
- * the next one. Names the zip reader would refuse (empty, absolute, with
- * "..", repeated) are skipped, as it guarantees them to the template code.
+ * (fuzz_unpacked() in fuzz.h).
  */
 #include <glob.h>
 #include <stdio.h>
@@ -73,54 +71,6 @@ catch_bad_output(const struct rfp_diag *d, void *userdata)
 	}
 }
 
-static bool
-usable_name(const struct rfp_pkg *pkg, const char *n)
-{
-	return *n && *n != '/' && !strstr(n, "..") && !strchr(n, '\\') &&
-	    !rfp_pkg_find(pkg, n);
-}
-
-/* Splits the unpacked form into pkg; false on OOM. */
-static bool
-unpacked(const char *s, size_t len, struct rfp_pkg *pkg)
-{
-	const char *end = s + len, *name, *nl, *next;
-	struct rfp_pkg_entry *e;
-
-	if (!(pkg->entries = calloc(64, sizeof(*pkg->entries))))
-		return false;
-	while (s < end && pkg->n < 64) {
-		if (end - s < 4 || memcmp(s, "=== ", 4) != 0) {
-			/* Not at an entry: skip to the next line. */
-			nl = memchr(s, '\n', (size_t)(end - s));
-			s = nl ? nl + 1 : end;
-			continue;
-		}
-		name = s + 4;
-		nl = memchr(name, '\n', (size_t)(end - name));
-		nl = nl ? nl : end;
-		for (next = nl; next < end; next++)
-			if (*next == '\n' && end - next > 4 && memcmp(next + 1, "=== ", 4) == 0)
-				break;
-		e = &pkg->entries[pkg->n];
-		if (!(e->name = strndup(name, (size_t)(nl - name))))
-			return false;
-		if (!usable_name(pkg, e->name) || memchr(name, '\0', (size_t)(nl - name))) {
-			free(e->name);
-			e->name = NULL;
-		} else {
-			e->len = nl < next ? (size_t)(next - nl - 1) : 0;
-			if (!(e->data = malloc(e->len + 1)))
-				return false;
-			memcpy(e->data, nl + 1 < end ? nl + 1 : nl, e->len);
-			e->data[e->len] = '\0';
-			pkg->n++;
-		}
-		s = next < end ? next + 1 : end;
-	}
-	return true;
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -135,7 +85,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if ((size >= 2 && memcmp(data, "PK", 2) == 0 ?
 	    rfp_pkg_read_buffer(ctx, "fuzz.docx", data, size, &pkg) == RFP_OK :
-	    unpacked((const char *)data, size, &pkg)) &&
+	    fuzz_unpacked((const char *)data, size, &pkg)) &&
 	    rfp_template_load_pkg(ctx, "fuzz.docx", &pkg, &t) == RFP_OK) {
 		rfp_ctx_set_diag(ctx, catch_bad_output, &sink);
 		rfp_ctx_set_verify(ctx, true);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Fuzz target: the input is a portfolio workbook (.xlsx or .ods zip bytes).
- * The package is read with every zip check, then the first sheet and the
- * sheet named 系統清冊 are read from it and every cell is touched.
+ * Fuzz target: the input is a portfolio workbook, .xlsx or .ods: zip bytes
+ * (read with every zip check) when it starts with "PK", else the unpacked
+ * form of fuzz_unpacked() in fuzz.h. The first sheet and the sheet named
+ * 系統清冊 are read from it and every cell is touched.
  */
 #include "pkg/pkg.h"
 #include "portfolio/sheet.h"
@@ -32,11 +33,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!(ctx = fuzz_ctx(&sink)))
 		return 0;
-	if (rfp_pkg_read_buffer(ctx, "fuzz.xlsx", data, size, &pkg) == RFP_OK) {
+	if (size >= 2 && memcmp(data, "PK", 2) == 0 ?
+	    rfp_pkg_read_buffer(ctx, "fuzz.xlsx", data, size, &pkg) == RFP_OK :
+	    fuzz_unpacked((const char *)data, size, &pkg)) {
 		read_sheet(ctx, &pkg, NULL, &sink);
 		read_sheet(ctx, &pkg, "系統清冊", &sink);
-		rfp_pkg_fini(&pkg);
 	}
+	rfp_pkg_fini(&pkg);
 	rfp_ctx_free(ctx);
 	return 0;
 }
