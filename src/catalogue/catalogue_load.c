@@ -504,6 +504,33 @@ cmp_items(const void *a, const void *b)
 	return strcmp(x->id, y->id);
 }
 
+/* An empty catalogue with room for nfiles files; NULL on OOM. */
+static struct rfp_catalogue *
+new_catalogue(size_t nfiles)
+{
+	struct rfp_catalogue *cat = calloc(1, sizeof(*cat));
+
+	if (cat && !(cat->files = calloc(nfiles, sizeof(*cat->files)))) {
+		free(cat);
+		cat = NULL;
+	}
+	return cat;
+}
+
+/* Every file is in: the semantic pass, annex order, and the hand-over. */
+static enum rfp_status
+finish_load(struct loader *ld, struct rfp_catalogue **out)
+{
+	enum rfp_status st;
+
+	if ((st = rfp_catalogue_check(ld->ctx, ld->cat)) != RFP_OK)
+		return st;
+	qsort(ld->cat->items, ld->cat->nitems, sizeof(*ld->cat->items), cmp_items);
+	*out = ld->cat;
+	ld->cat = NULL;
+	return RFP_OK;
+}
+
 enum rfp_status
 rfp_catalogue_load(struct rfp_ctx *ctx, const char *schema_path,
     const char *const *paths, size_t npaths, struct rfp_catalogue **out)
@@ -516,14 +543,8 @@ rfp_catalogue_load(struct rfp_ctx *ctx, const char *schema_path,
 
 	if (!ctx || !schema_path || !paths || !npaths || !out)
 		return RFP_ERR_USAGE;
-	ld.cat = calloc(1, sizeof(*ld.cat));
-	if (!ld.cat)
+	if (!(ld.cat = new_catalogue(npaths)))
 		return RFP_ERR_NOMEM;
-	ld.cat->files = calloc(npaths, sizeof(*ld.cat->files));
-	if (!ld.cat->files) {
-		st = RFP_ERR_NOMEM;
-		goto out;
-	}
 	if ((st = load_schema(ctx, schema_path, &schema_doc, &schema)) != RFP_OK)
 		goto out;
 	/* Load every file even after a failure, so that all errors are shown. */
@@ -538,13 +559,8 @@ rfp_catalogue_load(struct rfp_ctx *ctx, const char *schema_path,
 		if (fst && !st)
 			st = fst;
 	}
-	if (st)
-		goto out;
-	if ((st = rfp_catalogue_check(ctx, ld.cat)) != RFP_OK)
-		goto out;
-	qsort(ld.cat->items, ld.cat->nitems, sizeof(*ld.cat->items), cmp_items);
-	*out = ld.cat;
-	ld.cat = NULL;
+	if (!st)
+		st = finish_load(&ld, out);
 out:
 	xmlSchemaFree(schema);
 	xmlFreeDoc(schema_doc);
@@ -601,23 +617,11 @@ rfp_catalogue_load_buffer(struct rfp_ctx *ctx, const struct rfp_cat_schema *sche
 		    "file is larger than the limit of %zu bytes", ctx->limits.max_file_bytes);
 		return RFP_ERR_LIMIT;
 	}
-	ld.cat = calloc(1, sizeof(*ld.cat));
-	if (!ld.cat)
+	if (!(ld.cat = new_catalogue(1)))
 		return RFP_ERR_NOMEM;
-	ld.cat->files = calloc(1, sizeof(*ld.cat->files));
-	if (!ld.cat->files) {
-		st = RFP_ERR_NOMEM;
-		goto out;
-	}
 	ld.file = &ld.cat->files[ld.cat->nfiles++];
-	if ((st = load_data(&ld, schema->schema, name, data, len)) != RFP_OK)
-		goto out;
-	if ((st = rfp_catalogue_check(ctx, ld.cat)) != RFP_OK)
-		goto out;
-	qsort(ld.cat->items, ld.cat->nitems, sizeof(*ld.cat->items), cmp_items);
-	*out = ld.cat;
-	ld.cat = NULL;
-out:
+	if ((st = load_data(&ld, schema->schema, name, data, len)) == RFP_OK)
+		st = finish_load(&ld, out);
 	rfp_catalogue_free(ld.cat);
 	return st;
 }
