@@ -38,6 +38,9 @@ const tpl = fs.readFileSync(tplPath);
 let bytes = 0;
 const t0 = process.hrtime.bigint();
 for (let i = 0; i < n; i++) {
+	// As in rfpgen's bench portfolio: every document names its own agency and project.
+	data.agency = "範例機關" + (i + 1);
+	data.project = "第" + (i + 1) + "號資通系統建置案";
 	const doc = new Docxtemplater(new PizZip(tpl), {
 		paragraphLoop: true, linebreaks: true, delimiters: { start: "{{", end: "}}" },
 	});

@@ -121,6 +121,8 @@ struct rfp_limits {
 	size_t max_output_bytes;	/* one rendered part */
 	unsigned max_rows;		/* portfolio rows */
 	size_t max_field_bytes;		/* one portfolio cell */
+	size_t max_cache_bytes;		/* compressed text kept for reuse, per
+					 * worker (0: compress every part anew) */
 };
 
 struct rfp_ctx;

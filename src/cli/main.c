@@ -124,6 +124,7 @@ print_help(void)
 	    "      --max-entries N    most entries in a zip package (default 2048)\n"
 	    "      --max-rows N       most portfolio rows (default 100000)\n"
 	    "      --max-field-size N largest portfolio cell (default 64K)\n"
+	    "      --max-cache-size N compressed text kept for reuse, per worker (default 4M; 0: none)\n"
 	    "  -h, --help             show this help\n"
 	    "  -V, --version          show the version\n\n"
 	    "Batch options:\n"
@@ -343,6 +344,7 @@ parse_args(int argc, char **argv, struct options *opt)
 		{ "max-entries", required_argument, NULL, 1103 },
 		{ "max-rows", required_argument, NULL, 1104 },
 		{ "max-field-size", required_argument, NULL, 1105 },
+		{ "max-cache-size", required_argument, NULL, 1107 },
 		{ "verify", no_argument, NULL, 1106 },
 		{ "to-type", required_argument, NULL, 1001 },
 		{ "to-level", required_argument, NULL, 1002 },
@@ -386,7 +388,7 @@ parse_args(int argc, char **argv, struct options *opt)
 		case 1006: opt->report = optarg; break;
 		case 1007: opt->fail_fast = true; break;
 		case 1008: opt->progress = true; break;
-		case 1101: case 1102: case 1103: case 1104: case 1105:
+		case 1101: case 1102: case 1103: case 1104: case 1105: case 1107:
 			if (opt->nlimits == 8)
 				return usage_error("too many --max-* options");
 			opt->limits[opt->nlimits][0] = longopts[optidx].name;
@@ -447,8 +449,12 @@ apply_limits(const struct options *opt, struct rfp_limits *lim)
 			mul = 1024 * 1024, end++;
 		else if (*end == 'G' || *end == 'g')
 			mul = 1024ULL * 1024 * 1024, end++;
-		if (errno || *end || end == v || v[0] == '-' || n == 0 || n > (1ULL << 40) / mul)
-			return usage_error("--%s: '%s' is not a positive size (e.g. 128M)", name, v);
+		bool cache = strcmp(name, "max-cache-size") == 0;
+
+		if (errno || *end || end == v || v[0] == '-' || (n == 0 && !cache) ||
+		    n > (1ULL << 40) / mul)
+			return usage_error("--%s: '%s' is not a %s size (e.g. 128M)", name, v,
+			    cache ? "valid" : "positive");
 		n *= mul;
 		if (strcmp(name, "max-file-size") == 0)
 			lim->max_file_bytes = (size_t)n;
@@ -458,6 +464,8 @@ apply_limits(const struct options *opt, struct rfp_limits *lim)
 			lim->max_entries = n > UINT32_MAX ? UINT32_MAX : (unsigned)n;
 		else if (strcmp(name, "max-rows") == 0)
 			lim->max_rows = n > UINT32_MAX ? UINT32_MAX : (unsigned)n;
+		else if (cache)
+			lim->max_cache_bytes = (size_t)n;
 		else
 			lim->max_field_bytes = (size_t)n;
 	}

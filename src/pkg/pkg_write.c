@@ -6,9 +6,11 @@
  * stored); everything else is fixed here: one timestamp computed in UTC
  * (no time-zone lookups), Unix attributes 0644, no extra fields, and one
  * deflate level. Parts that never change can be compressed once
- * (rfp_deflate) and copied into every package. A writer and its z_stream
- * are kept by the context between packages, so a batch worker allocates
- * them once. Reading packages stays with libzip (pkg_read.c).
+ * (rfp_deflate) and copied into every package; rendered parts go through
+ * the chunk cache (zchunk.c), so text the worker compressed for an earlier
+ * package is copied too. A writer, its z_stream and its chunk cache are
+ * kept by the context between packages, so a batch worker allocates them
+ * once. Reading packages stays with libzip (pkg_read.c).
  */
 #include "config.h"
 
@@ -18,6 +20,7 @@
 #include <zlib.h>
 
 #include "pkg/pkg.h"
+#include "pkg/zchunk.h"
 #include "util/buf.h"
 
 /* Chosen by measurement (bench/run): level 3 compresses the annex's
@@ -36,6 +39,7 @@ struct rfp_pkg_writer {
 	struct rfp_ctx *ctx;
 	z_stream z;
 	bool z_ready;
+	struct rfp_zchunk_cache *chunks;	/* rendered parts' text seen before */
 	uint16_t dos_time, dos_date;
 	struct rfp_buf out;		/* the archive */
 	struct rfp_buf names;
@@ -183,8 +187,10 @@ rfp_pkg_writer_new(struct rfp_ctx *ctx, int64_t mtime)
 		w->st = RFP_OK;
 	} else {
 		w = calloc(1, sizeof(*w));
-		if (!w)
+		if (!w || !(w->chunks = rfp_zchunk_cache_new(ctx->limits.max_cache_bytes))) {
+			free(w);
 			return NULL;
+		}
 		w->ctx = ctx;
 		rfp_buf_init(&w->out, (size_t)UINT32_MAX - 65536);
 		rfp_buf_init(&w->names, 1u << 24);
@@ -237,6 +243,18 @@ add_entry(struct rfp_pkg_writer *w, const char *name, uint16_t method, uint32_t 
 	return w->out.err ? (w->st = w->out.err) : RFP_OK;
 }
 
+/* Patches a 32-bit field of a local header written by add_entry. */
+static void
+patch32(struct rfp_pkg_writer *w, size_t at, uint32_t v)
+{
+	unsigned char *p = (unsigned char *)w->out.ptr + at;
+
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+	p[2] = (unsigned char)(v >> 16);
+	p[3] = (unsigned char)(v >> 24);
+}
+
 enum rfp_status
 rfp_pkg_writer_add(struct rfp_pkg_writer *w, const char *name, const void *data,
     size_t len, bool store)
@@ -252,21 +270,20 @@ rfp_pkg_writer_add(struct rfp_pkg_writer *w, const char *name, const void *data,
 			return w->st = RFP_ERR_NOMEM;
 		w->z_ready = true;
 	}
-	/* Sizes are patched in once the data is compressed. */
-	if ((st = add_entry(w, name, store ? 0 : 8, (uint32_t)crc32(0, data, (uInt)len),
+	/* CRC and size are patched in once the data is compressed. */
+	if ((st = add_entry(w, name, store ? 0 : 8, store ? (uint32_t)crc32(0, data, (uInt)len) : 0,
 	    0, len, &cd)) != RFP_OK)
 		return st;
 	start = w->out.len;
 	if (store)
 		rfp_buf_add(&w->out, data, len);
-	else if ((st = deflate_into(&w->z, data, len, &w->out)) != RFP_OK)
+	else if ((st = rfp_zchunk_deflate(w->chunks, &w->z, data, len, &w->out, &cd->crc)) != RFP_OK)
 		return w->st = st;
 	if (w->out.err)
 		return w->st = w->out.err;
 	cd->csize = (uint32_t)(w->out.len - start);
-	memcpy(w->out.ptr + cd->offset + 18, (unsigned char[4]){ (unsigned char)cd->csize,
-	    (unsigned char)(cd->csize >> 8), (unsigned char)(cd->csize >> 16),
-	    (unsigned char)(cd->csize >> 24) }, 4);
+	patch32(w, cd->offset + 14, cd->crc);
+	patch32(w, cd->offset + 18, cd->csize);
 	return RFP_OK;
 }
 
@@ -355,6 +372,7 @@ rfp_pkg_writer_destroy(struct rfp_pkg_writer *w)
 		return;
 	if (w->z_ready)
 		deflateEnd(&w->z);
+	rfp_zchunk_cache_free(w->chunks);
 	rfp_buf_fini(&w->out);
 	rfp_buf_fini(&w->names);
 	free(w->cd);

@@ -36,6 +36,7 @@ rfp_ctx_new(void)
 		.max_output_bytes = 256u << 20,
 		.max_rows = 100000,
 		.max_field_bytes = 64u << 10,
+		.max_cache_bytes = 4u << 20,
 	};
 	for (size_t i = 0; i < sizeof(ctx->scratch) / sizeof(ctx->scratch[0]); i++)
 		rfp_buf_init(&ctx->scratch[i], ctx->limits.max_output_bytes);

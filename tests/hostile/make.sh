@@ -175,8 +175,8 @@ printf 'id,type,level,project\nP1,development,high,ok\nP2,development,high,A\001
 } >"$O/pf-big-cell.csv"
 {
 	echo "系統編號,委外類型,防護需求等級"
-	i=0; while [ $i -lt 400 ]; do echo "S$i,系統發展,高"; i=$((i + 1)); done
-} >"$O/pf-400.csv"
+	i=0; while [ $i -lt 4000 ]; do echo "S$i,系統發展,高"; i=$((i + 1)); done
+} >"$O/pf-4000.csv"
 printf 'id,type,level\nP1,development,high\n' >"$O/pf-one.csv"
 
 rm -rf "$W"
