@@ -5,11 +5,11 @@
 #   2. fills both with rfpgen: agency-annex-系統發展-高.docx and .odt.
 #
 #   examples/make-examples.sh [--no-convert]
-# Environment: RFPGEN (default: build/src/rfpgen), SOFFICE (default: soffice).
+# Environment: RFPGEN (default: build/src/cli/rfpgen), SOFFICE (default: soffice).
 # --no-convert skips step 1 and uses the committed agency-template.odt/.docx.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-rfpgen=${RFPGEN:-$here/../build/src/rfpgen}
+rfpgen=${RFPGEN:-$here/../build/src/cli/rfpgen}
 soffice=${SOFFICE:-soffice}
 SOURCE_DATE_EPOCH=1764000000
 export SOURCE_DATE_EPOCH

@@ -2,8 +2,10 @@
 /*
  * The public rendering entry point: selection + compiled template → a
  * complete package in memory. A part whose loops ran in a way that may
- * leave an empty table or duplicate ids goes through the guards (guard.c);
- * with rfp_ctx_set_verify every part is parsed again before it is packed.
+ * leave an empty table or duplicate ids goes through the template's check
+ * (guard.c); with rfp_ctx_set_verify every part is parsed again before it
+ * is packed. This file needs neither libxml2 nor libzip: the front
+ * executable renders with it too.
  */
 #include "config.h"
 
@@ -13,25 +15,7 @@
 
 #include "annex/annex.h"
 #include "pkg/pkg.h"
-#include "template/guard.h"
 #include "template/template.h"
-#include "util/xml.h"
-
-/* Replaces the part's bytes with the mended tree. */
-static enum rfp_status
-reserialize(xmlDoc *doc, struct rfp_buf *part)
-{
-	xmlChar *mem = NULL;
-	int len = 0;
-
-	xmlDocDumpMemoryEnc(doc, &mem, &len, "UTF-8");
-	if (!mem)
-		return RFP_ERR_NOMEM;
-	rfp_buf_reset(part);
-	rfp_buf_add(part, mem, (size_t)len);
-	xmlFree(mem);
-	return part->err;
-}
 
 /*
  * numbering.xml with a w:num instance for every numbering restart: the same
@@ -67,22 +51,20 @@ restart_numbering(const struct rfp_tpart *num, const struct rfp_num_restart *nr,
 
 /* Renders one compiled part into b, mending it when the guards are due. */
 static enum rfp_status
-render_part(struct rfp_ctx *ctx, const struct rfp_tpart *tp, const struct rfp_dnode *root,
-    struct rfp_num_restart *nr, struct rfp_buf *b)
+render_part(struct rfp_ctx *ctx, const struct rfp_template *t, const struct rfp_tpart *tp,
+    const struct rfp_dnode *root, struct rfp_num_restart *nr, struct rfp_buf *b)
 {
 	enum rfp_status st;
 	bool guard = false;
-	xmlDoc *doc = NULL;
 
 	if ((st = rfp_prog_render(ctx, tp->name, &tp->prog, root, b, &guard, nr)) != RFP_OK)
 		return st;
 	if (!guard && !ctx->verify)
 		return RFP_OK;
-	st = rfp_xml_parse(ctx, "(rendered output)", tp->name, b->ptr, b->len, &doc);
-	if (!st && rfp_guard(doc, tp->prog.mode))
-		st = reserialize(doc, b);
-	xmlFreeDoc(doc);
-	return st;
+	/* A template from the snapshot (snapshot.h) has no parser to check with. */
+	if (!t->check)
+		return RFP_ERR_UNSUPPORTED;
+	return t->check(ctx, tp->name, tp->prog.mode, guard, b);
 }
 
 enum rfp_status
@@ -117,7 +99,7 @@ rfp_render(struct rfp_ctx *ctx, const struct rfp_template *t,
 		rfp_buf_reset(&bufs[i]);
 		bufs[i].max = ctx->limits.max_output_bytes;
 		if (t->parts[i].compiled &&
-		    (st = render_part(ctx, &t->parts[i], root, t->numbering ? nr : NULL, &bufs[i])))
+		    (st = render_part(ctx, t, &t->parts[i], root, t->numbering ? nr : NULL, &bufs[i])))
 			goto out;
 	}
 	if (nr->n && (st = restart_numbering(t->numbering, nr, &numbering)) != RFP_OK)

@@ -81,6 +81,28 @@ gen "installed binary, ODT" annex.odt "$BIN"
 gen "RFPGEN_DATA_DIR" env.docx env RFPGEN_DATA_DIR="$SHARE" "$BIN"
 gen "--data-dir" dir.odt "$BIN" --data-dir "$SHARE"
 
+# The front (bin/rfpgen) serves the shipped files from its snapshot and
+# hands every other command to libexec/rfpgen/rfpgen-full.
+FULL=$PREFIX/libexec/rfpgen/rfpgen-full
+if [ -x "$FULL" ]; then ok "full executable installed: ${FULL#"$T/dest"}"; else bad "no libexec/rfpgen/rfpgen-full"; fi
+# delegated LABEL FRONT: explain goes to the full executable and works.
+delegated() {
+	RFPGEN_TRACE=1 "$2" explain AC.ACCT.1 >"$T/out" 2>"$T/err"
+	rc=$?
+	if [ "$rc" -eq 0 ] && grep -q 'handed to rfpgen-full' "$T/err" && grep -q AC.ACCT.1 "$T/out"; then
+		ok "$1: explain handed to rfpgen-full"
+	else
+		bad "$1: explain: exit $rc: $(head -n 3 "$T/err")"
+	fi
+}
+delegated "installed front" "$BIN"
+RFPGEN_TRACE=1 "$BIN" -q --type 雲端服務 --level 中 --agency 測試縣政府 -o traced.docx 2>"$T/err"
+if grep -q 'served by the front' "$T/err" && cmp -s traced.docx annex.docx; then
+	ok "installed front serves generate from its snapshot"
+else
+	bad "installed front did not serve generate: $(head -n 3 "$T/err")"
+fi
+
 # The installed binary must really depend on its relative data dir: without
 # it, it fails cleanly (unless the configured prefix holds a real install).
 CONFIGURED=${PREFIX#"$T/dest"}/share/rfpgen
@@ -99,6 +121,7 @@ else
 	# A relocated installation finds its data too.
 	mv "$PREFIX" "$T/relocated"
 	gen "relocated installation" moved.docx "$T/relocated/bin/rfpgen"
+	delegated "relocated installation" "$T/relocated/bin/rfpgen"
 	mv "$T/relocated" "$PREFIX"
 fi
 

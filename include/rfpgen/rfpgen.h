@@ -39,6 +39,8 @@ enum rfp_status {
 	RFP_ERR_ZIP,		/* the package is not a usable zip file */
 	RFP_ERR_LIMIT,		/* a size, depth or count limit was hit */
 	RFP_ERR_USAGE,		/* bad argument or unknown value */
+	RFP_ERR_UNSUPPORTED,	/* needs what this build lacks: a template from
+				 * the snapshot cannot run the guards */
 };
 
 /** A short English description of a status; never NULL, static. */

@@ -21,6 +21,8 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include <libxml/parser.h>
+
 #include "portfolio/sheet.h"
 #include "util/arena.h"
 #include "util/ctx.h"
@@ -532,6 +534,8 @@ rfp_batch_run(struct rfp_ctx *ctx, const struct rfp_catalogue *cat,
 	if (nthreads > b->njobs)
 		nthreads = b->njobs ? b->njobs : 1;
 	pthread_mutex_init(&sh.lock, NULL);
+	/* The guards parse in the workers; libxml2's first use must not race. */
+	xmlInitParser();
 	for (size_t t = 0; t < nthreads; t++)
 		if (pthread_create(&threads[t], NULL, worker, &sh) != 0) {
 			nthreads = t;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "template/guard.h"
+#include "util/xml.h"
 
 #define W_NS "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 #define WP_NS "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
@@ -308,4 +309,34 @@ rfp_guard(xmlDoc *doc, enum rfp_part_mode mode)
 		ids = fix_xml_ids(root);
 	}
 	return tables || ids;
+}
+
+/* Replaces the part's bytes with the mended tree. */
+static enum rfp_status
+reserialize(xmlDoc *doc, struct rfp_buf *part)
+{
+	xmlChar *mem = NULL;
+	int len = 0;
+
+	xmlDocDumpMemoryEnc(doc, &mem, &len, "UTF-8");
+	if (!mem)
+		return RFP_ERR_NOMEM;
+	rfp_buf_reset(part);
+	rfp_buf_add(part, mem, (size_t)len);
+	xmlFree(mem);
+	return part->err;
+}
+
+enum rfp_status
+rfp_guard_part(struct rfp_ctx *ctx, const char *part, enum rfp_part_mode mode, bool guard,
+    struct rfp_buf *b)
+{
+	xmlDoc *doc = NULL;
+	enum rfp_status st;
+
+	st = rfp_xml_parse(ctx, "(rendered output)", part, b->ptr, b->len, &doc);
+	if (!st && guard && rfp_guard(doc, mode))
+		st = reserialize(doc, b);
+	xmlFreeDoc(doc);
+	return st;
 }

@@ -15,4 +15,12 @@
 /** Fixes doc in place for its part mode; true if anything changed. */
 bool rfp_guard(xmlDoc *doc, enum rfp_part_mode mode);
 
+/**
+ * The rendered part in b parsed again (an error if it is not well-formed)
+ * and, when guard is set, mended: b then holds the fixed tree's bytes.
+ * The rfp_part_check_fn of templates that rfp_template_load() compiled.
+ */
+enum rfp_status rfp_guard_part(struct rfp_ctx *ctx, const char *part,
+    enum rfp_part_mode mode, bool guard, struct rfp_buf *b);
+
 #endif

@@ -12,6 +12,7 @@
 
 #include "annex/annex.h"
 #include "pkg/pkg.h"
+#include "template/guard.h"
 #include "template/merge.h"
 #include "template/template.h"
 #include "util/xml.h"
@@ -194,6 +195,7 @@ load_pkg(struct rfp_ctx *ctx, const char *path, struct rfp_pkg *pkg,
 	if (worst)
 		goto out;
 	find_numbering(t);
+	t->check = rfp_guard_part;
 	*out = t;
 	t = NULL;
 out:
@@ -248,25 +250,4 @@ rfp_template_inspect(struct rfp_ctx *ctx, const char *path, char **out)
 	}
 	*out = rfp_buf_detach(&listing, NULL);
 	return *out ? st : RFP_ERR_NOMEM;
-}
-
-void
-rfp_template_free(struct rfp_template *t)
-{
-	if (!t)
-		return;
-	for (size_t i = 0; i < t->nparts; i++) {
-		free(t->parts[i].name);
-		free(t->parts[i].data);
-		rfp_deflated_fini(&t->parts[i].z);
-		rfp_prog_fini(&t->parts[i].prog);
-	}
-	free(t->parts);
-	free(t);
-}
-
-enum rfp_format
-rfp_template_format(const struct rfp_template *t)
-{
-	return t->format;
 }

@@ -21,8 +21,14 @@ struct rfp_tpart {
 	struct rfp_deflated z;	/* data compressed once, for every package */
 };
 
+/* Parses a rendered part again and mends it (guard.c); a template from the
+ * snapshot has none, and then a render that needs it is RFP_ERR_UNSUPPORTED. */
+typedef enum rfp_status (*rfp_part_check_fn)(struct rfp_ctx *ctx, const char *part,
+    enum rfp_part_mode mode, bool guard, struct rfp_buf *b);
+
 struct rfp_template {
 	enum rfp_format format;
+	rfp_part_check_fn check;
 	struct rfp_tpart *parts;
 	size_t nparts;
 	struct rfp_tpart *numbering;	/* word/numbering.xml, if any */

@@ -1308,11 +1308,3 @@ out:
 	*prog = p;
 	return RFP_OK;
 }
-
-void
-rfp_prog_fini(struct rfp_prog *prog)
-{
-	free(prog->ops);
-	free(prog->lits);
-	*prog = (struct rfp_prog){ 0 };
-}

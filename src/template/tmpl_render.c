@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "template/tmpl.h"
@@ -215,4 +216,12 @@ rfp_prog_render(struct rfp_ctx *ctx, const char *part, const struct rfp_prog *pr
 		    &(struct rfp_where){ .part = part }, NULL,
 		    "rendered part exceeds %zu bytes", out->max);
 	return r.st;
+}
+
+void
+rfp_prog_fini(struct rfp_prog *prog)
+{
+	free(prog->ops);
+	free(prog->lits);
+	*prog = (struct rfp_prog){ 0 };
 }

@@ -8,7 +8,8 @@
  * namespaces) and drops the line breaks and indentation between its tags:
  * the fragment is repeated per requirement, so layout whitespace would be
  * copied and compressed a thousand times per annex. Whitespace without a
- * line break is kept, so text such as <w:t> </w:t> is untouched.
+ * line break is kept, so text such as <w:t> </w:t> is untouched. Any bytes
+ * may be embedded (the front's snapshot image is binary).
  * Build-time tool; not installed.
  */
 #include "config.h"
@@ -125,9 +126,9 @@ main(int argc, char **argv)
 
 			if (c == '\n')
 				fputs("\\n\"\n\"", out);
-			else if (c == '"' || c == '\\')
+			else if (c == '"' || c == '\\' || c == '?')	/* '?': no trigraphs */
 				fprintf(out, "\\%c", c);
-			else if (c < 0x20)
+			else if (c < 0x20 || c >= 0x7F)	/* binary images too */
 				fprintf(out, "\\%03o", c);
 			else
 				fputc(c, out);

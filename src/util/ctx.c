@@ -8,8 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include <libxml/parser.h>
-
 #include "util/buf.h"
 #include "util/ctx.h"
 
@@ -18,8 +16,6 @@ rfp_ctx_new(void)
 {
 	struct rfp_ctx *ctx;
 
-	/* Idempotent; must run before threads use libxml2. */
-	xmlInitParser();
 	ctx = calloc(1, sizeof(*ctx));
 	if (!ctx)
 		return NULL;
@@ -119,6 +115,7 @@ rfp_strerror(enum rfp_status st)
 	case RFP_ERR_ZIP: return "bad zip package";
 	case RFP_ERR_LIMIT: return "limit exceeded";
 	case RFP_ERR_USAGE: return "usage error";
+	case RFP_ERR_UNSUPPORTED: return "not supported by this build";
 	}
 	return "unknown error";
 }

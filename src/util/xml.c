@@ -75,6 +75,9 @@ rfp_xml_parse(struct rfp_ctx *ctx, const char *file, const char *part,
 	enum rfp_status st = RFP_ERR_XML;
 	unsigned line;
 
+	/* Idempotent. The batch calls it too, before its workers start: the
+	 * first call must not race. */
+	xmlInitParser();
 	if (len > (size_t)INT32_MAX) {
 		rfp_diag(ctx, RFP_ERROR, "RFP-LIMIT-SIZE", &w, NULL,
 		    "XML part is larger than 2 GiB");

@@ -8,7 +8,7 @@
 # Ends with "N passed, M failed"; exit status 0 only if none failed.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-rfpgen=${1:-${RFPGEN:-$here/../../build/src/rfpgen}}
+rfpgen=${1:-${RFPGEN:-$here/../../build/src/cli/rfpgen}}
 pdf=${2:-}
 passes=0
 tmp=$(mktemp -d /tmp/rfpgen-check-XXXXXX)

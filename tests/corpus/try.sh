@@ -2,12 +2,12 @@
 # Pack one unpacked corpus template, fill it with rfpgen, convert the result
 # to PDF with LibreOffice and print its text.
 #   tests/corpus/try.sh DIR [rfpgen options...]
-# Environment: RFPGEN (default build/src/rfpgen), OUT (default /tmp/rfpgen-corpus).
+# Environment: RFPGEN (default build/src/cli/rfpgen), OUT (default /tmp/rfpgen-corpus).
 # DIR holding "mimetype" is packed as ODT, anything else as DOCX.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 dir=$1; shift
-rfpgen=${RFPGEN:-$here/../../build/src/rfpgen}
+rfpgen=${RFPGEN:-$here/../../build/src/cli/rfpgen}
 out=${OUT:-/tmp/rfpgen-corpus}
 name=$(basename "$dir")
 mkdir -p "$out"

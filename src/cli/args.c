@@ -1,0 +1,556 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The shared command line (args.h): parsing and checking options, usage and
+ * help, diagnostics, exit codes, and finding the data directory.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <glob.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/args.h"
+#include "cli/term.h"
+
+const char cli_usage_line[] =
+    "usage: rfpgen [generate] --type TYPE (--level LEVEL | --impact C=L,I=L,A=L,L=L)\n"
+    "              -o FILE [--format docx|odt] [--template FILE] [--agency NAME]\n"
+    "              [--project NAME] [--date YYYY-MM-DD] [--set NAME=VALUE]...\n"
+    "              [--baseline NAME] [--catalogue FILE]... [--data-dir DIR] [-q]\n"
+    "              [--contract-value NTD] [--core-system] [--eu-personal-data]\n"
+    "              [--classified] [--agency-checklist]\n"
+    "       rfpgen list --type TYPE (--level LEVEL | --impact ...) [condition options]\n"
+    "       rfpgen diff --type TYPE --level LEVEL [--to-type TYPE] [--to-level LEVEL]\n"
+    "              [--baseline NAME] [--to-baseline NAME] [--format text|json|csv|md] [-o FILE]\n"
+    "       rfpgen batch PORTFOLIO -O DIR [-j N] [--sheet NAME] [--encoding utf-8|cp950|big5]\n"
+    "              [--format docx|odt] [--template FILE] [--report FILE.json] [--fail-fast]\n"
+    "              [--progress] [-q]\n"
+    "       rfpgen inspect TEMPLATE\n"
+    "       rfpgen explain ID\n"
+    "       rfpgen params\n"
+    "       rfpgen --help | --version\n";
+
+static void
+print_help(void)
+{
+	printf("rfpgen %s: 產生政府資訊委外 RFP 之資安需求附件 (DOCX/ODT)\n\n%s\n", RFP_VERSION,
+	    cli_usage_line);
+	printf(
+	    "Options:\n"
+	    "  -t, --type TYPE        委外類型: %s\n"
+	    "  -l, --level LEVEL      防護需求等級: %s\n"
+	    "      --impact RATINGS   附表九 ratings, e.g. C=高,I=中,A=普,L=普; the highest wins\n"
+	    "  -o, --output FILE      output file (.docx or .odt); '-' for standard output\n"
+	    "  -f, --format FMT       docx or odt (default: from the output file name);\n"
+	    "                         json, csv or md write the selected items for pipelines\n"
+	    "  -T, --template FILE    template (.docx/.dotx/.odt/.ott; default: the shipped one)\n"
+	    "  -a, --agency NAME      機關名稱\n"
+	    "  -p, --project NAME     案名\n"
+	    "      --date YYYY-MM-DD  date shown in the annex (default: SOURCE_DATE_EPOCH or today)\n"
+	    "      --set NAME=VALUE   override a catalogue parameter\n"
+	    "      --baseline NAME    附表十 baseline version (default: 2021)\n"
+	    "      --catalogue FILE   load this catalogue file instead of the shipped ones (repeatable)\n"
+	    "      --data-dir DIR     where requirements/ and templates/ live (also RFPGEN_DATA_DIR)\n"
+	    "      --contract-value N contract value in NT$; 10,000,000 or more adds third-party testing\n"
+	    "      --core-system      the system is a 核心資通系統 (adds third-party testing)\n"
+	    "      --eu-personal-data EU personal data is processed (adds the GDPR item)\n"
+	    "      --classified       the work involves national secrets (adds suitability checks)\n"
+	    "      --agency-checklist append the agency's own duties as a separate appendix\n"
+	    "  -q, --quiet            print errors only\n"
+	    "      --verify           parse every rendered part again (template development)\n"
+	    "      --max-file-size N  largest catalogue, template or portfolio file (default 64M)\n"
+	    "      --max-part-size N  largest uncompressed zip entry (default 64M)\n"
+	    "      --max-entries N    most entries in a zip package (default 2048)\n"
+	    "      --max-rows N       most portfolio rows (default 100000)\n"
+	    "      --max-field-size N largest portfolio cell (default 64K)\n"
+	    "      --max-cache-size N compressed text kept for reuse, per worker (default 4M; 0: none)\n"
+	    "  -h, --help             show this help\n"
+	    "  -V, --version          show the version\n\n"
+	    "Batch options:\n"
+	    "  -O, --output-dir DIR   where the annexes go\n"
+	    "  -j, --jobs N           worker threads (default: number of cores)\n"
+	    "      --sheet NAME       the workbook sheet (default: the first)\n"
+	    "      --encoding ENC     CSV encoding: utf-8, cp950 or big5 (default: detected)\n"
+	    "      --report FILE      write one JSON record per row\n"
+	    "      --fail-fast        start no new row after a failure\n"
+	    "      --progress         show progress even when stderr is not a terminal\n\n"
+	    "Exit codes: 0 success, 1 internal error, 2 usage, 3 invalid catalogue or portfolio,\n"
+	    "4 invalid template, 5 input/output error, 6 limit exceeded, 7 some batch rows failed,\n"
+	    "130 interrupted.\n",
+	    rfp_type_choices(), rfp_level_choices());
+}
+
+int
+cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+int
+cli_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("rfpgen: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	fputs(cli_usage_line, stderr);
+	return EXIT_USAGE;
+}
+
+void
+cli_print_diag(const struct rfp_diag *d, void *userdata)
+{
+	const struct options *opt = userdata;
+	static const char *const sev[] = { "note", "warning", "error" };
+
+	if (opt->quiet && d->severity != RFP_ERROR)
+		return;
+	fputs("rfpgen: ", stderr);
+	if (d->file)
+		fputs(d->file, stderr);
+	if (d->part)
+		fprintf(stderr, "%s%s%s", d->file ? "(" : "", d->part, d->file ? ")" : "");
+	if (d->line)
+		fprintf(stderr, ":%u", d->line);
+	if (d->line && d->col)
+		fprintf(stderr, ":%u", d->col);
+	if (d->file || d->part)
+		fputs(": ", stderr);
+	fprintf(stderr, "%s: %s [%s]\n", sev[d->severity], d->msg, d->code);
+	if (d->hint)
+		fprintf(stderr, "  hint: %s\n", d->hint);
+}
+
+int
+cli_exit_for(enum rfp_status st, int phase_code)
+{
+	switch (st) {
+	case RFP_OK: return EXIT_OK;
+	case RFP_ERR_NOMEM: return EXIT_INTERNAL;
+	case RFP_ERR_IO: return EXIT_IO;
+	case RFP_ERR_LIMIT: return EXIT_LIMIT;
+	case RFP_ERR_USAGE: return EXIT_USAGE;
+	case RFP_ERR_UNSUPPORTED: return EXIT_DELEGATE;
+	default: return phase_code;
+	}
+}
+
+/* Keeps paths in messages short: build/src/../requirements → build/requirements. */
+static void
+canonical(char *dir, size_t len)
+{
+	char real[PATH_MAX];
+
+	if (realpath(dir, real))
+		snprintf(dir, len, "%s", real);
+}
+
+static bool
+is_dir_with_schema(const char *dir)
+{
+	char p[PATH_MAX + 64];
+	struct stat sb;
+
+	return snprintf(p, sizeof(p), "%s/requirements/catalogue.xsd", dir) < (int)sizeof(p) &&
+	    stat(p, &sb) == 0;
+}
+
+/* --data-dir, RFPGEN_DATA_DIR, then relative to the binary (relocated
+ * installs, the build tree), then the configured install path. */
+int
+cli_find_data_dir(struct cli *cli)
+{
+	/* bin/rfpgen and libexec/rfpgen/rfpgen-full beside share/rfpgen;
+	 * build/src/cli/rfpgen in the build tree, which has the data layout. */
+	static const char *const rel[] = { "/../share/rfpgen", "/../../share/rfpgen", "/../.." };
+	char exe[PATH_MAX], *slash;
+	const char *env = getenv("RFPGEN_DATA_DIR");
+	ssize_t n;
+
+	if (cli->opt.data_dir || (env && *env)) {
+		const char *d = cli->opt.data_dir ? cli->opt.data_dir : env;
+
+		if (!is_dir_with_schema(d)) {
+			fprintf(stderr, "rfpgen: %s: no requirements/catalogue.xsd there\n"
+			    "  hint: point --data-dir or RFPGEN_DATA_DIR at rfpgen's data directory\n", d);
+			return EXIT_IO;
+		}
+		snprintf(cli->data_dir, sizeof(cli->data_dir), "%s", d);
+		return EXIT_OK;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')) != NULL)
+			*slash = '\0';
+		for (size_t i = 0; slash && i < sizeof(rel) / sizeof(rel[0]); i++) {
+			snprintf(cli->data_dir, sizeof(cli->data_dir), "%s%s", exe, rel[i]);
+			if (is_dir_with_schema(cli->data_dir)) {
+				canonical(cli->data_dir, sizeof(cli->data_dir));
+				return EXIT_OK;
+			}
+		}
+	}
+	snprintf(cli->data_dir, sizeof(cli->data_dir), "%s", RFP_DATA_DIR);
+	if (!is_dir_with_schema(cli->data_dir)) {
+		fprintf(stderr, "rfpgen: cannot find the data directory (tried %s)\n"
+		    "  hint: set RFPGEN_DATA_DIR or use --data-dir\n", RFP_DATA_DIR);
+		return EXIT_IO;
+	}
+	return EXIT_OK;
+}
+
+int
+cli_find_catalogues(struct cli *cli)
+{
+	char pat[PATH_MAX + 128];
+	glob_t g;
+	const char *baseline = cli->opt.baseline ? cli->opt.baseline : "2021";
+	struct stat sb;
+
+	if (cli->opt.ncatalogues)
+		return EXIT_OK;
+	snprintf(pat, sizeof(pat), "%s/requirements/baseline-%s.xml", cli->data_dir, baseline);
+	if (stat(pat, &sb) != 0) {
+		fprintf(stderr, "rfpgen: unknown baseline '%s' (no %s)\n", baseline, pat);
+		snprintf(pat, sizeof(pat), "%s/requirements/baseline-*.xml", cli->data_dir);
+		if (glob(pat, 0, NULL, &g) == 0) {
+			fputs("  valid baselines:", stderr);
+			for (size_t i = 0; i < g.gl_pathc; i++) {
+				const char *b = strrchr(g.gl_pathv[i], '/') + strlen("/baseline-");
+
+				fprintf(stderr, " %.*s", (int)(strlen(b) - 4), b);
+			}
+			fputc('\n', stderr);
+			globfree(&g);
+		}
+		return EXIT_USAGE;
+	}
+	if (!(cli->paths[cli->npaths++] = strdup(pat)))
+		return EXIT_INTERNAL;
+	snprintf(pat, sizeof(pat), "%s/requirements/module-*.xml", cli->data_dir);
+	if (glob(pat, 0, NULL, &g) == 0) {
+		for (size_t i = 0; i < g.gl_pathc && cli->npaths < MAX_LIST; i++)
+			if (!(cli->paths[cli->npaths++] = strdup(g.gl_pathv[i])))
+				return EXIT_INTERNAL;
+		globfree(&g);
+	}
+	return EXIT_OK;
+}
+
+static int
+check_text_arg(const char *opt, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
+			return cli_usage_error("%s: control character 0x%02X at byte %zu is not allowed in a document",
+			    opt, *p, (size_t)(p - (const unsigned char *)s));
+	}
+	if (!rfp_term_utf8_ok(s))
+		return cli_usage_error("%s: not valid UTF-8; use a UTF-8 terminal or locale", opt);
+	return EXIT_OK;
+}
+
+static int
+cli_parse_args(int argc, char **argv, struct options *opt)
+{
+	static const struct option longopts[] = {
+		{ "type", required_argument, NULL, 't' },
+		{ "level", required_argument, NULL, 'l' },
+		{ "impact", required_argument, NULL, 'I' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "template", required_argument, NULL, 'T' },
+		{ "agency", required_argument, NULL, 'a' },
+		{ "project", required_argument, NULL, 'p' },
+		{ "date", required_argument, NULL, 'D' },
+		{ "set", required_argument, NULL, 'S' },
+		{ "baseline", required_argument, NULL, 'B' },
+		{ "catalogue", required_argument, NULL, 'C' },
+		{ "data-dir", required_argument, NULL, 'd' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "contract-value", required_argument, NULL, 'M' },
+		{ "output-dir", required_argument, NULL, 'O' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "sheet", required_argument, NULL, 1004 },
+		{ "encoding", required_argument, NULL, 1005 },
+		{ "report", required_argument, NULL, 1006 },
+		{ "fail-fast", no_argument, NULL, 1007 },
+		{ "progress", no_argument, NULL, 1008 },
+		{ "max-file-size", required_argument, NULL, 1101 },
+		{ "max-part-size", required_argument, NULL, 1102 },
+		{ "max-entries", required_argument, NULL, 1103 },
+		{ "max-rows", required_argument, NULL, 1104 },
+		{ "max-field-size", required_argument, NULL, 1105 },
+		{ "max-cache-size", required_argument, NULL, 1107 },
+		{ "verify", no_argument, NULL, 1106 },
+		{ "to-type", required_argument, NULL, 1001 },
+		{ "to-level", required_argument, NULL, 1002 },
+		{ "to-baseline", required_argument, NULL, 1003 },
+		{ "core-system", no_argument, NULL, 'K' },
+		{ "eu-personal-data", no_argument, NULL, 'E' },
+		{ "classified", no_argument, NULL, 'X' },
+		{ "agency-checklist", no_argument, NULL, 'G' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, optidx = 0;
+
+	opt->command = "generate";
+	if (argc > 1 && argv[1][0] != '-') {
+		opt->command = argv[1];
+		argc--;
+		argv++;
+	}
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":t:l:o:f:T:a:p:O:j:qhV", longopts, &optidx)) != -1) {
+		switch (c) {
+		case 't': opt->type = optarg; break;
+		case 'l': opt->level = optarg; break;
+		case 'I': opt->impact = optarg; break;
+		case 'o': opt->output = optarg; break;
+		case 'f': opt->format = optarg; break;
+		case 'T': opt->template_path = optarg; break;
+		case 'a': opt->agency = optarg; break;
+		case 'p': opt->project = optarg; break;
+		case 'D': opt->date = optarg; break;
+		case 'B': opt->baseline = optarg; break;
+		case 'd': opt->data_dir = optarg; break;
+		case 'q': opt->quiet = true; break;
+		case 'M': opt->contract_value = optarg; break;
+		case 'O': opt->out_dir = optarg; break;
+		case 'j': opt->jobs = optarg; break;
+		case 1004: opt->sheet = optarg; break;
+		case 1005: opt->encoding = optarg; break;
+		case 1006: opt->report = optarg; break;
+		case 1007: opt->fail_fast = true; break;
+		case 1008: opt->progress = true; break;
+		case 1101: case 1102: case 1103: case 1104: case 1105: case 1107:
+			if (opt->nlimits == 8)
+				return cli_usage_error("too many --max-* options");
+			opt->limits[opt->nlimits][0] = longopts[optidx].name;
+			opt->limits[opt->nlimits++][1] = optarg;
+			break;
+		case 1106: opt->verify = true; break;
+		case 1001: opt->to_type = optarg; break;
+		case 1002: opt->to_level = optarg; break;
+		case 1003: opt->to_baseline = optarg; break;
+		case 'K': opt->conditions |= RFP_COND_CORE_OR_LARGE; break;
+		case 'E': opt->conditions |= RFP_COND_EU_PERSONAL_DATA; break;
+		case 'X': opt->conditions |= RFP_COND_CLASSIFIED; break;
+		case 'G': opt->agency_checklist = true; break;
+		case 'C':
+			if (opt->ncatalogues == MAX_LIST)
+				return cli_usage_error("too many --catalogue files (at most %d)", MAX_LIST);
+			opt->catalogues[opt->ncatalogues++] = optarg;
+			break;
+		case 'S': {
+			char *eq = strchr(optarg, '=');
+
+			if (!eq || eq == optarg)
+				return cli_usage_error("--set needs NAME=VALUE, got '%s'", optarg);
+			if (opt->nparams == MAX_LIST)
+				return cli_usage_error("too many --set options (at most %d)", MAX_LIST);
+			*eq = '\0';
+			opt->params[opt->nparams++] = (struct rfp_param_value){ optarg, eq + 1 };
+			break;
+		}
+		case 'h': print_help(); exit(EXIT_OK);
+		case 'V': printf("rfpgen %s\n", RFP_VERSION); exit(EXIT_OK);
+		case ':': return cli_usage_error("option '%s' needs a value", argv[optind - 1]);
+		default: return cli_usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	while (optind < argc) {
+		if (opt->nargs == sizeof(opt->args) / sizeof(opt->args[0]))
+			return cli_usage_error("unexpected argument '%s'", argv[optind]);
+		opt->args[opt->nargs++] = argv[optind++];
+	}
+	return EXIT_OK;
+}
+
+/* Applies --max-* options; sizes take K, M or G. */
+static int
+cli_apply_limits(const struct options *opt, struct rfp_limits *lim)
+{
+	for (size_t i = 0; i < opt->nlimits; i++) {
+		const char *name = opt->limits[i][0], *v = opt->limits[i][1];
+		unsigned long long n, mul = 1;
+		char *end;
+
+		errno = 0;
+		n = strtoull(v, &end, 10);
+		if (*end == 'K' || *end == 'k')
+			mul = 1024, end++;
+		else if (*end == 'M' || *end == 'm')
+			mul = 1024 * 1024, end++;
+		else if (*end == 'G' || *end == 'g')
+			mul = 1024ULL * 1024 * 1024, end++;
+		bool cache = strcmp(name, "max-cache-size") == 0;
+
+		if (errno || *end || end == v || v[0] == '-' || (n == 0 && !cache) ||
+		    n > (1ULL << 40) / mul)
+			return cli_usage_error("--%s: '%s' is not a %s size (e.g. 128M)", name, v,
+			    cache ? "valid" : "positive");
+		n *= mul;
+		if (strcmp(name, "max-file-size") == 0)
+			lim->max_file_bytes = (size_t)n;
+		else if (strcmp(name, "max-part-size") == 0)
+			lim->max_part_bytes = (size_t)n;
+		else if (strcmp(name, "max-entries") == 0)
+			lim->max_entries = n > UINT32_MAX ? UINT32_MAX : (unsigned)n;
+		else if (strcmp(name, "max-rows") == 0)
+			lim->max_rows = n > UINT32_MAX ? UINT32_MAX : (unsigned)n;
+		else if (cache)
+			lim->max_cache_bytes = (size_t)n;
+		else
+			lim->max_field_bytes = (size_t)n;
+	}
+	return EXIT_OK;
+}
+
+static bool
+valid_date(const char *s)
+{
+	int y, m, d;
+	char tail;
+
+	return strlen(s) == 10 && sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3 &&
+	    s[4] == '-' && s[7] == '-' && m >= 1 && m <= 12 && d >= 1 && d <= 31;
+}
+
+/* The date shown in the annex and the zip timestamp. SOURCE_DATE_EPOCH
+ * fixes both; otherwise the date is today and the timestamp 1980-01-01. */
+static int
+cli_resolve_dates(struct options *opt, char *buf, size_t buflen, int64_t *mtime)
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	time_t now;
+	struct tm tm;
+	char *end;
+
+	*mtime = 0;
+	if (sde && *sde) {
+		errno = 0;
+		long long v = strtoll(sde, &end, 10);
+
+		if (errno || *end || v < 0)
+			return cli_usage_error("SOURCE_DATE_EPOCH must be a whole number of seconds, got '%s'", sde);
+		*mtime = v;
+		now = (time_t)v;
+		gmtime_r(&now, &tm);
+	} else {
+		now = time(NULL);
+		localtime_r(&now, &tm);
+	}
+	if (opt->date) {
+		if (!valid_date(opt->date))
+			return cli_usage_error("--date: '%s' is not YYYY-MM-DD", opt->date);
+		return EXIT_OK;
+	}
+	strftime(buf, buflen, "%Y-%m-%d", &tm);
+	opt->date = buf;
+	return EXIT_OK;
+}
+
+static int
+cli_build_request(const struct options *opt, struct rfp_request *req)
+{
+	char err[256];
+	int rc;
+
+	*req = (struct rfp_request){ .agency = opt->agency, .project = opt->project,
+	    .date = opt->date, .params = opt->params, .nparams = opt->nparams,
+	    .conditions = opt->conditions, .agency_checklist = opt->agency_checklist };
+	if (opt->contract_value) {
+		char *end;
+		unsigned long long v;
+
+		errno = 0;
+		v = strtoull(opt->contract_value, &end, 10);
+		if (errno || *end || end == opt->contract_value || opt->contract_value[0] == '-')
+			return cli_usage_error("--contract-value: '%s' is not a whole number of NT dollars",
+			    opt->contract_value);
+		/* 施行細則§4: NT$10,000,000 or more calls for third-party testing. */
+		if (v >= 10000000ULL)
+			req->conditions |= RFP_COND_CORE_OR_LARGE;
+	}
+	if (!opt->type)
+		return cli_usage_error("--type is required; valid: %s", rfp_type_choices());
+	if (!rfp_type_parse(opt->type, &req->type))
+		return cli_usage_error("unknown type '%s'; valid: %s", opt->type, rfp_type_choices());
+	if (opt->level && opt->impact)
+		return cli_usage_error("give --level or --impact, not both");
+	if (!opt->level && !opt->impact)
+		return cli_usage_error("--level or --impact is required; levels: %s", rfp_level_choices());
+	if (opt->level && !rfp_level_parse(opt->level, &req->level))
+		return cli_usage_error("unknown level '%s'; valid: %s", opt->level, rfp_level_choices());
+	if (opt->impact) {
+		if (!rfp_impact_parse(opt->impact, &req->impact, err, sizeof(err)))
+			return cli_usage_error("--impact: %s", err);
+		req->has_impact = true;
+	}
+	if (opt->agency && (rc = check_text_arg("--agency", opt->agency)))
+		return rc;
+	if (opt->project && (rc = check_text_arg("--project", opt->project)))
+		return rc;
+	for (size_t i = 0; i < opt->nparams; i++)
+		if ((rc = check_text_arg("--set", opt->params[i].value)))
+			return rc;
+	return EXIT_OK;
+}
+
+bool
+cli_is(const struct cli *cli, const char *command)
+{
+	return strcmp(cli->opt.command, command) == 0;
+}
+
+int
+cli_start(struct cli *cli, int argc, char **argv, struct rfp_request *req, int64_t *mtime)
+{
+	int rc;
+
+	if ((rc = cli_parse_args(argc, argv, &cli->opt)))
+		return rc;
+	bool describe = cli_is(cli, "explain") || cli_is(cli, "params") || cli_is(cli, "inspect");
+	bool batch = cli_is(cli, "batch");
+
+	if (!describe && !batch && !cli_is(cli, "generate") && !cli_is(cli, "list") &&
+	    !cli_is(cli, "diff"))
+		return cli_usage_error("unknown command '%s'; commands: generate, list, diff, batch, "
+		    "inspect, explain, params", cli->opt.command);
+	if (!describe && !batch && cli->opt.nargs)
+		return cli_usage_error("unexpected argument '%s'", cli->opt.args[0]);
+	if (!describe &&
+	    (rc = cli_resolve_dates(&cli->opt, cli->datebuf, sizeof(cli->datebuf), mtime)))
+		return rc;
+	if (!describe && !batch && (rc = cli_build_request(&cli->opt, req)))
+		return rc;
+	if (!(cli->ctx = rfp_ctx_new())) {
+		fputs("rfpgen: out of memory\n", stderr);
+		return EXIT_INTERNAL;
+	}
+	rfp_ctx_set_diag(cli->ctx, cli_print_diag, &cli->opt);
+	rfp_ctx_set_verify(cli->ctx, cli->opt.verify);
+	return cli_apply_limits(&cli->opt, rfp_ctx_limits(cli->ctx));
+}
+
+void
+cli_finish(struct cli *cli)
+{
+	for (size_t i = 0; i < cli->npaths; i++)
+		free(cli->paths[i]);
+	cli->npaths = 0;
+	rfp_ctx_free(cli->ctx);
+	cli->ctx = NULL;
+}

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The command line shared by rfpgen's two executables: the front (front.c),
+ * which serves the common commands from its built-in snapshot, and the full
+ * one (main.c). Options, usage, exit codes (README.md, "Exit codes"),
+ * diagnostics, where the data files are, and the commands both can run.
+ */
+#ifndef RFP_CLI_ARGS_H
+#define RFP_CLI_ARGS_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rfpgen/rfpgen.h>
+
+enum exit_code {
+	EXIT_OK = 0,
+	EXIT_INTERNAL = 1,	/* out of memory, unexpected library failure */
+	EXIT_USAGE = 2,		/* bad option or value */
+	EXIT_DATA = 3,		/* catalogue invalid */
+	EXIT_TEMPLATE = 4,	/* template invalid or unreadable as a package */
+	EXIT_IO = 5,		/* a file could not be read or written */
+	EXIT_LIMIT = 6,		/* an input exceeded a limit */
+	EXIT_ROWS = 7,		/* batch: some rows failed */
+	EXIT_INTERRUPTED = 130,	/* SIGINT */
+	/* Never an exit status: the front executable hands the command to
+	 * the full one (front.c). */
+	EXIT_DELEGATE = -1,
+};
+
+#define MAX_LIST 64
+
+struct options {
+	const char *command;
+	const char *type, *level, *impact;
+	const char *output, *format, *template_path;
+	const char *agency, *project, *date;
+	const char *data_dir, *baseline;
+	const char *catalogues[MAX_LIST];
+	size_t ncatalogues;
+	struct rfp_param_value params[MAX_LIST];
+	size_t nparams;
+	const char *to_type, *to_level, *to_baseline;	/* diff */
+	const char *out_dir, *sheet, *encoding, *report, *jobs;	/* batch */
+	bool fail_fast, progress;
+	const char *limits[8][2];	/* --max-*: name, value */
+	size_t nlimits;
+	const char *contract_value;
+	unsigned conditions;
+	bool agency_checklist;
+	bool quiet, verify;
+	const char *args[4];	/* positional arguments of a command */
+	size_t nargs;
+};
+
+struct cli {
+	struct options opt;
+	struct rfp_ctx *ctx;
+	char data_dir[PATH_MAX + 32];
+	char *paths[MAX_LIST + 1];	/* catalogue files found in the data dir */
+	size_t npaths;
+	char datebuf[32];		/* the date shown, unless --date */
+	/*
+	 * Where the catalogue and the template come from: main.c parses the
+	 * files; front.c takes them from its built-in snapshot, and answers
+	 * RFP_ERR_UNSUPPORTED (EXIT_DELEGATE) when the snapshot does not apply.
+	 */
+	enum rfp_status (*load_catalogue)(struct cli *cli, const char *schema,
+	    const char *const *paths, size_t npaths, struct rfp_catalogue **out);
+	enum rfp_status (*load_template)(struct cli *cli, const char *path,
+	    struct rfp_template **out);
+	void *loader_data;
+};
+
+extern const char cli_usage_line[];
+
+/** Prints "rfpgen: MESSAGE" and the usage; returns EXIT_USAGE. */
+int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/** The diagnostic callback (userdata: the struct options). */
+void cli_print_diag(const struct rfp_diag *d, void *userdata);
+/** The exit code for st; phase_code for the errors of the phase that failed. */
+int cli_exit_for(enum rfp_status st, int phase_code);
+
+/**
+ * Parses argv into cli->opt (which then points into argv; --set writes into
+ * it), checks the command and its arguments, resolves the dates and, for
+ * list, diff and generate, the request, and makes cli->ctx with the
+ * diagnostics and --max-* limits. Prints help or the version and exits.
+ */
+int cli_start(struct cli *cli, int argc, char **argv, struct rfp_request *req,
+    int64_t *mtime);
+/** Frees what cli_start and the commands left in cli. */
+void cli_finish(struct cli *cli);
+/** true if the command is command ("generate" also when none was named). */
+bool cli_is(const struct cli *cli, const char *command);
+
+/** Sets cli->data_dir: --data-dir, RFPGEN_DATA_DIR, beside the binary, installed. */
+int cli_find_data_dir(struct cli *cli);
+/** The baseline's and the modules' files in the data dir, unless --catalogue. */
+int cli_find_catalogues(struct cli *cli);
+/** Finds the data and loads the catalogue through cli->load_catalogue. */
+int cli_load_catalogue(struct cli *cli, struct rfp_catalogue **cat);
+int cli_load_selection(struct cli *cli, const struct rfp_request *req,
+    struct rfp_catalogue **cat, struct rfp_selection **sel);
+
+/** rfpgen list. */
+int cli_list(struct cli *cli, const struct rfp_request *req);
+/** rfpgen [generate]: a document, or with --format json|csv|md the items. */
+int cli_generate(struct cli *cli, const struct rfp_request *req, int64_t mtime);
+
+#endif

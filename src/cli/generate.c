@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The commands both executables run (args.h): list, and generate with its
+ * document and data formats. The catalogue and the template come through
+ * struct cli's loaders, so the front serves them from its snapshot.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli/args.h"
+#include "cli/term.h"
+
+int
+cli_load_selection(struct cli *cli, const struct rfp_request *req,
+    struct rfp_catalogue **cat, struct rfp_selection **sel)
+{
+	enum rfp_status st;
+	int rc;
+
+	if ((rc = cli_load_catalogue(cli, cat)))
+		return rc;
+	if ((st = rfp_select(cli->ctx, *cat, req, sel)) != RFP_OK)
+		return cli_exit_for(st, EXIT_DATA);
+	return EXIT_OK;
+}
+
+int
+cli_list(struct cli *cli, const struct rfp_request *req)
+{
+	struct rfp_catalogue *cat = NULL;
+	struct rfp_selection *sel = NULL;
+	int rc;
+
+	if ((rc = cli_load_selection(cli, req, &cat, &sel)) == EXIT_OK)
+		rfp_term_list(stdout, sel, rfp_type_name(req->type));
+	rfp_selection_free(sel);
+	rfp_catalogue_free(cat);
+	return rc;
+}
+
+/* Loads the catalogue alone (no selection) for explain and params. */
+int
+cli_load_catalogue(struct cli *cli, struct rfp_catalogue **cat)
+{
+	char schema[PATH_MAX + 128];
+	enum rfp_status st;
+	int rc;
+
+	if ((rc = cli_find_data_dir(cli)) || (rc = cli_find_catalogues(cli)))
+		return rc;
+	snprintf(schema, sizeof(schema), "%s/requirements/catalogue.xsd", cli->data_dir);
+	st = cli->load_catalogue(cli, schema,
+	    cli->opt.ncatalogues ? cli->opt.catalogues : (const char *const *)cli->paths,
+	    cli->opt.ncatalogues ? cli->opt.ncatalogues : cli->npaths, cat);
+	return cli_exit_for(st, EXIT_DATA);
+}
+
+static const char *
+extension(const char *path)
+{
+	const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+
+	return dot && (!slash || dot > slash) ? dot + 1 : "";
+}
+
+static int
+choose_format(const struct options *opt, enum rfp_format *fmt)
+{
+	const char *f = opt->format;
+
+	if (!f && strcmp(opt->output, "-") != 0) {
+		f = extension(opt->output);
+		if (strcasecmp(f, "docx") != 0 && strcasecmp(f, "odt") != 0)
+			return cli_usage_error("cannot tell the format from '%s'; name it .docx or .odt, or give --format",
+			    opt->output);
+	}
+	if (!f)
+		f = opt->template_path && strcasecmp(extension(opt->template_path), "odt") == 0 ?
+		    "odt" : "docx";
+	if (strcasecmp(f, "docx") == 0)
+		*fmt = RFP_FORMAT_DOCX;
+	else if (strcasecmp(f, "odt") == 0)
+		*fmt = RFP_FORMAT_ODT;
+	else
+		return cli_usage_error("unknown format '%s'; valid: docx, odt, json, csv, md", f);
+	return EXIT_OK;
+}
+
+/* --format json|csv|md: the selection as data, not a document. */
+static int
+cmd_export(struct cli *cli, const struct rfp_request *req, enum rfp_export_format fmt)
+{
+	struct rfp_catalogue *cat = NULL;
+	struct rfp_selection *sel = NULL;
+	enum rfp_status st;
+	char *data = NULL;
+	size_t len;
+	int rc;
+
+	if ((rc = cli_load_selection(cli, req, &cat, &sel)) == EXIT_OK) {
+		if ((st = rfp_selection_export(sel, fmt, &data, &len)) != RFP_OK)
+			rc = cli_exit_for(st, EXIT_INTERNAL);
+		else if ((st = rfp_write_file(cli->ctx, cli->opt.output, data, len)) != RFP_OK)
+			rc = cli_exit_for(st, EXIT_IO);
+	}
+	free(data);
+	rfp_selection_free(sel);
+	rfp_catalogue_free(cat);
+	return rc;
+}
+
+int
+cli_generate(struct cli *cli, const struct rfp_request *req, int64_t mtime)
+{
+	struct rfp_catalogue *cat = NULL;
+	struct rfp_selection *sel = NULL;
+	struct rfp_template *tmpl = NULL;
+	struct rfp_output out = { 0 };
+	char tpath[PATH_MAX + 128];
+	enum rfp_format fmt = RFP_FORMAT_DOCX;
+	enum rfp_status st;
+	int rc;
+
+	enum rfp_export_format xfmt;
+
+	if (!cli->opt.output)
+		return cli_usage_error("-o FILE is required (use '-o -' for standard output)");
+	if (cli->opt.format && strcasecmp(cli->opt.format, "text") != 0 &&
+	    rfp_export_format_parse(cli->opt.format, &xfmt))
+		return cmd_export(cli, req, xfmt);
+	if ((rc = choose_format(&cli->opt, &fmt)))
+		return rc;
+	if ((rc = cli_load_selection(cli, req, &cat, &sel)))
+		goto out;
+	if (cli->opt.template_path)
+		snprintf(tpath, sizeof(tpath), "%s", cli->opt.template_path);
+	else
+		snprintf(tpath, sizeof(tpath), "%s/templates/annex.%s", cli->data_dir,
+		    fmt == RFP_FORMAT_DOCX ? "docx" : "odt");
+	if ((st = cli->load_template(cli, tpath, &tmpl)) != RFP_OK) {
+		rc = cli_exit_for(st, EXIT_TEMPLATE);
+		goto out;
+	}
+	if (rfp_template_format(tmpl) != fmt) {
+		rc = cli_usage_error("%s is a %s template but the output is %s; the output format follows the template",
+		    tpath, rfp_template_format(tmpl) == RFP_FORMAT_DOCX ? "DOCX" : "ODT",
+		    fmt == RFP_FORMAT_DOCX ? "DOCX" : "ODT");
+		goto out;
+	}
+	if ((st = rfp_render(cli->ctx, tmpl, sel, "rfpgen " RFP_VERSION, mtime, &out)) != RFP_OK) {
+		rc = cli_exit_for(st, EXIT_TEMPLATE);
+		goto out;
+	}
+	if ((st = rfp_write_file(cli->ctx, cli->opt.output, out.data, out.len)) != RFP_OK) {
+		rc = cli_exit_for(st, EXIT_IO);
+		goto out;
+	}
+	if (!cli->opt.quiet && strcmp(cli->opt.output, "-") != 0)
+		fprintf(stderr, "rfpgen: wrote %s: %s/%s, %zu items\n", cli->opt.output,
+		    rfp_type_name(req->type), rfp_level_name(rfp_selection_level(sel)),
+		    rfp_selection_count(sel));
+	rc = EXIT_OK;
+out:
+	rfp_output_fini(&out);
+	rfp_template_free(tmpl);
+	rfp_selection_free(sel);
+	rfp_catalogue_free(cat);
+	return rc;
+}
