@@ -72,6 +72,9 @@ main(int argc, char **argv)
 	struct sources s = { 0 };
 	struct rfp_snapshot_cat cats[8];
 	struct rfp_snapshot_tmpl tmpls[2];
+	struct rfp_catalogue *loaded[8] = { 0 };
+	char *baselines[8] = { 0 };
+	struct rfp_template *compiled[2] = { 0 };
 	size_t files[8][MAX_SRC], ncats = 0, ntmpls = 0;
 	struct rfp_buf img = RFP_BUF_INIT(256u << 20);
 	glob_t base = { 0 }, mods = { 0 };
@@ -91,7 +94,6 @@ main(int argc, char **argv)
 		goto out;
 	for (size_t b = 0; b < nbase; b++) {
 		const char *paths[MAX_SRC];
-		struct rfp_catalogue *cat = NULL;
 		char xsd[4096];
 		int k;
 
@@ -104,15 +106,15 @@ main(int argc, char **argv)
 			files[b][f] = (size_t)k;
 		}
 		snprintf(xsd, sizeof(xsd), "%s/requirements/catalogue.xsd", dir);
-		if (rfp_catalogue_load(ctx, xsd, paths, nmods + 1, &cat) != RFP_OK)
+		if (rfp_catalogue_load(ctx, xsd, paths, nmods + 1, &loaded[b]) != RFP_OK)
 			goto out;
 		/* "requirements/baseline-2021.xml" → "2021" */
 		const char *name = strrchr(paths[0], '-') + 1;
 
-		cats[ncats++] = (struct rfp_snapshot_cat){ strndup(name, strlen(name) - 4), cat,
-		    (size_t)schema, files[b], nmods + 1 };
-		if (!cats[ncats - 1].baseline)
+		if (!(baselines[b] = strndup(name, strlen(name) - 4)))
 			goto out;
+		cats[ncats++] = (struct rfp_snapshot_cat){ baselines[b], loaded[b], (size_t)schema,
+		    files[b], nmods + 1 };
 	}
 	for (const char *const *t = (const char *const[]){ "templates/annex.docx",
 	    "templates/annex.odt", NULL }; *t; t++) {
@@ -120,9 +122,10 @@ main(int argc, char **argv)
 		int k = source(ctx, &s, dir, *t);
 
 		snprintf(path, sizeof(path), "%s/%s", dir, *t);
-		if (k < 0 || rfp_template_load(ctx, path, (struct rfp_template **)&tmpls[ntmpls].tmpl))
+		if (k < 0 || rfp_template_load(ctx, path, &compiled[ntmpls]) != RFP_OK)
 			goto out;
-		tmpls[ntmpls++].source = (size_t)k;
+		tmpls[ntmpls] = (struct rfp_snapshot_tmpl){ compiled[ntmpls], (size_t)k };
+		ntmpls++;
 	}
 	if (rfp_snapshot_write(s.src, s.n, cats, ncats, tmpls, ntmpls, &img) == RFP_OK &&
 	    rfp_write_file(ctx, argv[1], img.ptr, img.len) == RFP_OK)
@@ -130,12 +133,12 @@ main(int argc, char **argv)
 out:
 	if (rc)
 		fprintf(stderr, "rfpgen-snapshot: cannot make the snapshot of %s\n", dir);
-	for (size_t i = 0; i < ncats; i++) {
-		free((char *)cats[i].baseline);
-		rfp_catalogue_free((struct rfp_catalogue *)cats[i].cat);
+	for (size_t i = 0; i < 8; i++) {
+		free(baselines[i]);
+		rfp_catalogue_free(loaded[i]);
 	}
-	for (size_t i = 0; i < ntmpls; i++)
-		rfp_template_free((struct rfp_template *)tmpls[i].tmpl);
+	for (size_t i = 0; i < 2; i++)
+		rfp_template_free(compiled[i]);
 	for (size_t i = 0; i < s.n; i++) {
 		free(s.bytes[i]);
 		free(s.paths[i]);
