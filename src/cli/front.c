@@ -154,9 +154,10 @@ main(int argc, char **argv)
 	}
 	cli_finish(&cli);
 	rfp_snapshot_free(f.snap);
-	if (rc == EXIT_DELEGATE)
-		return delegate(orig, f.why ? f.why : "the document needs the guards (guard.c)");
-	trace("served by the front from its snapshot%s", rc ? " (with an error)" : "");
+	if (rc == EXIT_DELEGATE)	/* returns only if rfpgen-full cannot run */
+		rc = delegate(orig, f.why ? f.why : "the document needs the guards (guard.c)");
+	else
+		trace("served by the front from its snapshot%s", rc ? " (with an error)" : "");
 	for (int i = 0; i < argc; i++)
 		free(orig[i]);
 	free(orig);
