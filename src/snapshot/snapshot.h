@@ -74,8 +74,9 @@ void rfp_snapshot_free(struct rfp_snapshot *s);
  * The catalogue that rfp_catalogue_load() would give for schema_path and
  * paths, if the image holds one made from exactly those files: the same
  * names below data_dir, in the same order, and the same bytes. Its file
- * paths are the given ones. RFP_ERR_UNSUPPORTED if the image does not
- * apply; RFP_ERR_NOMEM; RFP_ERR_INVALID for a damaged image.
+ * paths point at the given strings, which must outlive it.
+ * RFP_ERR_UNSUPPORTED if the image does not apply; RFP_ERR_NOMEM;
+ * RFP_ERR_INVALID for a damaged image.
  */
 enum rfp_status rfp_snapshot_catalogue(const struct rfp_snapshot *s, const char *data_dir,
     const char *schema_path, const char *const *paths, size_t npaths,
