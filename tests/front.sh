@@ -80,6 +80,16 @@ for t in 顧問訓練 系統發展 維運服務 雲端服務; do
 		same "$t/$l odt" front -t "$t" -l "$l" -o @OUT@.odt
 	done
 done
+# The snapshot's compressed chunks serve all but what the request changed
+# (the cover table), and the bytes above show they change nothing.
+RFPGEN_TRACE=1 "$FRONT" -q -t 系統發展 -l 高 --agency 測試機關 --project 其他案 -o "$T/s.docx" 2>"$T/err"
+counts=$(sed -n 's/.*text chunks: \([0-9]*\) reused, \([0-9]*\) compressed.*/\1 \2/p' "$T/err")
+reused=${counts% *} compressed=${counts#* }
+if [ -n "$counts" ] && [ "$reused" -ge 5 ] && [ "$compressed" -le 3 ]; then
+	ok "snapshot chunks: $reused reused, $compressed compressed"
+else
+	bad "snapshot chunks not reused: $(cat "$T/err")"
+fi
 same "conditions, parameters, agency checklist" front -t development --impact C=高,I=中,A=普,L=普 \
 	--core-system --eu-personal-data --classified --agency-checklist --set log-retention=2年 \
 	--date 2026-05-01 -o @OUT@.docx

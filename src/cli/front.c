@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "cli/args.h"
+#include "pkg/pkg.h"
 #include "snapshot/snapshot.h"
 
 extern const char rfp_snapshot_image[];
@@ -147,17 +148,26 @@ main(int argc, char **argv)
 			rc = EXIT_DELEGATE, f.why = why;
 		else if (rfp_snapshot_open(rfp_snapshot_image, rfp_snapshot_image_len, &f.snap))
 			rc = EXIT_DELEGATE, f.why = "the snapshot is damaged";
-		else if (cli_is(&cli, "list"))
+		else if (rfp_snapshot_seed(f.snap, cli.ctx), cli_is(&cli, "list"))
 			rc = cli_list(&cli, &req);
 		else
 			rc = cli_generate(&cli, &req, mtime);
+	}
+	if (rc != EXIT_DELEGATE) {
+		uint64_t reused = 0, compressed = 0;
+		char what[96];
+
+		if (cli.ctx)
+			rfp_pkg_chunk_stats(cli.ctx, &reused, &compressed);
+		snprintf(what, sizeof(what), "%s; text chunks: %llu reused, %llu compressed",
+		    rc ? " (with an error)" : "", (unsigned long long)reused,
+		    (unsigned long long)compressed);
+		trace("served by the front from its snapshot%s", what);
 	}
 	cli_finish(&cli);
 	rfp_snapshot_free(f.snap);
 	if (rc == EXIT_DELEGATE)	/* returns only if rfpgen-full cannot run */
 		rc = delegate(orig, f.why ? f.why : "the document needs the guards (guard.c)");
-	else
-		trace("served by the front from its snapshot%s", rc ? " (with an error)" : "");
 	for (int i = 0; i < argc; i++)
 		free(orig[i]);
 	free(orig);

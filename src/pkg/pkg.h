@@ -66,5 +66,7 @@ enum rfp_status rfp_pkg_writer_finish(struct rfp_pkg_writer *w, unsigned char **
 void rfp_pkg_writer_free(struct rfp_pkg_writer *w);
 /** Frees a writer for good. */
 void rfp_pkg_writer_destroy(struct rfp_pkg_writer *w);
+/** Chunks of rendered parts reused and compressed by the writer ctx keeps. */
+void rfp_pkg_chunk_stats(const struct rfp_ctx *ctx, uint64_t *reused, uint64_t *compressed);
 
 #endif

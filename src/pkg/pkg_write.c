@@ -195,6 +195,8 @@ rfp_pkg_writer_new(struct rfp_ctx *ctx, int64_t mtime)
 		rfp_buf_init(&w->out, (size_t)UINT32_MAX - 65536);
 		rfp_buf_init(&w->names, 1u << 24);
 	}
+	rfp_zchunk_cache_seed(w->chunks, ctx->chunk_seeds, ctx->nchunk_seeds);
+	rfp_zchunk_cache_record(w->chunks, ctx->chunk_record, ctx->chunk_record_data);
 	dos_datetime(mtime, &w->dos_date, &w->dos_time);
 	return w;
 }
@@ -377,4 +379,14 @@ rfp_pkg_writer_destroy(struct rfp_pkg_writer *w)
 	rfp_buf_fini(&w->names);
 	free(w->cd);
 	free(w);
+}
+
+void
+rfp_pkg_chunk_stats(const struct rfp_ctx *ctx, uint64_t *reused, uint64_t *compressed)
+{
+	const struct rfp_pkg_writer *w = ctx->writer_cache;
+
+	*reused = *compressed = 0;
+	if (w)
+		rfp_zchunk_stats(w->chunks, reused, compressed);
 }

@@ -17,6 +17,8 @@
  *   u32 ncatalogues, each: string baseline, u32 schema source, u32 nfiles,
  *       u32 source[nfiles] (load order), blob catalogue body
  *   u32 ntemplates, each: u32 source, blob template body
+ *   string zlib version, u32 nchunks, each: u64 key, u32 dictionary length,
+ *       u32 length, u32 CRC-32, blob compressed bytes (zchunk.h seeds)
  * snapshot_write.c and snapshot_read.c hold the bodies; a body is a blob so
  * that opening an image decodes none of them.
  */
@@ -46,6 +48,10 @@ struct rfp_snapshot_cat {
 	size_t schema;		/* index of catalogue.xsd among the sources */
 	const size_t *files;	/* the sources it was loaded from, in order */
 	size_t nfiles;
+	/* Also carry the compressed chunks of every type and level rendered
+	 * with each template, so that a single run compresses only what its
+	 * own request changed (for the default baseline). */
+	bool seed_chunks;
 };
 
 struct rfp_snapshot_tmpl {
@@ -53,7 +59,7 @@ struct rfp_snapshot_tmpl {
 	size_t source;		/* the package it was compiled from */
 };
 
-/** Serialises everything into out (appended). */
+/** Serialises everything into out (appended), rendering for seed_chunks. */
 enum rfp_status rfp_snapshot_write(const struct rfp_snapshot_source *src, size_t nsrc,
     const struct rfp_snapshot_cat *cats, size_t ncats,
     const struct rfp_snapshot_tmpl *tmpls, size_t ntmpls, struct rfp_buf *out);
@@ -89,5 +95,13 @@ enum rfp_status rfp_snapshot_catalogue(const struct rfp_snapshot *s, const char 
  */
 enum rfp_status rfp_snapshot_template(const struct rfp_snapshot *s, const char *data_dir,
     const char *path, struct rfp_template **out);
+
+/**
+ * Lets ctx's renders take the image's compressed chunks (zchunk.h: each is
+ * checked by inflating it before use), if this process runs the zlib the
+ * image was made with; otherwise does nothing. The snapshot must outlive
+ * ctx's renders.
+ */
+void rfp_snapshot_seed(const struct rfp_snapshot *s, struct rfp_ctx *ctx);
 
 #endif

@@ -14,9 +14,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <zlib.h>
+
 #include "catalogue/catalogue.h"
+#include "pkg/zchunk.h"
 #include "snapshot/snapshot.h"
 #include "template/template.h"
+#include "util/ctx.h"
 
 #define NIL UINT32_MAX
 #define MAX_ENTRIES 64
@@ -50,6 +54,9 @@ struct rfp_snapshot {
 		struct rd body;
 	} tmpls[MAX_ENTRIES];
 	size_t ntmpls;
+	const char *made_with_zlib;	/* the zlib the chunks were made with */
+	struct rfp_zchunk_seed *seeds;
+	size_t nseeds;
 };
 
 static uint32_t
@@ -133,6 +140,24 @@ get_ref(struct rd *r, size_t n, bool nullable)
 	return 0;
 }
 
+void
+rfp_snapshot_free(struct rfp_snapshot *s)
+{
+	if (!s)
+		return;
+	free(s->seeds);
+	free(s);
+}
+
+void
+rfp_snapshot_seed(const struct rfp_snapshot *s, struct rfp_ctx *ctx)
+{
+	if (strcmp(s->made_with_zlib, zlibVersion()) != 0)
+		return;
+	ctx->chunk_seeds = s->seeds;
+	ctx->nchunk_seeds = s->nseeds;
+}
+
 /* A body blob, to be decoded on demand. */
 static struct rd
 body(struct rd *r)
@@ -189,19 +214,32 @@ rfp_snapshot_open(const void *img, size_t len, struct rfp_snapshot **out)
 		s->tmpls[s->ntmpls].source = get_ref(&r, s->nsrc, false);
 		s->tmpls[s->ntmpls].body = body(&r);
 	}
+	s->made_with_zlib = get_str(&r);
+	n = get_u32(&r);
+	/* Each seed takes at least 25 bytes of the image. */
+	if (r.bad || !s->made_with_zlib || n > (size_t)(r.end - r.p) / 25 ||
+	    !(s->seeds = calloc(n ? n : 1, sizeof(*s->seeds))))
+		r.bad = true;
+	for (s->nseeds = 0; !r.bad && s->nseeds < n; s->nseeds++) {
+		struct rfp_zchunk_seed *c = &s->seeds[s->nseeds];
+		size_t zlen;
+
+		c->key = get_u64(&r);
+		c->dlen = get_u32(&r);
+		c->len = get_u32(&r);
+		c->crc = get_u32(&r);
+		c->z = (const unsigned char *)get_blob(&r, &zlen);
+		c->csize = (uint32_t)zlen;
+		r.bad |= !c->z;
+	}
 	if (r.bad || r.p != r.end) {
-		free(s);
+		rfp_snapshot_free(s);
 		return RFP_ERR_INVALID;
 	}
 	*out = s;
 	return RFP_OK;
 }
 
-void
-rfp_snapshot_free(struct rfp_snapshot *s)
-{
-	free(s);
-}
 
 /*
  * true if path is a regular file holding exactly len bytes equal to data.

@@ -6,11 +6,16 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+#include <zlib.h>
+
 #include "catalogue/catalogue.h"
+#include "pkg/zchunk.h"
 #include "snapshot/snapshot.h"
 #include "template/template.h"
+#include "util/ctx.h"
 
 #define NIL UINT32_MAX
 
@@ -201,6 +206,82 @@ put_body(struct rfp_buf *b, const struct rfp_catalogue *cat, const struct rfp_te
 	rfp_buf_addc(b, '\0');
 }
 
+/* The distinct chunks compressed while rendering, with copies of their bytes. */
+struct chunks {
+	struct rfp_zchunk_seed *v;
+	size_t n, cap;
+	enum rfp_status st;
+};
+
+static void
+record(void *data, const struct rfp_zchunk_seed *c)
+{
+	struct chunks *cs = data;
+	unsigned char *z;
+
+	for (size_t i = 0; i < cs->n; i++) {
+		const struct rfp_zchunk_seed *o = &cs->v[i];
+
+		if (o->key == c->key && o->dlen == c->dlen && o->len == c->len &&
+		    o->crc == c->crc && o->csize == c->csize && memcmp(o->z, c->z, c->csize) == 0)
+			return;
+	}
+	if (cs->n == cs->cap) {
+		size_t cap = cs->cap ? cs->cap * 2 : 256;
+		struct rfp_zchunk_seed *v = realloc(cs->v, cap * sizeof(*v));
+
+		if (!v) {
+			cs->st = RFP_ERR_NOMEM;
+			return;
+		}
+		cs->v = v;
+		cs->cap = cap;
+	}
+	if (!(z = malloc(c->csize ? c->csize : 1))) {
+		cs->st = RFP_ERR_NOMEM;
+		return;
+	}
+	memcpy(z, c->z, c->csize);
+	cs->v[cs->n] = *c;
+	cs->v[cs->n++].z = z;
+}
+
+/* Renders every type and level of cat with each template, recording chunks.
+ * The cover table differs in every real run; the rest is what a run can reuse. */
+static enum rfp_status
+render_all(const struct rfp_catalogue *cat, const struct rfp_snapshot_tmpl *tmpls,
+    size_t ntmpls, struct chunks *cs)
+{
+	struct rfp_ctx *ctx = rfp_ctx_new();
+	enum rfp_status st = RFP_OK;
+
+	if (!ctx)
+		return RFP_ERR_NOMEM;
+	/* Every chunk compressed, none served from the cache, so all are seen. */
+	rfp_ctx_limits(ctx)->max_cache_bytes = 0;
+	ctx->chunk_record = record;
+	ctx->chunk_record_data = cs;
+	for (size_t i = 0; i < ntmpls && !st; i++) {
+		for (int t = 0; t < RFP_TYPE_COUNT && !st; t++) {
+			for (int l = RFP_LEVEL_LOW; l <= RFP_LEVEL_HIGH && !st; l++) {
+				struct rfp_request req = { .type = (enum rfp_type)t,
+				    .level = (enum rfp_level)l, .date = "2000-01-01" };
+				struct rfp_selection *sel = NULL;
+				struct rfp_output out = { 0 };
+
+				if ((st = rfp_select(ctx, cat, &req, &sel)) == RFP_OK)
+					st = rfp_render(ctx, tmpls[i].tmpl, sel, "rfpgen", 0, &out);
+				rfp_output_fini(&out);
+				rfp_selection_free(sel);
+				if (!st)
+					st = cs->st;
+			}
+		}
+	}
+	rfp_ctx_free(ctx);
+	return st;
+}
+
 enum rfp_status
 rfp_snapshot_write(const struct rfp_snapshot_source *src, size_t nsrc,
     const struct rfp_snapshot_cat *cats, size_t ncats,
@@ -222,10 +303,28 @@ rfp_snapshot_write(const struct rfp_snapshot_source *src, size_t nsrc,
 			put_u32(out, cats[i].files[k]);
 		put_body(out, cats[i].cat, NULL);
 	}
+	struct chunks cs = { 0 };
+	enum rfp_status st = RFP_OK;
+
 	put_u32(out, ntmpls);
 	for (size_t i = 0; i < ntmpls; i++) {
 		put_u32(out, tmpls[i].source);
 		put_body(out, NULL, tmpls[i].tmpl);
 	}
-	return out->err;
+	for (size_t i = 0; i < ncats && !st; i++)
+		if (cats[i].seed_chunks)
+			st = render_all(cats[i].cat, tmpls, ntmpls, &cs);
+	put_str(out, zlibVersion());
+	put_u32(out, cs.n);
+	for (size_t i = 0; i < cs.n; i++) {
+		put_u64(out, cs.v[i].key);
+		put_u32(out, cs.v[i].dlen);
+		put_u32(out, cs.v[i].len);
+		put_u32(out, cs.v[i].crc);
+		put_blob(out, cs.v[i].z, cs.v[i].csize);
+	}
+	for (size_t i = 0; i < cs.n; i++)
+		free((void *)cs.v[i].z);
+	free(cs.v);
+	return st ? st : out->err;
 }

@@ -10,6 +10,8 @@
 
 #include "util/buf.h"
 
+struct rfp_zchunk_seed;
+
 struct rfp_ctx {
 	struct rfp_limits limits;
 	rfp_diag_fn diag_fn;
@@ -17,6 +19,12 @@ struct rfp_ctx {
 	unsigned errors;
 	bool verify;		/* parse every rendered part again */
 	bool no_fsync;		/* batch: one syncfs at the end instead */
+	/* Chunks compressed at build time for the writer's chunk cache, and a
+	 * recorder of chunks compressed (snapshot.h; zchunk.h). */
+	const struct rfp_zchunk_seed *chunk_seeds;
+	size_t nchunk_seeds;
+	void (*chunk_record)(void *data, const struct rfp_zchunk_seed *chunk);
+	void *chunk_record_data;
 	/* Kept between renders so a batch worker allocates them once. */
 	void *writer_cache;
 	void (*writer_cache_free)(void *);

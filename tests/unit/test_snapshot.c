@@ -2,7 +2,8 @@
 /*
  * The snapshot (src/snapshot): an image made from the build tree's shipped
  * catalogue and templates gives the same selections, exports and rendered
- * bytes as the files loaded by the full library; it applies only to exactly
+ * bytes (with its compressed chunks reused) as the files loaded by the full
+ * library; it applies only to exactly
  * the files it was made from; a damaged image is refused, never misread.
  */
 #include <glob.h>
@@ -11,6 +12,7 @@
 #include "testutil.h"
 
 #include "catalogue/catalogue.h"
+#include "pkg/pkg.h"
 #include "snapshot/snapshot.h"
 #include "util/xml.h"
 
@@ -80,7 +82,7 @@ setup(void **state)
 	size_t odt = add_source(ctx, path);
 
 	assert_int_equal(rfp_template_load(ctx, path, &fx.odt), RFP_OK);
-	struct rfp_snapshot_cat cats[] = { { "2021", fx.cat, schema, files, fx.npaths } };
+	struct rfp_snapshot_cat cats[] = { { "2021", fx.cat, schema, files, fx.npaths, true } };
 	struct rfp_snapshot_tmpl tmpls[] = { { fx.docx, docx }, { fx.odt, odt } };
 
 	rfp_buf_init(&fx.img, 64u << 20);
@@ -133,21 +135,27 @@ export_json(const struct rfp_catalogue *cat, enum rfp_type t, enum rfp_level l)
 	return out;
 }
 
-static void
+/* Renders with seeds from s's chunks when s is set; returns chunks reused. */
+static uint64_t
 render(const struct rfp_catalogue *cat, const struct rfp_template *tmpl, enum rfp_type t,
-    enum rfp_level l, struct rfp_output *out)
+    enum rfp_level l, const struct rfp_snapshot *s, struct rfp_output *out)
 {
+	uint64_t reused, compressed;
 	struct rfp_request req = { .type = t, .level = l, .date = "2026-01-01",
 	    .agency = "測試機關", .project = "快照測試案" };
 	struct rfp_selection *sel = NULL;
 	struct capture cap;
 	struct rfp_ctx *ctx = test_ctx(&cap);
 
+	if (s)
+		rfp_snapshot_seed(s, ctx);
 	assert_int_equal(rfp_select(ctx, cat, &req, &sel), RFP_OK);
 	if (rfp_render(ctx, tmpl, sel, "rfpgen test", 1764000000, out) != RFP_OK)
 		fail_msg("render: %s", cap.text);
+	rfp_pkg_chunk_stats(ctx, &reused, &compressed);
 	rfp_selection_free(sel);
 	rfp_ctx_free(ctx);
+	return reused;
 }
 
 /* Every type and level: the same items and parameters, the same packages. */
@@ -182,8 +190,10 @@ test_same_as_loaded(void **state)
 			for (int f = 0; f < 2; f++) {
 				struct rfp_output x = { 0 }, y = { 0 };
 
-				render(fx.cat, f ? fx.odt : fx.docx, (enum rfp_type)t, l, &x);
-				render(cat, f ? odt : docx, (enum rfp_type)t, l, &y);
+				assert_int_equal(render(fx.cat, f ? fx.odt : fx.docx, (enum rfp_type)t,
+				    l, NULL, &x), 0);
+				/* The document's text comes from the snapshot's chunks. */
+				assert_true(render(cat, f ? odt : docx, (enum rfp_type)t, l, s, &y) > 1);
 				assert_int_equal(x.len, y.len);
 				assert_memory_equal(x.data, y.data, x.len);
 				rfp_output_fini(&x);
@@ -340,6 +350,31 @@ test_damaged_image(void **state)
 		}
 		try_image(copy, fx.img.len);
 	}
+	/* Damaged compressed chunks (the image's last part) are refused by the
+	 * inflate check: the document's bytes never change. */
+	struct rfp_output ref = { 0 };
+	int rendered = 0;
+
+	render(fx.cat, fx.docx, RFP_TYPE_DEVELOPMENT, RFP_LEVEL_HIGH, NULL, &ref);
+	for (int round = 0; round < 40; round++) {
+		struct rfp_output got = { 0 };
+
+		memcpy(copy, fx.img.ptr, fx.img.len);
+		for (int k = 0; k < 8; k++) {
+			seed = seed * 1103515245u + 12345u;
+			copy[fx.img.len - 1 - (seed >> 4) % (fx.img.len / 3)] ^= (char)(1u << (seed % 8));
+		}
+		if (rfp_snapshot_open(copy, fx.img.len, &s) != RFP_OK)
+			continue;
+		render(fx.cat, fx.docx, RFP_TYPE_DEVELOPMENT, RFP_LEVEL_HIGH, s, &got);
+		rendered++;
+		assert_int_equal(got.len, ref.len);
+		assert_memory_equal(got.data, ref.data, ref.len);
+		rfp_output_fini(&got);
+		rfp_snapshot_free(s);
+	}
+	assert_true(rendered >= 10);	/* most damage is inside the chunks */
+	rfp_output_fini(&ref);
 	free(copy);
 }
 
