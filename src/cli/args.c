@@ -20,7 +20,7 @@
 #include "cli/args.h"
 #include "cli/term.h"
 
-const char cli_usage_line[] =
+static const char usage_line[] =
     "usage: rfpgen [generate] --type TYPE (--level LEVEL | --impact C=L,I=L,A=L,L=L)\n"
     "              -o FILE [--format docx|odt] [--template FILE] [--agency NAME]\n"
     "              [--project NAME] [--date YYYY-MM-DD] [--set NAME=VALUE]...\n"
@@ -42,7 +42,7 @@ static void
 print_help(void)
 {
 	printf("rfpgen %s: 產生政府資訊委外 RFP 之資安需求附件 (DOCX/ODT)\n\n%s\n", RFP_VERSION,
-	    cli_usage_line);
+	    usage_line);
 	printf(
 	    "Options:\n"
 	    "  -t, --type TYPE        委外類型: %s\n"
@@ -89,9 +89,6 @@ print_help(void)
 }
 
 int
-cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-int
 cli_usage_error(const char *fmt, ...)
 {
 	va_list ap;
@@ -101,7 +98,7 @@ cli_usage_error(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	fputs(cli_usage_line, stderr);
+	fputs(usage_line, stderr);
 	return EXIT_USAGE;
 }
 

@@ -74,8 +74,6 @@ struct cli {
 	void *loader_data;
 };
 
-extern const char cli_usage_line[];
-
 /** Prints "rfpgen: MESSAGE" and the usage; returns EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /** The diagnostic callback (userdata: the struct options). */

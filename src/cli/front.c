@@ -6,8 +6,9 @@
  * them all before main (bench/README.md). So this executable links only
  * zlib and libc. It carries the snapshot of the shipped catalogues and
  * templates (snapshot.h), loaded, validated and compiled by the full
- * library when rfpgen was built, and runs list and generate itself when the
- * data directory holds exactly the files the snapshot was made from.
+ * library when rfpgen was built, with the compressed text of every shipped
+ * type and level, and runs list and generate itself when the data
+ * directory holds exactly the files the snapshot was made from.
  *
  * Everything else is handed, with the command line unchanged, to
  * rfpgen-full (main.c): the other commands, another catalogue or template,
@@ -118,9 +119,9 @@ delegate(char **argv, const char *why)
 			continue;
 		execv(path, argv);
 	}
-	fprintf(stderr, "rfpgen: cannot run rfpgen-full (looked beside %s and in %s)\n"
+	fprintf(stderr, "rfpgen: cannot run rfpgen-full (looked in %s, %s and %s)\n"
 	    "  hint: this command needs the full rfpgen; reinstall rfpgen\n",
-	    dirs[0] ? dirs[0] : "the binary", RFP_LIBEXEC_DIR);
+	    dirs[0] ? dirs[0] : "(unknown)", dirs[1] ? dirs[1] : "(unknown)", RFP_LIBEXEC_DIR);
 	return EXIT_INTERNAL;
 }
 
@@ -144,14 +145,16 @@ main(int argc, char **argv)
 		if (!(orig[i] = strdup(argv[i])))
 			return EXIT_INTERNAL;
 	if ((rc = cli_start(&cli, argc, argv, &req, &mtime)) == EXIT_OK) {
-		if ((why = not_served(&cli)) != NULL)
-			rc = EXIT_DELEGATE, f.why = why;
-		else if (rfp_snapshot_open(rfp_snapshot_image, rfp_snapshot_image_len, &f.snap))
-			rc = EXIT_DELEGATE, f.why = "the snapshot is damaged";
-		else if (rfp_snapshot_seed(f.snap, cli.ctx), cli_is(&cli, "list"))
-			rc = cli_list(&cli, &req);
-		else
-			rc = cli_generate(&cli, &req, mtime);
+		if ((why = not_served(&cli)) != NULL) {
+			rc = EXIT_DELEGATE;
+			f.why = why;
+		} else if (rfp_snapshot_open(rfp_snapshot_image, rfp_snapshot_image_len, &f.snap)) {
+			rc = EXIT_DELEGATE;
+			f.why = "the snapshot is damaged";
+		} else {
+			rfp_snapshot_seed(f.snap, cli.ctx);
+			rc = cli_is(&cli, "list") ? cli_list(&cli, &req) : cli_generate(&cli, &req, mtime);
+		}
 	}
 	if (rc != EXIT_DELEGATE) {
 		uint64_t reused = 0, compressed = 0;
