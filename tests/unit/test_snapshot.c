@@ -6,45 +6,17 @@
  * library; it applies only to exactly
  * the files it was made from; a damaged image is refused, never misread.
  */
-#include <glob.h>
 #include <sys/stat.h>
 
 #include "testutil.h"
 
 #include "catalogue/catalogue.h"
 #include "pkg/pkg.h"
-#include "snapshot/snapshot.h"
-#include "util/xml.h"
+#include "../tools/snapimg.h"
 
 TEST_TMPDIR("/tmp/rfpgen-snapshot-XXXXXX")
 
-#define MAX_FILES 32
-
-/* The build tree's data, as the CLI finds it, and an image made from it. */
-struct fixture {
-	char dir[4096], schema[4200];
-	char *paths[MAX_FILES];
-	size_t npaths;
-	struct rfp_snapshot_source src[MAX_FILES + 3];
-	char *bytes[MAX_FILES + 3], *names[MAX_FILES + 3];
-	size_t nsrc;
-	struct rfp_catalogue *cat;
-	struct rfp_template *docx, *odt;
-	struct rfp_buf img;
-};
-
-static struct fixture fx;
-
-static size_t
-add_source(struct rfp_ctx *ctx, const char *path)
-{
-	size_t len, i = fx.nsrc++;
-
-	assert_int_equal(rfp_read_file(ctx, path, 64u << 20, &fx.bytes[i], &len), RFP_OK);
-	fx.names[i] = strdup(path + strlen(fx.dir) + 1);
-	fx.src[i] = (struct rfp_snapshot_source){ fx.names[i], fx.bytes[i], len };
-	return i;
-}
+static struct snapimg fx;
 
 static int
 setup(void **state)
@@ -52,41 +24,12 @@ setup(void **state)
 	struct capture cap;
 	struct rfp_ctx *ctx = test_ctx(&cap);
 	const char *b = getenv("RFP_BUILDDIR");
-	size_t files[MAX_FILES];
-	glob_t g;
-	char pat[4300], path[4300];
 
 	(void)state;
 	if (make_tmpdir(NULL) != 0)
 		return -1;
-	snprintf(fx.dir, sizeof(fx.dir), "%s", b ? b : "build");
-	snprintf(fx.schema, sizeof(fx.schema), "%s/requirements/catalogue.xsd", fx.dir);
-	snprintf(path, sizeof(path), "%s/requirements/baseline-2021.xml", fx.dir);
-	fx.paths[fx.npaths++] = strdup(path);
-	snprintf(pat, sizeof(pat), "%s/requirements/module-*.xml", fx.dir);
-	assert_int_equal(glob(pat, 0, NULL, &g), 0);
-	for (size_t i = 0; i < g.gl_pathc; i++)
-		fx.paths[fx.npaths++] = strdup(g.gl_pathv[i]);
-	globfree(&g);
-	size_t schema = add_source(ctx, fx.schema);
-
-	for (size_t i = 0; i < fx.npaths; i++)
-		files[i] = add_source(ctx, fx.paths[i]);
-	if (rfp_catalogue_load(ctx, fx.schema, (const char *const *)fx.paths, fx.npaths, &fx.cat))
-		fail_msg("catalogue: %s", cap.text);
-	snprintf(path, sizeof(path), "%s/templates/annex.docx", fx.dir);
-	size_t docx = add_source(ctx, path);
-
-	assert_int_equal(rfp_template_load(ctx, path, &fx.docx), RFP_OK);
-	snprintf(path, sizeof(path), "%s/templates/annex.odt", fx.dir);
-	size_t odt = add_source(ctx, path);
-
-	assert_int_equal(rfp_template_load(ctx, path, &fx.odt), RFP_OK);
-	struct rfp_snapshot_cat cats[] = { { "2021", fx.cat, schema, files, fx.npaths, true } };
-	struct rfp_snapshot_tmpl tmpls[] = { { fx.docx, docx }, { fx.odt, odt } };
-
-	rfp_buf_init(&fx.img, 64u << 20);
-	assert_int_equal(rfp_snapshot_write(fx.src, fx.nsrc, cats, 1, tmpls, 2, &fx.img), RFP_OK);
+	if (!snapimg_make(&fx, b ? b : "build", ctx))
+		fail_msg("cannot make the image: %s", cap.text);
 	rfp_ctx_free(ctx);
 	return 0;
 }
@@ -95,16 +38,7 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < fx.npaths; i++)
-		free(fx.paths[i]);
-	for (size_t i = 0; i < fx.nsrc; i++) {
-		free(fx.bytes[i]);
-		free(fx.names[i]);
-	}
-	rfp_catalogue_free(fx.cat);
-	rfp_template_free(fx.docx);
-	rfp_template_free(fx.odt);
-	rfp_buf_fini(&fx.img);
+	snapimg_free(&fx);
 	return remove_tmpdir(NULL);
 }
 
@@ -253,8 +187,8 @@ test_applies_only_to_its_files(void **state)
 {
 	struct rfp_snapshot *s = open_image();
 	struct rfp_catalogue *cat = NULL;
-	const char *swapped[MAX_FILES];
-	char *copies[MAX_FILES], dir[64], req[128];
+	const char *swapped[SNAPIMG_FILES];
+	char *copies[SNAPIMG_FILES + 3], dir[64], req[128];
 
 	(void)state;
 	for (size_t i = 0; i < fx.npaths; i++)
