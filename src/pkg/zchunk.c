@@ -174,10 +174,10 @@ find(struct rfp_zchunk_cache *c, uint64_t key, const unsigned char *dict, size_t
 }
 
 /* true if inflating s with dict as dictionary gives exactly the len bytes
- * at p, compared as they come out. */
+ * at p, compared as they come out; *crc is then their CRC-32. */
 static bool
 inflates_to(struct rfp_zchunk_cache *c, const struct rfp_zchunk_seed *s,
-    const unsigned char *dict, size_t dlen, const unsigned char *p, size_t len)
+    const unsigned char *dict, size_t dlen, const unsigned char *p, size_t len, uint32_t *crc)
 {
 	z_stream *z = &c->inflater;
 	unsigned char piece[16384];
@@ -208,8 +208,12 @@ inflates_to(struct rfp_zchunk_cache *c, const struct rfp_zchunk_seed *s,
 		at += got;
 		/* A seed is a sync-flushed fragment: no final block, so the
 		 * stream never ends; all of it must be used. */
-		if (rc == Z_BUF_ERROR || (rc == Z_OK && !z->avail_in && z->avail_out))
-			return at == len && !z->avail_in;
+		if (rc == Z_BUF_ERROR || (rc == Z_OK && !z->avail_in && z->avail_out)) {
+			if (at != len || z->avail_in)
+				return false;
+			*crc = (uint32_t)crc32(0, p, (uInt)len);
+			return true;
+		}
 		if (rc != Z_OK)
 			return false;
 	}
@@ -217,13 +221,13 @@ inflates_to(struct rfp_zchunk_cache *c, const struct rfp_zchunk_seed *s,
 
 static const struct rfp_zchunk_seed *
 find_seed(struct rfp_zchunk_cache *c, uint64_t key, const unsigned char *dict, size_t dlen,
-    const unsigned char *p, size_t len)
+    const unsigned char *p, size_t len, uint32_t *crc)
 {
 	for (size_t i = 0; i < c->nseeds; i++) {
 		const struct rfp_zchunk_seed *s = &c->seeds[i];
 
 		if (s->key == key && s->dlen == dlen && s->len == len &&
-		    inflates_to(c, s, dict, dlen, p, len))
+		    inflates_to(c, s, dict, dlen, p, len, crc))
 			return s;
 	}
 	return NULL;
@@ -325,7 +329,9 @@ rfp_zchunk_deflate(struct rfp_zchunk_cache *c, z_stream *z, const void *data, si
 		const unsigned char *dict = p - dlen;
 		uint64_t key = key_of(h, dict, dlen, p, n);
 		struct entry *e = c->max_bytes ? find(c, key, dict, dlen, p, n) : NULL;
-		const struct rfp_zchunk_seed *seed = e ? NULL : find_seed(c, key, dict, dlen, p, n);
+		uint32_t seed_crc = 0;
+		const struct rfp_zchunk_seed *seed = e ? NULL :
+		    find_seed(c, key, dict, dlen, p, n, &seed_crc);
 
 		if (e) {
 			c->hits++;
@@ -334,7 +340,7 @@ rfp_zchunk_deflate(struct rfp_zchunk_cache *c, z_stream *z, const void *data, si
 		} else if (seed) {
 			c->hits++;
 			rfp_buf_add(out, seed->z, seed->csize);
-			sum = crc32_combine(sum, seed->crc, (z_off_t)n);
+			sum = crc32_combine(sum, seed_crc, (z_off_t)n);
 		} else {
 			size_t start = out->len;
 			uint32_t part = (uint32_t)crc32(0, p, (uInt)n);
@@ -346,7 +352,7 @@ rfp_zchunk_deflate(struct rfp_zchunk_cache *c, z_stream *z, const void *data, si
 			    out->len - start, part);
 			if (c->record)
 				c->record(c->record_data, &(struct rfp_zchunk_seed){ key,
-				    (uint32_t)dlen, (uint32_t)n, part, (uint32_t)(out->len - start),
+				    (uint32_t)dlen, (uint32_t)n, (uint32_t)(out->len - start),
 				    (const unsigned char *)out->ptr + start });
 			sum = crc32_combine(sum, part, (z_off_t)n);
 		}

@@ -49,7 +49,7 @@ enum rfp_status rfp_zchunk_deflate(struct rfp_zchunk_cache *c, z_stream *z,
  */
 struct rfp_zchunk_seed {
 	uint64_t key;
-	uint32_t dlen, len, crc, csize;
+	uint32_t dlen, len, csize;	/* no CRC: it is taken from the chunk */
 	const unsigned char *z;
 };
 

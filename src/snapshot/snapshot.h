@@ -18,7 +18,7 @@
  *       u32 source[nfiles] (load order), blob catalogue body
  *   u32 ntemplates, each: u32 source, blob template body
  *   string zlib version, u32 nchunks, each: u64 key, u32 dictionary length,
- *       u32 length, u32 CRC-32, blob compressed bytes (zchunk.h seeds)
+ *       u32 length, blob compressed bytes (zchunk.h seeds)
  * snapshot_write.c and snapshot_read.c hold the bodies; a body is a blob so
  * that opening an image decodes none of them.
  */

@@ -216,8 +216,8 @@ rfp_snapshot_open(const void *img, size_t len, struct rfp_snapshot **out)
 	}
 	s->made_with_zlib = get_str(&r);
 	n = get_u32(&r);
-	/* Each seed takes at least 25 bytes of the image. */
-	if (r.bad || !s->made_with_zlib || n > (size_t)(r.end - r.p) / 25 ||
+	/* Each seed takes at least 21 bytes of the image. */
+	if (r.bad || !s->made_with_zlib || n > (size_t)(r.end - r.p) / 21 ||
 	    !(s->seeds = calloc(n ? n : 1, sizeof(*s->seeds))))
 		r.bad = true;
 	for (s->nseeds = 0; !r.bad && s->nseeds < n; s->nseeds++) {
@@ -227,7 +227,6 @@ rfp_snapshot_open(const void *img, size_t len, struct rfp_snapshot **out)
 		c->key = get_u64(&r);
 		c->dlen = get_u32(&r);
 		c->len = get_u32(&r);
-		c->crc = get_u32(&r);
 		c->z = (const unsigned char *)get_blob(&r, &zlen);
 		c->csize = (uint32_t)zlen;
 		r.bad |= !c->z;

@@ -223,7 +223,7 @@ record(void *data, const struct rfp_zchunk_seed *c)
 		const struct rfp_zchunk_seed *o = &cs->v[i];
 
 		if (o->key == c->key && o->dlen == c->dlen && o->len == c->len &&
-		    o->crc == c->crc && o->csize == c->csize && memcmp(o->z, c->z, c->csize) == 0)
+		    o->csize == c->csize && memcmp(o->z, c->z, c->csize) == 0)
 			return;
 	}
 	if (cs->n == cs->cap) {
@@ -320,7 +320,6 @@ rfp_snapshot_write(const struct rfp_snapshot_source *src, size_t nsrc,
 		put_u64(out, cs.v[i].key);
 		put_u32(out, cs.v[i].dlen);
 		put_u32(out, cs.v[i].len);
-		put_u32(out, cs.v[i].crc);
 		put_blob(out, cs.v[i].z, cs.v[i].csize);
 	}
 	for (size_t i = 0; i < cs.n; i++)
