@@ -165,9 +165,11 @@ body(struct rd *r)
 	size_t len;
 	const char *p = get_blob(r, &len);
 
-	if (!p)
+	if (!p) {
 		r->bad = true;
-	return (struct rd){ (const unsigned char *)p, (const unsigned char *)p + len, !p };
+		return (struct rd){ NULL, NULL, true };
+	}
+	return (struct rd){ (const unsigned char *)p, (const unsigned char *)p + len, false };
 }
 
 enum rfp_status
@@ -238,7 +240,6 @@ rfp_snapshot_open(const void *img, size_t len, struct rfp_snapshot **out)
 	*out = s;
 	return RFP_OK;
 }
-
 
 /*
  * true if path is a regular file holding exactly len bytes equal to data.
