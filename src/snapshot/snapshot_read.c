@@ -158,6 +158,18 @@ rfp_snapshot_seed(const struct rfp_snapshot *s, struct rfp_ctx *ctx)
 	ctx->nchunk_seeds = s->nseeds;
 }
 
+/* A table's length: each entry takes at least min_size bytes of what is
+ * left, so a damaged count cannot ask for more memory than the image. */
+static uint32_t
+get_count(struct rd *r, size_t min_size)
+{
+	uint32_t n = get_u32(r);
+
+	if (!r->bad && n > (size_t)(r->end - r->p) / min_size)
+		r->bad = true;
+	return r->bad ? 0 : n;
+}
+
 /* A body blob, to be decoded on demand. */
 static struct rd
 body(struct rd *r)
@@ -217,10 +229,8 @@ rfp_snapshot_open(const void *img, size_t len, struct rfp_snapshot **out)
 		s->tmpls[s->ntmpls].body = body(&r);
 	}
 	s->made_with_zlib = get_str(&r);
-	n = get_u32(&r);
-	/* Each seed takes at least 21 bytes of the image. */
-	if (r.bad || !s->made_with_zlib || n > (size_t)(r.end - r.p) / 21 ||
-	    !(s->seeds = calloc(n ? n : 1, sizeof(*s->seeds))))
+	n = get_count(&r, 21);	/* key, lengths, an empty blob */
+	if (r.bad || !s->made_with_zlib || !(s->seeds = calloc(n ? n : 1, sizeof(*s->seeds))))
 		r.bad = true;
 	for (s->nseeds = 0; !r.bad && s->nseeds < n; s->nseeds++) {
 		struct rfp_zchunk_seed *c = &s->seeds[s->nseeds];
@@ -326,7 +336,7 @@ decode_catalogue(struct rd r, const char *const *paths, size_t npaths,
 		f->version = get_str(&r);
 		f->notice = get_str(&r);
 	}
-	n = get_u32(&r);
+	n = get_count(&r, 4);
 	if (r.bad || !(fam = table(&cat->arena, n, sizeof(*fam), (void ***)&cat->families)))
 		goto fail;
 	cat->nfamilies = n;
@@ -336,7 +346,7 @@ decode_catalogue(struct rd r, const char *const *paths, size_t npaths,
 		fam[i].sort = get_u64(&r);
 		fam[i].file = &cat->files[get_ref(&r, cat->nfiles, false)];
 	}
-	n = get_u32(&r);
+	n = get_count(&r, 4);
 	if (r.bad || !(mea = table(&cat->arena, n, sizeof(*mea), (void ***)&cat->measures)))
 		goto fail;
 	cat->nmeasures = n;
@@ -346,7 +356,7 @@ decode_catalogue(struct rd r, const char *const *paths, size_t npaths,
 		mea[i].sort = get_u64(&r);
 		mea[i].family = &fam[get_ref(&r, cat->nfamilies, false)];
 	}
-	n = get_u32(&r);
+	n = get_count(&r, 4);
 	if (r.bad || !(par = table(&cat->arena, n, sizeof(*par), (void ***)&cat->params)))
 		goto fail;
 	cat->nparams = n;
@@ -358,7 +368,7 @@ decode_catalogue(struct rd r, const char *const *paths, size_t npaths,
 			par[i].defaults[l] = get_str(&r);
 		par[i].line = get_u32(&r);
 	}
-	n = get_u32(&r);
+	n = get_count(&r, 4);
 	if (r.bad || !(itm = table(&cat->arena, n, sizeof(*itm), (void ***)&cat->items)))
 		goto fail;
 	cat->nitems = n;
@@ -451,9 +461,10 @@ decode_part(struct rd *r, struct rfp_tpart *tp)
 		uint32_t n;
 
 		p->mode = (enum rfp_part_mode)get_u8(r);
-		if ((n = get_u32(r)) > (size_t)(r->end - r->p) / 20 ||
-		    !(p->ops = calloc(n ? n : 1, sizeof(*p->ops))))
-			return r->bad || n ? RFP_ERR_INVALID : RFP_ERR_NOMEM;
+		if ((n = get_count(r, 20)) == 0 && r->bad)
+			return RFP_ERR_INVALID;
+		if (!(p->ops = calloc(n ? n : 1, sizeof(*p->ops))))
+			return RFP_ERR_NOMEM;
 		p->nops = n;
 		for (size_t k = 0; k < n; k++) {
 			struct rfp_op *op = &p->ops[k];
