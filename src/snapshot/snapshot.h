@@ -64,6 +64,15 @@ enum rfp_status rfp_snapshot_write(const struct rfp_snapshot_source *src, size_t
     const struct rfp_snapshot_cat *cats, size_t ncats,
     const struct rfp_snapshot_tmpl *tmpls, size_t ntmpls, struct rfp_buf *out);
 
+/**
+ * The image of the shipped data below data_dir (snapshot_make.c, in the full
+ * library): every requirements/baseline-*.xml with all module-*.xml files,
+ * found in the CLI's order, and templates/annex.docx and annex.odt, loaded
+ * and checked with ctx (whose diagnostics tell what failed), appended to img.
+ */
+enum rfp_status rfp_snapshot_make(struct rfp_ctx *ctx, const char *data_dir,
+    struct rfp_buf *img);
+
 /* ---- Reading (the front executable) ---------------------------------- */
 
 struct rfp_snapshot;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A snapshot image made from the build tree's shipped data as
- * rfpgen-snapshot makes it (2021 baseline with chunks, both templates),
- * with what it was made from, for test_snapshot.c and fuzz_snapshot.c.
+ * The snapshot image of the build tree's shipped data, as rfpgen-snapshot
+ * makes it (rfp_snapshot_make), beside the same data loaded by the full
+ * library and the bytes of the 2021 catalogue's files, for test_snapshot.c
+ * and fuzz_snapshot.c.
  */
 #ifndef RFP_TESTS_SNAPIMG_H
 #define RFP_TESTS_SNAPIMG_H
@@ -23,8 +24,8 @@ struct snapimg {
 	char dir[4096], schema[4200];
 	char *paths[SNAPIMG_FILES];	/* the catalogue files, in load order */
 	size_t npaths;
-	struct rfp_snapshot_source src[SNAPIMG_FILES + 3];
-	char *bytes[SNAPIMG_FILES + 3], *names[SNAPIMG_FILES + 3];
+	struct rfp_snapshot_source src[SNAPIMG_FILES + 1];	/* schema, catalogue files */
+	char *bytes[SNAPIMG_FILES + 1], *names[SNAPIMG_FILES + 1];
 	size_t nsrc;
 	struct rfp_catalogue *cat;
 	struct rfp_template *docx, *odt;
@@ -32,25 +33,23 @@ struct snapimg {
 };
 
 static inline bool
-snapimg_source(struct snapimg *s, struct rfp_ctx *ctx, const char *path, size_t *index)
+snapimg_source(struct snapimg *s, struct rfp_ctx *ctx, const char *path)
 {
 	size_t len, i = s->nsrc;
 
-	if (i == SNAPIMG_FILES + 3 || rfp_read_file(ctx, path, 64u << 20, &s->bytes[i], &len))
+	if (i == SNAPIMG_FILES + 1 || rfp_read_file(ctx, path, 64u << 20, &s->bytes[i], &len))
 		return false;
 	s->nsrc++;
 	if (!(s->names[i] = strdup(path + strlen(s->dir) + 1)))
 		return false;
 	s->src[i] = (struct rfp_snapshot_source){ s->names[i], s->bytes[i], len };
-	*index = i;
 	return true;
 }
 
-/* Loads everything below builddir with ctx and writes s->img; false on failure. */
+/* Loads everything below builddir with ctx and makes s->img; false on failure. */
 static inline bool
 snapimg_make(struct snapimg *s, const char *builddir, struct rfp_ctx *ctx)
 {
-	size_t files[SNAPIMG_FILES], schema, docx, odt;
 	char pat[4300], path[4300];
 	glob_t g;
 
@@ -66,23 +65,21 @@ snapimg_make(struct snapimg *s, const char *builddir, struct rfp_ctx *ctx)
 	for (size_t i = 0; i < g.gl_pathc && s->npaths < SNAPIMG_FILES; i++)
 		s->paths[s->npaths++] = strdup(g.gl_pathv[i]);
 	globfree(&g);
-	if (!snapimg_source(s, ctx, s->schema, &schema))
+	/* Sources: the schema, then the catalogue files in order. */
+	if (!snapimg_source(s, ctx, s->schema))
 		return false;
 	for (size_t i = 0; i < s->npaths; i++)
-		if (!s->paths[i] || !snapimg_source(s, ctx, s->paths[i], &files[i]))
+		if (!s->paths[i] || !snapimg_source(s, ctx, s->paths[i]))
 			return false;
 	if (rfp_catalogue_load(ctx, s->schema, (const char *const *)s->paths, s->npaths, &s->cat))
 		return false;
 	snprintf(path, sizeof(path), "%s/templates/annex.docx", s->dir);
-	if (!snapimg_source(s, ctx, path, &docx) || rfp_template_load(ctx, path, &s->docx))
+	if (rfp_template_load(ctx, path, &s->docx))
 		return false;
 	snprintf(path, sizeof(path), "%s/templates/annex.odt", s->dir);
-	if (!snapimg_source(s, ctx, path, &odt) || rfp_template_load(ctx, path, &s->odt))
+	if (rfp_template_load(ctx, path, &s->odt))
 		return false;
-	struct rfp_snapshot_cat cats[] = { { "2021", s->cat, schema, files, s->npaths, true } };
-	struct rfp_snapshot_tmpl tmpls[] = { { s->docx, docx }, { s->odt, odt } };
-
-	return rfp_snapshot_write(s->src, s->nsrc, cats, 1, tmpls, 2, &s->img) == RFP_OK;
+	return rfp_snapshot_make(ctx, s->dir, &s->img) == RFP_OK;
 }
 
 static inline void
