@@ -20,6 +20,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,6 +119,7 @@ delegate(char **argv, const char *why)
 		    access(path, X_OK) != 0)
 			continue;
 		execv(path, argv);
+		fprintf(stderr, "rfpgen: cannot run %s: %s\n", path, strerror(errno));
 	}
 	fprintf(stderr, "rfpgen: cannot run rfpgen-full (looked in %s, %s and %s)\n"
 	    "  hint: this command needs the full rfpgen; reinstall rfpgen\n",
@@ -140,10 +142,10 @@ main(int argc, char **argv)
 	/* cli_start writes into the arguments (--set); the hand-over needs
 	 * them as they came. */
 	if (!(orig = calloc((size_t)argc + 1, sizeof(*orig))))
-		return EXIT_INTERNAL;
+		goto nomem;
 	for (int i = 0; i < argc; i++)
 		if (!(orig[i] = strdup(argv[i])))
-			return EXIT_INTERNAL;
+			goto nomem;
 	if ((rc = cli_start(&cli, argc, argv, &req, &mtime)) == EXIT_OK) {
 		if ((why = not_served(&cli)) != NULL) {
 			rc = EXIT_DELEGATE;
@@ -175,4 +177,7 @@ main(int argc, char **argv)
 		free(orig[i]);
 	free(orig);
 	return rc;
+nomem:
+	fputs("rfpgen: out of memory\n", stderr);
+	return EXIT_INTERNAL;
 }
