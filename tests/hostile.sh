@@ -152,8 +152,8 @@ gen tpl-bad-utf8 4 'tpl-bad-utf8\.docx\(word/document\.xml\):[0-9]+:[0-9]+: erro
     -T "$H/tpl-bad-utf8.docx"
 gen tpl-charref 4 'tpl-charref\.docx\(word/document\.xml\):[0-9]+:[0-9]+: error: not well-formed XML: .*(CharRef|char).*\[RFP-XML\]' \
     -T "$H/tpl-charref.docx"
-gen arg-control-char 2 '--agency: control character 0x01' --agency "$(printf 'A\001B')"
-gen arg-bad-utf8 2 '--project: not valid UTF-8' --project "$(printf 'A\377\377B')"
+gen arg-control-char 2 'agency: control character 0x01' --agency "$(printf 'A\001B')"
+gen arg-bad-utf8 2 'project: not valid UTF-8' --project "$(printf 'A\377\377B')"
 
 # Portfolio CSV: 0xFF 0xFF is neither UTF-8 nor CP950. The encoding is
 # decided for the whole file, so the whole file is refused (exit 3), and the

@@ -2,7 +2,9 @@
 # The installed rfpgen: `meson install` into a scratch DESTDIR, then run the
 # installed binary with no RFPGEN_DATA_DIR, from outside the build tree, so
 # it must find its data through its own location (<bindir>/../share/rfpgen).
-# Also checks the man page and the bash completion.
+# Also checks the library, its header and pkg-config file (a client
+# program is built against them), the man page, the guides and the bash
+# completion.
 # Usage: install.sh BUILD_DIR   (the build must be up to date)
 set -u
 if [ $# -ne 1 ]; then
@@ -10,6 +12,7 @@ if [ $# -ne 1 ]; then
 	exit 2
 fi
 BUILD=$(cd "$1" && pwd) || exit 2
+HERE=$(cd "$(dirname "$0")" && pwd)
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 pass=0
@@ -81,27 +84,59 @@ gen "installed binary, ODT" annex.odt "$BIN"
 gen "RFPGEN_DATA_DIR" env.docx env RFPGEN_DATA_DIR="$SHARE" "$BIN"
 gen "--data-dir" dir.odt "$BIN" --data-dir "$SHARE"
 
-# The front (bin/rfpgen) serves the shipped files from its snapshot and
-# hands every other command to libexec/rfpgen/rfpgen-full.
-FULL=$PREFIX/libexec/rfpgen/rfpgen-full
-if [ -x "$FULL" ]; then ok "full executable installed: ${FULL#"$T/dest"}"; else bad "no libexec/rfpgen/rfpgen-full"; fi
-# delegated LABEL FRONT: explain goes to the full executable and works.
-delegated() {
-	RFPGEN_TRACE=1 "$2" explain AC.ACCT.1 >"$T/out" 2>"$T/err"
+# explained LABEL RFPGEN: explain runs in the one executable.
+explained() {
+	"$2" explain AC.ACCT.1 >"$T/out" 2>"$T/err"
 	rc=$?
-	if [ "$rc" -eq 0 ] && grep -q 'handed to rfpgen-full' "$T/err" && grep -q AC.ACCT.1 "$T/out"; then
-		ok "$1: explain handed to rfpgen-full"
+	if [ "$rc" -eq 0 ] && grep -q AC.ACCT.1 "$T/out"; then
+		ok "$1: explain"
 	else
 		bad "$1: explain: exit $rc: $(head -n 3 "$T/err")"
 	fi
 }
-delegated "installed front" "$BIN"
-RFPGEN_TRACE=1 "$BIN" -q --type 雲端服務 --level 中 --agency 測試縣政府 -o traced.docx 2>"$T/err"
-if grep -q 'served by the front' "$T/err" && cmp -s traced.docx annex.docx; then
-	ok "installed front serves generate from its snapshot"
+explained "installed binary" "$BIN"
+
+# The library: a shared object with its soname, linked by the binary, and
+# the header and pkg-config file to build against it.
+LIB=$(find "$T/dest" -name 'librfpgen.so.0' | head -n 1)
+LIBDIR=$(dirname "$LIB")
+if [ -n "$LIB" ] && [ -e "$LIBDIR/librfpgen.so" ] &&
+    readelf -d "$LIB" | grep -q 'SONAME.*\[librfpgen\.so\.0\]'; then
+	ok "librfpgen installed with soname librfpgen.so.0: ${LIBDIR#"$T/dest"}"
 else
-	bad "installed front did not serve generate: $(head -n 3 "$T/err")"
+	bad "no librfpgen.so.0 with its soname and librfpgen.so link"
 fi
+if readelf -d "$BIN" | grep -q 'NEEDED.*librfpgen\.so\.0' && [ ! -e "$PREFIX/libexec/rfpgen" ]; then
+	ok "bin/rfpgen links librfpgen.so.0; no libexec/rfpgen"
+else
+	bad "bin/rfpgen does not link librfpgen.so.0, or libexec/rfpgen exists"
+fi
+PC=$(find "$T/dest" -name rfpgen.pc | head -n 1)
+if [ -n "$PC" ] && [ -f "$PREFIX/include/rfpgen/rfpgen.h" ]; then
+	ok "installed rfpgen.pc and include/rfpgen/rfpgen.h"
+else
+	bad "no rfpgen.pc or include/rfpgen/rfpgen.h"
+fi
+# A program of the library's own user (install/client.c), built with the
+# installed header and library only (pkg-config, the DESTDIR as sysroot).
+if [ -n "$PC" ] && flags=$(PKG_CONFIG_PATH=$(dirname "$PC") PKG_CONFIG_SYSROOT_DIR=$T/dest \
+    pkg-config --cflags --libs rfpgen) &&
+    cc -std=c11 -Wall -Werror -o "$T/client" "$HERE/install/client.c" $flags 2>"$T/err"; then
+	ok "a C program builds with 'pkg-config rfpgen' against the installed files"
+	if LD_LIBRARY_PATH=$LIBDIR "$T/client" "$SHARE" client.docx >"$T/out" 2>"$T/err" &&
+	    grep -q '^[0-9][0-9]* items$' "$T/out" &&
+	    unzip -p client.docx word/document.xml | grep -q 測試機關; then
+		ok "it makes an annex through librfpgen: $(cat "$T/out")"
+	else
+		bad "the client program failed: $(cat "$T/out" "$T/err" | head -n 3)"
+	fi
+else
+	bad "cannot build a program against the installed library: $(head -n 3 "$T/err")"
+fi
+# The guides that hints point to.
+for d in catalogue.md templates.md; do
+	if [ -s "$PREFIX/share/doc/rfpgen/$d" ]; then ok "installed share/doc/rfpgen/$d"; else bad "missing share/doc/rfpgen/$d"; fi
+done
 
 # The installed binary must really depend on its relative data dir: without
 # it, it fails cleanly (unless the configured prefix holds a real install).
@@ -121,7 +156,7 @@ else
 	# A relocated installation finds its data too.
 	mv "$PREFIX" "$T/relocated"
 	gen "relocated installation" moved.docx "$T/relocated/bin/rfpgen"
-	delegated "relocated installation" "$T/relocated/bin/rfpgen"
+	explained "relocated installation" "$T/relocated/bin/rfpgen"
 	mv "$T/relocated" "$PREFIX"
 fi
 

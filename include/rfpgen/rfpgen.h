@@ -29,6 +29,13 @@
 extern "C" {
 #endif
 
+/* What librfpgen exports: everything else in it is hidden. */
+#if defined(__GNUC__)
+#define RFP_API __attribute__((visibility("default")))
+#else
+#define RFP_API
+#endif
+
 enum rfp_status {
 	RFP_OK = 0,
 	RFP_ERR_NOMEM,		/* out of memory */
@@ -39,12 +46,10 @@ enum rfp_status {
 	RFP_ERR_ZIP,		/* the package is not a usable zip file */
 	RFP_ERR_LIMIT,		/* a size, depth or count limit was hit */
 	RFP_ERR_USAGE,		/* bad argument or unknown value */
-	RFP_ERR_UNSUPPORTED,	/* needs what this build lacks: a template from
-				 * the snapshot cannot run the guards */
 };
 
 /** A short English description of a status; never NULL, static. */
-const char *rfp_strerror(enum rfp_status st);
+RFP_API const char *rfp_strerror(enum rfp_status st);
 
 /* ---- Vocabulary ------------------------------------------------------ */
 
@@ -64,17 +69,17 @@ enum rfp_level {
 };
 
 /** Parses a type name: Chinese, alias 維運管理, or consulting/development/operations/cloud. */
-bool rfp_type_parse(const char *s, enum rfp_type *out);
+RFP_API bool rfp_type_parse(const char *s, enum rfp_type *out);
 /** The Chinese name of a type (static). */
-const char *rfp_type_name(enum rfp_type t);
+RFP_API const char *rfp_type_name(enum rfp_type t);
 /** "顧問訓練 (consulting), 系統發展 (development), ..." for messages (static). */
-const char *rfp_type_choices(void);
+RFP_API const char *rfp_type_choices(void);
 
 /** Parses 普/中/高 or low/moderate/high. */
-bool rfp_level_parse(const char *s, enum rfp_level *out);
+RFP_API bool rfp_level_parse(const char *s, enum rfp_level *out);
 /** The Chinese name of a level (static); "" for RFP_LEVEL_NONE. */
-const char *rfp_level_name(enum rfp_level l);
-const char *rfp_level_choices(void);
+RFP_API const char *rfp_level_name(enum rfp_level l);
+RFP_API const char *rfp_level_choices(void);
 
 /*
  * 附表九 impact ratings: confidentiality, integrity, availability, legal.
@@ -89,8 +94,8 @@ struct rfp_impact {
  * as rfp_level_parse). All four keys are required, each once. On failure
  * writes a message of at most errlen bytes into err.
  */
-bool rfp_impact_parse(const char *s, struct rfp_impact *out, char *err, size_t errlen);
-enum rfp_level rfp_impact_level(const struct rfp_impact *imp);
+RFP_API bool rfp_impact_parse(const char *s, struct rfp_impact *out, char *err, size_t errlen);
+RFP_API enum rfp_level rfp_impact_level(const struct rfp_impact *imp);
 
 /* ---- Context and diagnostics ---------------------------------------- */
 
@@ -130,21 +135,21 @@ struct rfp_limits {
 struct rfp_ctx;
 
 /** A new context with default limits and no diagnostic callback; NULL on OOM. */
-struct rfp_ctx *rfp_ctx_new(void);
-void rfp_ctx_free(struct rfp_ctx *ctx);
-void rfp_ctx_set_diag(struct rfp_ctx *ctx, rfp_diag_fn fn, void *userdata);
+RFP_API struct rfp_ctx *rfp_ctx_new(void);
+RFP_API void rfp_ctx_free(struct rfp_ctx *ctx);
+RFP_API void rfp_ctx_set_diag(struct rfp_ctx *ctx, rfp_diag_fn fn, void *userdata);
 /** The context's limits; change them before loading anything. */
-struct rfp_limits *rfp_ctx_limits(struct rfp_ctx *ctx);
+RFP_API struct rfp_limits *rfp_ctx_limits(struct rfp_ctx *ctx);
 /**
  * With verify set, every rendered part is parsed again with libxml2 and a
  * part that is not well-formed fails the render. Rendering produces
  * well-formed XML by construction; this is a check for template
  * development, tests and fuzzing, at about twice the render cost.
  */
-void rfp_ctx_set_verify(struct rfp_ctx *ctx, bool verify);
+RFP_API void rfp_ctx_set_verify(struct rfp_ctx *ctx, bool verify);
 
 /** Number of RFP_ERROR diagnostics reported so far. */
-unsigned rfp_ctx_error_count(const struct rfp_ctx *ctx);
+RFP_API unsigned rfp_ctx_error_count(const struct rfp_ctx *ctx);
 
 /* ---- Catalogue ------------------------------------------------------- */
 
@@ -157,9 +162,9 @@ struct rfp_catalogue;
  * Returns RFP_ERR_XML, RFP_ERR_INVALID, RFP_ERR_IO or RFP_ERR_LIMIT with
  * diagnostics on failure.
  */
-enum rfp_status rfp_catalogue_load(struct rfp_ctx *ctx, const char *schema_path,
+RFP_API enum rfp_status rfp_catalogue_load(struct rfp_ctx *ctx, const char *schema_path,
     const char *const *paths, size_t npaths, struct rfp_catalogue **out);
-void rfp_catalogue_free(struct rfp_catalogue *cat);
+RFP_API void rfp_catalogue_free(struct rfp_catalogue *cat);
 
 /**
  * Describes item id in zh-TW, one field a line: numbering, family and
@@ -167,10 +172,10 @@ void rfp_catalogue_free(struct rfp_catalogue *cat);
  * parameters and their defaults, 說明, 驗收方式, source, catalogue file.
  * *out is malloc'd (caller frees). RFP_ERR_USAGE if no item has that id.
  */
-enum rfp_status rfp_catalogue_describe(const struct rfp_catalogue *cat, const char *id,
+RFP_API enum rfp_status rfp_catalogue_describe(const struct rfp_catalogue *cat, const char *id,
     char **out);
 /** Lists every parameter: id, label, defaults per level, the items using it. */
-enum rfp_status rfp_catalogue_params(const struct rfp_catalogue *cat, char **out);
+RFP_API enum rfp_status rfp_catalogue_params(const struct rfp_catalogue *cat, char **out);
 
 /* ---- Selection ------------------------------------------------------- */
 
@@ -186,7 +191,7 @@ enum rfp_condition {
 	RFP_COND_CLASSIFIED = 1u << 2,		/* national secrets involved */
 };
 /** Parses a condition name as used in catalogues (core-or-large, ...). */
-bool rfp_condition_parse(const char *s, size_t n, unsigned *out);
+RFP_API bool rfp_condition_parse(const char *s, size_t n, unsigned *out);
 
 struct rfp_request {
 	enum rfp_type type;
@@ -205,14 +210,14 @@ struct rfp_request {
 struct rfp_selection;
 
 /** Selects the items that apply to req; the catalogue must outlive it. */
-enum rfp_status rfp_select(struct rfp_ctx *ctx, const struct rfp_catalogue *cat,
+RFP_API enum rfp_status rfp_select(struct rfp_ctx *ctx, const struct rfp_catalogue *cat,
     const struct rfp_request *req, struct rfp_selection **out);
-void rfp_selection_free(struct rfp_selection *sel);
+RFP_API void rfp_selection_free(struct rfp_selection *sel);
 /** Number of vendor items (the annex body; agency duties not counted). */
-size_t rfp_selection_count(const struct rfp_selection *sel);
+RFP_API size_t rfp_selection_count(const struct rfp_selection *sel);
 /** Number of agency duties selected (only with agency_checklist). */
-size_t rfp_selection_agency_count(const struct rfp_selection *sel);
-enum rfp_level rfp_selection_level(const struct rfp_selection *sel);
+RFP_API size_t rfp_selection_agency_count(const struct rfp_selection *sel);
+RFP_API enum rfp_level rfp_selection_level(const struct rfp_selection *sel);
 
 /** A read-only view of one selected item; strings live as long as the selection. */
 struct rfp_item_view {
@@ -223,10 +228,10 @@ struct rfp_item_view {
 	const char *condition;	/* the item's if="…", or NULL */
 	const char *types;	/* e.g. "系統發展 維運服務" */
 };
-void rfp_selection_item(const struct rfp_selection *sel, size_t i,
+RFP_API void rfp_selection_item(const struct rfp_selection *sel, size_t i,
     struct rfp_item_view *out);
 /** Agency duty i (0 ≤ i < rfp_selection_agency_count). */
-void rfp_selection_agency_item(const struct rfp_selection *sel, size_t i,
+RFP_API void rfp_selection_agency_item(const struct rfp_selection *sel, size_t i,
     struct rfp_item_view *out);
 
 /* ---- Pipeline outputs ------------------------------------------------ */
@@ -234,22 +239,31 @@ void rfp_selection_agency_item(const struct rfp_selection *sel, size_t i,
 enum rfp_export_format { RFP_EXPORT_TEXT, RFP_EXPORT_JSON, RFP_EXPORT_CSV, RFP_EXPORT_MD };
 
 /** Parses text, json, csv, md. */
-bool rfp_export_format_parse(const char *s, enum rfp_export_format *out);
+RFP_API bool rfp_export_format_parse(const char *s, enum rfp_export_format *out);
 
 /**
  * Writes the selected items (id, number, family, measure, levels, types,
  * party, modality, condition, text, 說明, 驗收方式, source) and the resolved
  * parameters as JSON, CSV (RFC 4180, UTF-8) or Markdown. *out is malloc'd.
  */
-enum rfp_status rfp_selection_export(const struct rfp_selection *sel,
+RFP_API enum rfp_status rfp_selection_export(const struct rfp_selection *sel,
     enum rfp_export_format fmt, char **out, size_t *len);
+
+/**
+ * The selected items as an aligned zh-TW table for a terminal: a heading
+ * line, then number, level, measure and text of each item, padded by
+ * display width (CJK characters take two cells). columns > 0 cuts each
+ * line to that width with "…". *out is malloc'd.
+ */
+RFP_API enum rfp_status rfp_selection_list(const struct rfp_selection *sel, unsigned columns,
+    char **out, size_t *len);
 
 /**
  * Compares two selections by item id: added (only in to), removed (only in
  * from), changed (text, 說明, 驗收方式, number, level, party or modality
  * differ). counts receives added, removed, changed. *out is malloc'd.
  */
-enum rfp_status rfp_selection_diff(const struct rfp_selection *from,
+RFP_API enum rfp_status rfp_selection_diff(const struct rfp_selection *from,
     const struct rfp_selection *to, enum rfp_export_format fmt, char **out,
     size_t *len, size_t counts[3]);
 
@@ -263,9 +277,9 @@ struct rfp_template;
  * Reads a .docx/.dotx/.odt/.ott package and compiles every XML part once.
  * Template errors are all reported before RFP_ERR_TEMPLATE is returned.
  */
-enum rfp_status rfp_template_load(struct rfp_ctx *ctx, const char *path,
+RFP_API enum rfp_status rfp_template_load(struct rfp_ctx *ctx, const char *path,
     struct rfp_template **out);
-void rfp_template_free(struct rfp_template *t);
+RFP_API void rfp_template_free(struct rfp_template *t);
 
 /**
  * Checks a template without rendering: compiles it as rfp_template_load
@@ -273,20 +287,20 @@ void rfp_template_free(struct rfp_template *t);
  * a listing of its tags, one a line: part, line, column, paragraph, the tag
  * and what it does. *out is malloc'd, also on RFP_ERR_TEMPLATE.
  */
-enum rfp_status rfp_template_inspect(struct rfp_ctx *ctx, const char *path, char **out);
-enum rfp_format rfp_template_format(const struct rfp_template *t);
+RFP_API enum rfp_status rfp_template_inspect(struct rfp_ctx *ctx, const char *path, char **out);
+RFP_API enum rfp_format rfp_template_format(const struct rfp_template *t);
 
 struct rfp_output {
 	unsigned char *data;	/* the package bytes; free with rfp_output_fini */
 	size_t len;
 };
-void rfp_output_fini(struct rfp_output *o);
+RFP_API void rfp_output_fini(struct rfp_output *o);
 
 /**
  * Renders the annex for sel into a complete package in memory. mtime is the
  * zip timestamp of every entry (seconds since the epoch, UTC).
  */
-enum rfp_status rfp_render(struct rfp_ctx *ctx, const struct rfp_template *t,
+RFP_API enum rfp_status rfp_render(struct rfp_ctx *ctx, const struct rfp_template *t,
     const struct rfp_selection *sel, const char *generator, int64_t mtime,
     struct rfp_output *out);
 
@@ -295,7 +309,7 @@ enum rfp_status rfp_render(struct rfp_ctx *ctx, const struct rfp_template *t,
  * directory, fsync, rename. path "-" writes to standard output. On failure
  * no file is left behind.
  */
-enum rfp_status rfp_write_file(struct rfp_ctx *ctx, const char *path,
+RFP_API enum rfp_status rfp_write_file(struct rfp_ctx *ctx, const char *path,
     const void *data, size_t len);
 
 /* ---- Portfolio batch ------------------------------------------------ */
@@ -340,14 +354,14 @@ struct rfp_batch;
  * written. Returns an error only when the portfolio as a whole is unusable
  * (unreadable, no type column, ...); per-row results are in *out.
  */
-enum rfp_status rfp_batch_run(struct rfp_ctx *ctx, const struct rfp_catalogue *cat,
+RFP_API enum rfp_status rfp_batch_run(struct rfp_ctx *ctx, const struct rfp_catalogue *cat,
     const struct rfp_batch_options *opt, struct rfp_batch **out);
-size_t rfp_batch_count(const struct rfp_batch *b);
-void rfp_batch_row(const struct rfp_batch *b, size_t i, struct rfp_batch_row *out);
-void rfp_batch_totals(const struct rfp_batch *b, size_t *ok, size_t *failed, size_t *skipped);
+RFP_API size_t rfp_batch_count(const struct rfp_batch *b);
+RFP_API void rfp_batch_row(const struct rfp_batch *b, size_t i, struct rfp_batch_row *out);
+RFP_API void rfp_batch_totals(const struct rfp_batch *b, size_t *ok, size_t *failed, size_t *skipped);
 /** One JSON record per row: row, system_id, output, items, status, message. */
-enum rfp_status rfp_batch_report_json(const struct rfp_batch *b, char **out, size_t *len);
-void rfp_batch_free(struct rfp_batch *b);
+RFP_API enum rfp_status rfp_batch_report_json(const struct rfp_batch *b, char **out, size_t *len);
+RFP_API void rfp_batch_free(struct rfp_batch *b);
 
 #ifdef __cplusplus
 }

@@ -23,6 +23,8 @@
 
 #include <libxml/parser.h>
 
+#include "annex/render.h"
+#include "output/write.h"
 #include "portfolio/sheet.h"
 #include "util/arena.h"
 #include "util/ctx.h"
@@ -330,7 +332,8 @@ keep_first_diag(const struct rfp_diag *d, void *data)
 }
 
 static void
-run_job(struct shared *sh, struct rfp_ctx *ctx, struct row_diag *rd, struct job *j)
+run_job(struct shared *sh, struct rfp_ctx *ctx, struct rfp_render_cache *rc,
+    struct row_diag *rd, struct job *j)
 {
 	struct rfp_selection *sel = NULL;
 	struct rfp_output out = { 0 };
@@ -345,10 +348,12 @@ run_job(struct shared *sh, struct rfp_ctx *ctx, struct row_diag *rd, struct job 
 	st = rfp_select(ctx, sh->cat, &j->req, &sel);
 	if (!st) {
 		j->items = rfp_selection_count(sel);
-		st = rfp_render(ctx, t, sel, sh->opt->generator, sh->opt->mtime, &out);
+		st = rfp_render_cached(ctx, rc, t, sel, sh->opt->generator, sh->opt->mtime, &out);
 	}
+	/* A flush per file would make a batch disk-bound; rfp_batch_run syncs
+	 * the output file system once when the workers are done. */
 	if (!st)
-		st = rfp_write_file(ctx, j->path, out.data, out.len);
+		st = rfp_output_write(ctx, j->path, out.data, out.len, false);
 	if (st)
 		fail_row(j, "%s", rd->msg.len ? rd->msg.ptr : rfp_strerror(st));
 	else
@@ -363,15 +368,13 @@ worker(void *arg)
 	struct shared *sh = arg;
 	struct row_diag rd = { RFP_BUF_INIT(8192) };
 	struct rfp_ctx *ctx = rfp_ctx_new();
+	struct rfp_render_cache *rc = rfp_render_cache_new(sh->limits->max_cache_bytes);
 	size_t i;
 
-	if (!ctx)
-		return NULL;
+	if (!ctx || !rc)
+		goto out;
 	*rfp_ctx_limits(ctx) = *sh->limits;
 	rfp_ctx_set_diag(ctx, keep_first_diag, &rd);
-	/* A flush per file would make a batch disk-bound; rfp_batch_run syncs
-	 * the output file system once when the workers are done. */
-	ctx->no_fsync = true;
 	while ((i = atomic_fetch_add(&sh->next, 1)) < sh->b->njobs) {
 		struct job *j = &sh->b->jobs[i];
 
@@ -383,7 +386,7 @@ worker(void *arg)
 			continue;
 		}
 		if (j->status != RFP_ROW_FAILED)
-			run_job(sh, ctx, &rd, j);
+			run_job(sh, ctx, rc, &rd, j);
 		if (j->status == RFP_ROW_FAILED)
 			atomic_fetch_add(&sh->failed, 1);
 		atomic_fetch_add(&sh->done, 1);
@@ -394,7 +397,9 @@ worker(void *arg)
 			pthread_mutex_unlock(&sh->lock);
 		}
 	}
+out:
 	rfp_buf_fini(&rd.msg);
+	rfp_render_cache_free(rc);
 	rfp_ctx_free(ctx);
 	return NULL;
 }

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The catalogue object, however it was made: by rfp_catalogue_load() from
- * XML, or from the build-time snapshot (snapshot.h).
+ * The catalogue object made by rfp_catalogue_load(): freeing and lookups.
  */
 #include "config.h"
 

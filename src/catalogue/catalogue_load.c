@@ -15,6 +15,7 @@
 #include "catalogue/catalogue.h"
 #include "util/buf.h"
 #include "util/ctx.h"
+#include "util/file.h"
 #include "util/xml.h"
 
 #define NS "urn:rfpgen:catalogue:1"

@@ -18,7 +18,6 @@
 #include <unistd.h>
 
 #include "cli/args.h"
-#include "cli/term.h"
 
 static const char usage_line[] =
     "usage: rfpgen [generate] --type TYPE (--level LEVEL | --impact C=L,I=L,A=L,L=L)\n"
@@ -135,7 +134,6 @@ cli_exit_for(enum rfp_status st, int phase_code)
 	case RFP_ERR_IO: return EXIT_IO;
 	case RFP_ERR_LIMIT: return EXIT_LIMIT;
 	case RFP_ERR_USAGE: return EXIT_USAGE;
-	case RFP_ERR_UNSUPPORTED: return EXIT_DELEGATE;
 	default: return phase_code;
 	}
 }
@@ -165,9 +163,9 @@ is_dir_with_schema(const char *dir)
 int
 cli_find_data_dir(struct cli *cli)
 {
-	/* bin/rfpgen and libexec/rfpgen/rfpgen-full beside share/rfpgen;
-	 * build/src/cli/rfpgen in the build tree, which has the data layout. */
-	static const char *const rel[] = { "/../share/rfpgen", "/../../share/rfpgen", "/../.." };
+	/* bin/rfpgen beside share/rfpgen; build/src/cli/rfpgen in the build
+	 * tree, which has the data layout. */
+	static const char *const rel[] = { "/../share/rfpgen", "/../.." };
 	char exe[PATH_MAX], *slash;
 	const char *env = getenv("RFPGEN_DATA_DIR");
 	ssize_t n;
@@ -240,19 +238,6 @@ cli_find_catalogues(struct cli *cli)
 				return EXIT_INTERNAL;
 		globfree(&g);
 	}
-	return EXIT_OK;
-}
-
-static int
-check_text_arg(const char *opt, const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
-			return cli_usage_error("%s: control character 0x%02X at byte %zu is not allowed in a document",
-			    opt, *p, (size_t)(p - (const unsigned char *)s));
-	}
-	if (!rfp_term_utf8_ok(s))
-		return cli_usage_error("%s: not valid UTF-8; use a UTF-8 terminal or locale", opt);
 	return EXIT_OK;
 }
 
@@ -463,7 +448,6 @@ static int
 cli_build_request(const struct options *opt, struct rfp_request *req)
 {
 	char err[256];
-	int rc;
 
 	*req = (struct rfp_request){ .agency = opt->agency, .project = opt->project,
 	    .date = opt->date, .params = opt->params, .nparams = opt->nparams,
@@ -496,13 +480,6 @@ cli_build_request(const struct options *opt, struct rfp_request *req)
 			return cli_usage_error("--impact: %s", err);
 		req->has_impact = true;
 	}
-	if (opt->agency && (rc = check_text_arg("--agency", opt->agency)))
-		return rc;
-	if (opt->project && (rc = check_text_arg("--project", opt->project)))
-		return rc;
-	for (size_t i = 0; i < opt->nparams; i++)
-		if ((rc = check_text_arg("--set", opt->params[i].value)))
-			return rc;
 	return EXIT_OK;
 }
 

@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The command line shared by rfpgen's two executables: the front (front.c),
- * which serves the common commands from its built-in snapshot, and the full
- * one (main.c). Options, usage, exit codes (README.md, "Exit codes"),
- * diagnostics, where the data files are, and the commands both can run.
+ * The command line: options, usage, exit codes (README.md, "Exit codes"),
+ * diagnostics, where the data files are, and the commands that select
+ * items (generate.c).
  */
 #ifndef RFP_CLI_ARGS_H
 #define RFP_CLI_ARGS_H
@@ -25,9 +24,6 @@ enum exit_code {
 	EXIT_LIMIT = 6,		/* an input exceeded a limit */
 	EXIT_ROWS = 7,		/* batch: some rows failed */
 	EXIT_INTERRUPTED = 130,	/* SIGINT */
-	/* Never an exit status: the front executable hands the command to
-	 * the full one (front.c). */
-	EXIT_DELEGATE = -1,
 };
 
 #define MAX_LIST 64
@@ -62,16 +58,6 @@ struct cli {
 	char *paths[MAX_LIST + 1];	/* catalogue files found in the data dir */
 	size_t npaths;
 	char datebuf[32];		/* the date shown, unless --date */
-	/*
-	 * Where the catalogue and the template come from: main.c parses the
-	 * files; front.c takes them from its built-in snapshot, and answers
-	 * RFP_ERR_UNSUPPORTED (EXIT_DELEGATE) when the snapshot does not apply.
-	 */
-	enum rfp_status (*load_catalogue)(struct cli *cli, const char *schema,
-	    const char *const *paths, size_t npaths, struct rfp_catalogue **out);
-	enum rfp_status (*load_template)(struct cli *cli, const char *path,
-	    struct rfp_template **out);
-	void *loader_data;
 };
 
 /** Prints "rfpgen: MESSAGE" and the usage; returns EXIT_USAGE. */
@@ -98,7 +84,7 @@ bool cli_is(const struct cli *cli, const char *command);
 int cli_find_data_dir(struct cli *cli);
 /** The baseline's and the modules' files in the data dir, unless --catalogue. */
 int cli_find_catalogues(struct cli *cli);
-/** Finds the data and loads the catalogue through cli->load_catalogue. */
+/** Finds the data and loads the catalogue. */
 int cli_load_catalogue(struct cli *cli, struct rfp_catalogue **cat);
 int cli_load_selection(struct cli *cli, const struct rfp_request *req,
     struct rfp_catalogue **cat, struct rfp_selection **sel);

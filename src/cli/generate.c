@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The commands both executables run (args.h): list, and generate with its
- * document and data formats. The catalogue and the template come through
- * struct cli's loaders, so the front serves them from its snapshot.
+ * The commands that select items (args.h): list, and generate with its
+ * document and data formats.
  */
 #include "config.h"
 
@@ -11,8 +10,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 #include "cli/args.h"
-#include "cli/term.h"
 
 int
 cli_load_selection(struct cli *cli, const struct rfp_request *req,
@@ -33,10 +34,27 @@ cli_list(struct cli *cli, const struct rfp_request *req)
 {
 	struct rfp_catalogue *cat = NULL;
 	struct rfp_selection *sel = NULL;
+	struct winsize ws;
+	unsigned cols = 0;
+	const char *env;
+	enum rfp_status st;
+	char *text = NULL;
+	size_t len;
 	int rc;
 
-	if ((rc = cli_load_selection(cli, req, &cat, &sel)) == EXIT_OK)
-		rfp_term_list(stdout, sel, rfp_type_name(req->type));
+	/* On a terminal, long texts are cut to its width (COLUMNS wins). */
+	if (isatty(STDOUT_FILENO)) {
+		cols = ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col ? ws.ws_col : 100;
+		if ((env = getenv("COLUMNS")) && atoi(env) > 40)
+			cols = (unsigned)atoi(env);
+	}
+	if ((rc = cli_load_selection(cli, req, &cat, &sel)) == EXIT_OK) {
+		if ((st = rfp_selection_list(sel, cols, &text, &len)) != RFP_OK)
+			rc = cli_exit_for(st, EXIT_INTERNAL);
+		else
+			fwrite(text, 1, len, stdout);
+	}
+	free(text);
 	rfp_selection_free(sel);
 	rfp_catalogue_free(cat);
 	return rc;
@@ -53,7 +71,7 @@ cli_load_catalogue(struct cli *cli, struct rfp_catalogue **cat)
 	if ((rc = cli_find_data_dir(cli)) || (rc = cli_find_catalogues(cli)))
 		return rc;
 	snprintf(schema, sizeof(schema), "%s/requirements/catalogue.xsd", cli->data_dir);
-	st = cli->load_catalogue(cli, schema,
+	st = rfp_catalogue_load(cli->ctx, schema,
 	    cli->opt.ncatalogues ? cli->opt.catalogues : (const char *const *)cli->paths,
 	    cli->opt.ncatalogues ? cli->opt.ncatalogues : cli->npaths, cat);
 	return cli_exit_for(st, EXIT_DATA);
@@ -141,7 +159,7 @@ cli_generate(struct cli *cli, const struct rfp_request *req, int64_t mtime)
 	else
 		snprintf(tpath, sizeof(tpath), "%s/templates/annex.%s", cli->data_dir,
 		    fmt == RFP_FORMAT_DOCX ? "docx" : "odt");
-	if ((st = cli->load_template(cli, tpath, &tmpl)) != RFP_OK) {
+	if ((st = rfp_template_load(cli->ctx, tpath, &tmpl)) != RFP_OK) {
 		rc = cli_exit_for(st, EXIT_TEMPLATE);
 		goto out;
 	}

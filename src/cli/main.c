@@ -1,9 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * rfpgen-full, the complete rfpgen command: a thin client of
- * <rfpgen/rfpgen.h> over the full library (libxml2, libzip). The rfpgen
- * front (front.c) runs the common commands itself and hands every other
- * command line to this one unchanged; run directly it behaves the same.
+ * rfpgen, the command: a thin client of <rfpgen/rfpgen.h> (librfpgen).
  */
 #include "config.h"
 
@@ -249,24 +246,10 @@ out:
 	return rc;
 }
 
-static enum rfp_status
-load_catalogue_files(struct cli *cli, const char *schema, const char *const *paths,
-    size_t npaths, struct rfp_catalogue **out)
-{
-	return rfp_catalogue_load(cli->ctx, schema, paths, npaths, out);
-}
-
-static enum rfp_status
-load_template_file(struct cli *cli, const char *path, struct rfp_template **out)
-{
-	return rfp_template_load(cli->ctx, path, out);
-}
-
 int
 main(int argc, char **argv)
 {
-	struct cli cli = { .load_catalogue = load_catalogue_files,
-	    .load_template = load_template_file };
+	struct cli cli = { 0 };
 	struct rfp_request req;
 	int64_t mtime = 0;
 	int rc;
@@ -286,6 +269,5 @@ main(int argc, char **argv)
 			rc = cli_generate(&cli, &req, mtime);
 	}
 	cli_finish(&cli);
-	/* Nothing here lacks a loader; a delegation would be a bug. */
-	return rc == EXIT_DELEGATE ? EXIT_INTERNAL : rc;
+	return rc;
 }

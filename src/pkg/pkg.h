@@ -49,10 +49,13 @@ void rfp_deflated_fini(struct rfp_deflated *d);
 struct rfp_pkg_writer;
 
 /**
- * A writer building a package in memory; mtime is seconds since the epoch
- * (UTC). The context lends its cached writer when it has one.
+ * A writer building a package in memory; mtime is the timestamp of every
+ * entry, seconds since the epoch (UTC). cache_bytes bounds the compressed
+ * text kept for later packages of the same writer (zchunk.h; 0: none).
  */
-struct rfp_pkg_writer *rfp_pkg_writer_new(struct rfp_ctx *ctx, int64_t mtime);
+struct rfp_pkg_writer *rfp_pkg_writer_new(int64_t mtime, size_t cache_bytes);
+/** Starts the next package, keeping the buffers and the chunk cache. */
+void rfp_pkg_writer_reset(struct rfp_pkg_writer *w, int64_t mtime);
 /** Adds an entry, compressing it (store: as is, for the ODF mimetype). */
 enum rfp_status rfp_pkg_writer_add(struct rfp_pkg_writer *w, const char *name,
     const void *data, size_t len, bool store);
@@ -62,11 +65,9 @@ enum rfp_status rfp_pkg_writer_add_deflated(struct rfp_pkg_writer *w, const char
 /** Finishes the archive; *out receives malloc'd bytes. */
 enum rfp_status rfp_pkg_writer_finish(struct rfp_pkg_writer *w, unsigned char **out,
     size_t *len);
-/** Ends the package; the writer goes back to its context for reuse. */
 void rfp_pkg_writer_free(struct rfp_pkg_writer *w);
-/** Frees a writer for good. */
-void rfp_pkg_writer_destroy(struct rfp_pkg_writer *w);
-/** Chunks of rendered parts reused and compressed by the writer ctx keeps. */
-void rfp_pkg_chunk_stats(const struct rfp_ctx *ctx, uint64_t *reused, uint64_t *compressed);
+/** Chunks of rendered parts this writer reused and compressed. */
+void rfp_pkg_writer_stats(const struct rfp_pkg_writer *w, uint64_t *reused,
+    uint64_t *compressed);
 
 #endif

@@ -9,8 +9,8 @@
  * (rfp_deflate) and copied into every package; rendered parts go through
  * the chunk cache (zchunk.c), so text the worker compressed for an earlier
  * package is copied too. A writer, its z_stream and its chunk cache are
- * kept by the context between packages, so a batch worker allocates them
- * once. Reading packages stays with libzip (pkg_read.c).
+ * reset, not freed, between packages (rfp_pkg_writer_reset), so a batch
+ * worker allocates them once. Reading packages stays with libzip (pkg_read.c).
  */
 #include "config.h"
 
@@ -36,7 +36,6 @@ struct central {
 };
 
 struct rfp_pkg_writer {
-	struct rfp_ctx *ctx;
 	z_stream z;
 	bool z_ready;
 	struct rfp_zchunk_cache *chunks;	/* rendered parts' text seen before */
@@ -175,30 +174,28 @@ rfp_deflated_fini(struct rfp_deflated *d)
 /* ---- the writer ------------------------------------------------------ */
 
 struct rfp_pkg_writer *
-rfp_pkg_writer_new(struct rfp_ctx *ctx, int64_t mtime)
+rfp_pkg_writer_new(int64_t mtime, size_t cache_bytes)
 {
-	struct rfp_pkg_writer *w = ctx->writer_cache;
+	struct rfp_pkg_writer *w = calloc(1, sizeof(*w));
 
-	if (w) {
-		ctx->writer_cache = NULL;
-		rfp_buf_reset(&w->out);
-		rfp_buf_reset(&w->names);
-		w->ncd = 0;
-		w->st = RFP_OK;
-	} else {
-		w = calloc(1, sizeof(*w));
-		if (!w || !(w->chunks = rfp_zchunk_cache_new(ctx->limits.max_cache_bytes))) {
-			free(w);
-			return NULL;
-		}
-		w->ctx = ctx;
-		rfp_buf_init(&w->out, (size_t)UINT32_MAX - 65536);
-		rfp_buf_init(&w->names, 1u << 24);
+	if (!w || !(w->chunks = rfp_zchunk_cache_new(cache_bytes))) {
+		free(w);
+		return NULL;
 	}
-	rfp_zchunk_cache_seed(w->chunks, ctx->chunk_seeds, ctx->nchunk_seeds);
-	rfp_zchunk_cache_record(w->chunks, ctx->chunk_record, ctx->chunk_record_data);
+	rfp_buf_init(&w->out, (size_t)UINT32_MAX - 65536);
+	rfp_buf_init(&w->names, 1u << 24);
 	dos_datetime(mtime, &w->dos_date, &w->dos_time);
 	return w;
+}
+
+void
+rfp_pkg_writer_reset(struct rfp_pkg_writer *w, int64_t mtime)
+{
+	rfp_buf_reset(&w->out);
+	rfp_buf_reset(&w->names);
+	w->ncd = 0;
+	w->st = RFP_OK;
+	dos_datetime(mtime, &w->dos_date, &w->dos_time);
 }
 
 /* Appends the local header; data follows. */
@@ -357,21 +354,6 @@ rfp_pkg_writer_free(struct rfp_pkg_writer *w)
 {
 	if (!w)
 		return;
-	/* The context keeps one writer, buffers and z_stream warm, for the
-	 * next package of a batch. */
-	if (w->ctx && !w->ctx->writer_cache && w->out.cap < (64u << 20)) {
-		w->ctx->writer_cache = w;
-		w->ctx->writer_cache_free = (void (*)(void *))rfp_pkg_writer_destroy;
-		return;
-	}
-	rfp_pkg_writer_destroy(w);
-}
-
-void
-rfp_pkg_writer_destroy(struct rfp_pkg_writer *w)
-{
-	if (!w)
-		return;
 	if (w->z_ready)
 		deflateEnd(&w->z);
 	rfp_zchunk_cache_free(w->chunks);
@@ -382,11 +364,7 @@ rfp_pkg_writer_destroy(struct rfp_pkg_writer *w)
 }
 
 void
-rfp_pkg_chunk_stats(const struct rfp_ctx *ctx, uint64_t *reused, uint64_t *compressed)
+rfp_pkg_writer_stats(const struct rfp_pkg_writer *w, uint64_t *reused, uint64_t *compressed)
 {
-	const struct rfp_pkg_writer *w = ctx->writer_cache;
-
-	*reused = *compressed = 0;
-	if (w)
-		rfp_zchunk_stats(w->chunks, reused, compressed);
+	rfp_zchunk_stats(w->chunks, reused, compressed);
 }

@@ -34,12 +34,6 @@ struct rfp_zchunk_cache {
 	uint64_t hits, misses;
 	uint64_t seen[SEEN];
 	size_t seen_next;
-	const struct rfp_zchunk_seed *seeds;
-	size_t nseeds;
-	z_stream inflater;	/* checks seeds */
-	bool inflater_ready;
-	void (*record)(void *, const struct rfp_zchunk_seed *);
-	void *record_data;
 };
 
 static uint64_t
@@ -73,25 +67,8 @@ rfp_zchunk_cache_free(struct rfp_zchunk_cache *c)
 		return;
 	for (size_t i = 0; i < c->n; i++)
 		free(c->e[i].mem);
-	if (c->inflater_ready)
-		inflateEnd(&c->inflater);
 	free(c->e);
 	free(c);
-}
-
-void
-rfp_zchunk_cache_seed(struct rfp_zchunk_cache *c, const struct rfp_zchunk_seed *seeds, size_t n)
-{
-	c->seeds = seeds;
-	c->nseeds = n;
-}
-
-void
-rfp_zchunk_cache_record(struct rfp_zchunk_cache *c,
-    void (*fn)(void *data, const struct rfp_zchunk_seed *chunk), void *data)
-{
-	c->record = fn;
-	c->record_data = data;
 }
 
 void
@@ -169,66 +146,6 @@ find(struct rfp_zchunk_cache *c, uint64_t key, const unsigned char *dict, size_t
 		if (e->key == key && e->dlen == dlen && e->len == len &&
 		    memcmp(e->mem, dict, dlen) == 0 && memcmp(e->mem + dlen, p, len) == 0)
 			return e;
-	}
-	return NULL;
-}
-
-/* true if inflating s with dict as dictionary gives exactly the len bytes
- * at p, compared as they come out; *crc is then their CRC-32. */
-static bool
-inflates_to(struct rfp_zchunk_cache *c, const struct rfp_zchunk_seed *s,
-    const unsigned char *dict, size_t dlen, const unsigned char *p, size_t len, uint32_t *crc)
-{
-	z_stream *z = &c->inflater;
-	unsigned char piece[16384];
-	size_t at = 0;
-
-	if (!c->inflater_ready) {
-		memset(z, 0, sizeof(*z));
-		if (inflateInit2(z, -15) != Z_OK)
-			return false;
-		c->inflater_ready = true;
-	} else if (inflateReset(z) != Z_OK) {
-		return false;
-	}
-	if (dlen && inflateSetDictionary(z, dict, (uInt)dlen) != Z_OK)
-		return false;
-	z->next_in = (Bytef *)(uintptr_t)s->z;
-	z->avail_in = s->csize;
-	for (;;) {
-		int rc;
-		size_t got;
-
-		z->next_out = piece;
-		z->avail_out = sizeof(piece);
-		rc = inflate(z, Z_SYNC_FLUSH);
-		got = sizeof(piece) - z->avail_out;
-		if (got > len - at || memcmp(piece, p + at, got) != 0)
-			return false;
-		at += got;
-		/* A seed is a sync-flushed fragment: no final block, so the
-		 * stream never ends; all of it must be used. */
-		if (rc == Z_BUF_ERROR || (rc == Z_OK && !z->avail_in && z->avail_out)) {
-			if (at != len || z->avail_in)
-				return false;
-			*crc = (uint32_t)crc32(0, p, (uInt)len);
-			return true;
-		}
-		if (rc != Z_OK)
-			return false;
-	}
-}
-
-static const struct rfp_zchunk_seed *
-find_seed(struct rfp_zchunk_cache *c, uint64_t key, const unsigned char *dict, size_t dlen,
-    const unsigned char *p, size_t len, uint32_t *crc)
-{
-	for (size_t i = 0; i < c->nseeds; i++) {
-		const struct rfp_zchunk_seed *s = &c->seeds[i];
-
-		if (s->key == key && s->dlen == dlen && s->len == len &&
-		    inflates_to(c, s, dict, dlen, p, len, crc))
-			return s;
 	}
 	return NULL;
 }
@@ -329,18 +246,11 @@ rfp_zchunk_deflate(struct rfp_zchunk_cache *c, z_stream *z, const void *data, si
 		const unsigned char *dict = p - dlen;
 		uint64_t key = key_of(h, dict, dlen, p, n);
 		struct entry *e = c->max_bytes ? find(c, key, dict, dlen, p, n) : NULL;
-		uint32_t seed_crc = 0;
-		const struct rfp_zchunk_seed *seed = e ? NULL :
-		    find_seed(c, key, dict, dlen, p, n, &seed_crc);
 
 		if (e) {
 			c->hits++;
 			rfp_buf_add(out, e->mem + e->dlen + e->len, e->csize);
 			sum = crc32_combine(sum, e->crc, (z_off_t)n);
-		} else if (seed) {
-			c->hits++;
-			rfp_buf_add(out, seed->z, seed->csize);
-			sum = crc32_combine(sum, seed_crc, (z_off_t)n);
 		} else {
 			size_t start = out->len;
 			uint32_t part = (uint32_t)crc32(0, p, (uInt)n);
@@ -350,10 +260,6 @@ rfp_zchunk_deflate(struct rfp_zchunk_cache *c, z_stream *z, const void *data, si
 				return st;
 			keep(c, key, dict, dlen, p, n, (unsigned char *)out->ptr + start,
 			    out->len - start, part);
-			if (c->record)
-				c->record(c->record_data, &(struct rfp_zchunk_seed){ key,
-				    (uint32_t)dlen, (uint32_t)n, (uint32_t)(out->len - start),
-				    (const unsigned char *)out->ptr + start });
 			sum = crc32_combine(sum, part, (z_off_t)n);
 		}
 		off += n;

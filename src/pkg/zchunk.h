@@ -39,29 +39,6 @@ void rfp_zchunk_cache_free(struct rfp_zchunk_cache *c);
 enum rfp_status rfp_zchunk_deflate(struct rfp_zchunk_cache *c, z_stream *z,
     const void *data, size_t len, struct rfp_buf *out, uint32_t *crc);
 
-/*
- * A chunk compressed elsewhere: at build time, for the front's snapshot
- * (snapshot.h). Seeds are not trusted by key: one is used for a chunk only
- * when inflating it, with that chunk's own dictionary, gives exactly the
- * chunk's bytes, which makes it a valid compression of them. It is also the
- * compression this build would produce (same code, and the snapshot is used
- * only with the zlib it was made with), so seeded or not, the bytes agree.
- */
-struct rfp_zchunk_seed {
-	uint64_t key;
-	uint32_t dlen, len, csize;	/* no CRC: it is taken from the chunk */
-	const unsigned char *z;
-};
-
-/** Adds seeds; they are not copied and must outlive the cache. */
-void rfp_zchunk_cache_seed(struct rfp_zchunk_cache *c, const struct rfp_zchunk_seed *seeds,
-    size_t n);
-
-/** Calls fn for every chunk compressed from now on (fn NULL: none); the
- * seed's bytes are valid during the call. For making the snapshot. */
-void rfp_zchunk_cache_record(struct rfp_zchunk_cache *c,
-    void (*fn)(void *data, const struct rfp_zchunk_seed *chunk), void *data);
-
 /** Chunks served from the cache and chunks compressed, since creation. */
 void rfp_zchunk_stats(const struct rfp_zchunk_cache *c, uint64_t *hits, uint64_t *misses);
 

@@ -25,6 +25,7 @@
 #include "portfolio/sheet.h"
 #include "portfolio/sheet_impl.h"
 #include "util/buf.h"
+#include "util/file.h"
 #include "util/text.h"
 #include "util/xml.h"
 
@@ -213,9 +214,13 @@ add_field(struct reader *r, struct rfp_sheet_row *row, const struct field *f)
 				i++;
 			s[j++] = s[i];
 		}
-		n = j;
-		s[n] = '\0';
-		r->out.len = n;
+		/* Only a shorter cell is written: an empty one may be the shared,
+		 * read-only "" of an unallocated buffer (buf.h). */
+		if (j != n) {
+			n = j;
+			s[n] = '\0';
+			r->out.len = n;
+		}
 	}
 	/* A bad cell fails its row, not the file: the batch goes on. */
 	if (!rfp_text_check(s, n, &bad)) {

@@ -14,6 +14,7 @@
 #include "select/select.h"
 #include "util/buf.h"
 #include "util/ctx.h"
+#include "util/text.h"
 
 static const char *
 param_value(const struct rfp_param *p, const struct rfp_request *req,
@@ -107,6 +108,40 @@ check_overrides(struct rfp_ctx *ctx, const struct rfp_catalogue *cat,
 	return st;
 }
 
+/* Text that goes into a document: UTF-8 of XML 1.0 characters only. */
+static enum rfp_status
+check_text(struct rfp_ctx *ctx, const char *what, const char *s)
+{
+	size_t bad;
+
+	if (!s || rfp_text_check(s, strlen(s), &bad))
+		return RFP_OK;
+	if ((unsigned char)s[bad] < 0x20)
+		rfp_diag(ctx, RFP_ERROR, "RFP-REQ-TEXT", NULL, "remove it from the value",
+		    "%s: control character 0x%02X at byte %zu is not allowed in a document",
+		    what, (unsigned char)s[bad], bad);
+	else
+		rfp_diag(ctx, RFP_ERROR, "RFP-REQ-TEXT", NULL,
+		    "use a UTF-8 terminal or locale, or convert the file to UTF-8",
+		    "%s: not valid UTF-8 at byte %zu", what, bad);
+	return RFP_ERR_USAGE;
+}
+
+static enum rfp_status
+check_request_text(struct rfp_ctx *ctx, const struct rfp_request *req)
+{
+	enum rfp_status st = RFP_OK, s;
+
+	if ((s = check_text(ctx, "agency", req->agency)) != RFP_OK)
+		st = s;
+	if ((s = check_text(ctx, "project", req->project)) != RFP_OK)
+		st = s;
+	for (size_t i = 0; i < req->nparams; i++)
+		if ((s = check_text(ctx, req->params[i].name, req->params[i].value)) != RFP_OK)
+			st = s;
+	return st;
+}
+
 static const char *
 dup_or_null(struct rfp_selection *sel, const char *s, enum rfp_status *st)
 {
@@ -132,7 +167,8 @@ rfp_select(struct rfp_ctx *ctx, const struct rfp_catalogue *cat,
 		return RFP_ERR_USAGE;
 	if (req->level == RFP_LEVEL_NONE && !req->has_impact)
 		return RFP_ERR_USAGE;
-	if ((st = check_overrides(ctx, cat, req)) != RFP_OK)
+	if ((st = check_request_text(ctx, req)) != RFP_OK ||
+	    (st = check_overrides(ctx, cat, req)) != RFP_OK)
 		return st;
 	sel = calloc(1, sizeof(*sel));
 	if (!sel)

@@ -8,9 +8,8 @@
  * namespaces) and drops the line breaks and indentation between its tags:
  * the fragment is repeated per requirement, so layout whitespace would be
  * copied and compressed a thousand times per annex. Whitespace without a
- * line break is kept, so text such as <w:t> </w:t> is untouched. Any bytes
- * may be embedded (the front's snapshot image is binary).
- * Build-time tool; not installed.
+ * line break is kept, so text such as <w:t> </w:t> is untouched. Build-time
+ * tool; not installed.
  */
 #include "config.h"
 

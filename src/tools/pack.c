@@ -14,6 +14,7 @@
 #include <rfpgen/rfpgen.h>
 
 #include "pkg/pkg.h"
+#include "util/file.h"
 #include "util/xml.h"
 
 static void
@@ -38,7 +39,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	rfp_ctx_set_diag(ctx, print_diag, NULL);
-	w = rfp_pkg_writer_new(ctx, 0);
+	w = rfp_pkg_writer_new(0, 0);
 	if (!w)
 		goto out;
 	for (int i = 3; i < argc; i++) {

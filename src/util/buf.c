@@ -11,7 +11,8 @@
 
 #include "util/buf.h"
 
-char rfp_buf_empty_[1];
+/* Read-only: a write through an empty buffer faults at once. */
+const char rfp_buf_empty_[1];
 
 void
 rfp_buf_init(struct rfp_buf *b, size_t max)
@@ -32,7 +33,10 @@ rfp_buf_reset(struct rfp_buf *b)
 {
 	b->len = 0;
 	b->err = RFP_OK;
-	b->ptr[0] = '\0';
+	/* An empty buffer points at a shared, read-only "": never write it
+	 * (threads share it, and TSan sees the write). */
+	if (b->cap)
+		b->ptr[0] = '\0';
 }
 
 int

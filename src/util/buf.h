@@ -24,8 +24,8 @@ struct rfp_buf {
 	enum rfp_status err;
 };
 
-extern char rfp_buf_empty_[1];
-#define RFP_BUF_INIT(max_) { .ptr = rfp_buf_empty_, .max = (max_) }
+extern const char rfp_buf_empty_[1];
+#define RFP_BUF_INIT(max_) { .ptr = (char *)rfp_buf_empty_, .max = (max_) }
 
 void rfp_buf_init(struct rfp_buf *b, size_t max);
 void rfp_buf_fini(struct rfp_buf *b);

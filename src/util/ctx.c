@@ -34,8 +34,6 @@ rfp_ctx_new(void)
 		.max_field_bytes = 64u << 10,
 		.max_cache_bytes = 4u << 20,
 	};
-	for (size_t i = 0; i < sizeof(ctx->scratch) / sizeof(ctx->scratch[0]); i++)
-		rfp_buf_init(&ctx->scratch[i], ctx->limits.max_output_bytes);
 	return ctx;
 }
 
@@ -44,10 +42,6 @@ rfp_ctx_free(struct rfp_ctx *ctx)
 {
 	if (!ctx)
 		return;
-	if (ctx->writer_cache)
-		ctx->writer_cache_free(ctx->writer_cache);
-	for (size_t i = 0; i < sizeof(ctx->scratch) / sizeof(ctx->scratch[0]); i++)
-		rfp_buf_fini(&ctx->scratch[i]);
 	free(ctx);
 }
 
@@ -115,7 +109,6 @@ rfp_strerror(enum rfp_status st)
 	case RFP_ERR_ZIP: return "bad zip package";
 	case RFP_ERR_LIMIT: return "limit exceeded";
 	case RFP_ERR_USAGE: return "usage error";
-	case RFP_ERR_UNSUPPORTED: return "not supported by this build";
 	}
 	return "unknown error";
 }

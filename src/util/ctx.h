@@ -10,25 +10,12 @@
 
 #include "util/buf.h"
 
-struct rfp_zchunk_seed;
-
 struct rfp_ctx {
 	struct rfp_limits limits;
 	rfp_diag_fn diag_fn;
 	void *diag_data;
 	unsigned errors;
 	bool verify;		/* parse every rendered part again */
-	bool no_fsync;		/* batch: one syncfs at the end instead */
-	/* Chunks compressed at build time for the writer's chunk cache, and a
-	 * recorder of chunks compressed (snapshot.h; zchunk.h). */
-	const struct rfp_zchunk_seed *chunk_seeds;
-	size_t nchunk_seeds;
-	void (*chunk_record)(void *data, const struct rfp_zchunk_seed *chunk);
-	void *chunk_record_data;
-	/* Kept between renders so a batch worker allocates them once. */
-	void *writer_cache;
-	void (*writer_cache_free)(void *);
-	struct rfp_buf scratch[16];	/* rendered parts */
 };
 
 /** Where a diagnostic points; any member may be NULL/0. */

@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Safe XML parsing and whole-file reading for catalogues and templates.
+ * Safe XML parsing for catalogues, templates and workbooks.
  */
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,49 +137,5 @@ rfp_xml_parse(struct rfp_ctx *ctx, const char *file, const char *part,
 out:
 	xmlFreeDoc(doc);
 	xmlFreeParserCtxt(pctx);
-	return st;
-}
-
-enum rfp_status
-rfp_read_file(struct rfp_ctx *ctx, const char *path, size_t max, char **data,
-    size_t *len)
-{
-	struct rfp_where w = { .file = path };
-	struct rfp_buf b = RFP_BUF_INIT(max);
-	enum rfp_status st = RFP_ERR_IO;
-	char chunk[65536];
-	size_t n;
-	FILE *f;
-
-	f = fopen(path, "rb");
-	if (!f) {
-		rfp_diag(ctx, RFP_ERROR, "RFP-IO-READ", &w,
-		    "check the path and its permissions", "cannot open: %s",
-		    strerror(errno));
-		return RFP_ERR_IO;
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		rfp_buf_add(&b, chunk, n);
-	if (ferror(f)) {
-		rfp_diag(ctx, RFP_ERROR, "RFP-IO-READ", &w, NULL,
-		    "read error: %s", strerror(errno));
-		goto out;
-	}
-	if (b.err == RFP_ERR_LIMIT) {
-		rfp_diag(ctx, RFP_ERROR, "RFP-LIMIT-FILE", &w,
-		    "raise the limit with --max-file-size if the file is genuine",
-		    "file is larger than the limit of %zu bytes", max);
-		st = RFP_ERR_LIMIT;
-		goto out;
-	}
-	if (b.err) {
-		st = b.err;
-		goto out;
-	}
-	*data = rfp_buf_detach(&b, len);
-	st = *data ? RFP_OK : RFP_ERR_NOMEM;
-out:
-	fclose(f);
-	rfp_buf_fini(&b);
 	return st;
 }

@@ -22,8 +22,4 @@
 enum rfp_status rfp_xml_parse(struct rfp_ctx *ctx, const char *file,
     const char *part, const char *data, size_t len, xmlDoc **out);
 
-/** Reads a whole file into a malloc'd, NUL-terminated buffer, within max bytes. */
-enum rfp_status rfp_read_file(struct rfp_ctx *ctx, const char *path, size_t max,
-    char **data, size_t *len);
-
 #endif

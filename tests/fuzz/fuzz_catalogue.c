@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "catalogue/catalogue.h"
+#include "util/file.h"
 #include "util/xml.h"
 
 #include "fuzz.h"

@@ -21,7 +21,7 @@
 #include <stdlib.h>
 
 #include "pkg/pkg.h"
-#include "template/template.h"
+#include "annex/template.h"
 
 #include "fuzz.h"
 

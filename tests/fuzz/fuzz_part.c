@@ -22,7 +22,7 @@
 #include <libxml/parser.h>
 
 #include "annex/annex.h"
-#include "template/guard.h"
+#include "annex/guard.h"
 #include "template/tmpl.h"
 #include "util/xml.h"
 

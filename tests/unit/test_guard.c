@@ -4,7 +4,7 @@
 
 #include <libxml/parser.h>
 
-#include "template/guard.h"
+#include "annex/guard.h"
 
 #define NS "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" " \
 	"xmlns:wp=\"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing\""

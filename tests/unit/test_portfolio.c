@@ -447,7 +447,7 @@ test_workbook_unknown_sheet(void **state)
 static const char *
 write_pkg(struct rfp_ctx *ctx, const char *file, const char *const *parts)
 {
-	struct rfp_pkg_writer *w = rfp_pkg_writer_new(ctx, 1700000000);
+	struct rfp_pkg_writer *w = rfp_pkg_writer_new(1700000000, 0);
 	unsigned char *bytes;
 	const char *path;
 	size_t len;

@@ -166,93 +166,6 @@ test_cache_limit(void **state)
 	rfp_zchunk_cache_free(c);
 }
 
-/* Chunks recorded from one compression, kept with copies of their bytes. */
-struct recorded {
-	struct rfp_zchunk_seed v[64];
-	unsigned char *bytes[64];
-	size_t n;
-};
-
-static void
-record(void *data, const struct rfp_zchunk_seed *c)
-{
-	struct recorded *r = data;
-
-	assert_true(r->n < 64);
-	r->bytes[r->n] = malloc(c->csize);
-	memcpy(r->bytes[r->n], c->z, c->csize);
-	r->v[r->n] = *c;
-	r->v[r->n].z = r->bytes[r->n];
-	r->n++;
-}
-
-/* Seeds are used only when they inflate to the very chunk: the same bytes
- * with seeds, without them, with a changed document and with forged or
- * damaged seeds. */
-static void
-test_seeds(void **state)
-{
-	struct rfp_zchunk_cache *rec = rfp_zchunk_cache_new(0), *c;
-	unsigned char *doc = make_doc(DOC_LEN, 3), *other = make_doc(DOC_LEN, 3);
-	struct recorded r = { 0 };
-	struct rfp_buf ref, got, ref2;
-	uint64_t hits, misses;
-
-	rfp_zchunk_cache_record(rec, record, &r);
-	ref = deflate_checked(rec, doc, DOC_LEN);
-	assert_true(r.n > 4);
-
-	c = rfp_zchunk_cache_new(0);	/* no cache of its own: only the seeds */
-	rfp_zchunk_cache_seed(c, r.v, r.n);
-	got = deflate_checked(c, doc, DOC_LEN);
-	assert_int_equal(got.len, ref.len);
-	assert_memory_equal(got.ptr, ref.ptr, ref.len);
-	rfp_zchunk_stats(c, &hits, &misses);
-	assert_int_equal(hits, r.n);
-	assert_int_equal(misses, 0);
-	rfp_buf_fini(&got);
-
-	/* A change near the start: that chunk is compressed, the rest seeded. */
-	memcpy(other + 100, "範例機關", strlen("範例機關"));
-	struct rfp_zchunk_cache *none = rfp_zchunk_cache_new(0);
-
-	ref2 = deflate_checked(none, other, DOC_LEN);
-	got = deflate_checked(c, other, DOC_LEN);
-	assert_int_equal(got.len, ref2.len);
-	assert_memory_equal(got.ptr, ref2.ptr, ref2.len);
-	rfp_zchunk_stats(c, &hits, &misses);
-	assert_int_equal(misses, 1);
-	assert_int_equal(hits, r.n + r.n - 1);
-	rfp_buf_fini(&got);
-
-	/* Forged: every seed claims every chunk's key; damaged: a flipped bit.
-	 * Inflating decides, so the bytes stay right and nothing is served
-	 * that does not inflate to the chunk. */
-	for (size_t i = 1; i < r.n; i++)
-		r.v[i].key = r.v[0].key, r.v[i].dlen = r.v[0].dlen, r.v[i].len = r.v[0].len;
-	r.bytes[0][r.v[0].csize / 2] ^= 0x10;
-	struct rfp_zchunk_cache *bad = rfp_zchunk_cache_new(0);
-
-	rfp_zchunk_cache_seed(bad, r.v, r.n);
-	got = deflate_checked(bad, doc, DOC_LEN);
-	assert_int_equal(got.len, ref.len);
-	assert_memory_equal(got.ptr, ref.ptr, ref.len);
-	rfp_zchunk_stats(bad, &hits, &misses);
-	assert_int_equal(hits, 0);
-	rfp_buf_fini(&got);
-
-	for (size_t i = 0; i < r.n; i++)
-		free(r.bytes[i]);
-	rfp_buf_fini(&ref);
-	rfp_buf_fini(&ref2);
-	free(doc);
-	free(other);
-	rfp_zchunk_cache_free(rec);
-	rfp_zchunk_cache_free(c);
-	rfp_zchunk_cache_free(none);
-	rfp_zchunk_cache_free(bad);
-}
-
 int
 main(void)
 {
@@ -260,7 +173,6 @@ main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_cache_same_bytes),
 		cmocka_unit_test(test_cache_limit),
-		cmocka_unit_test(test_seeds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Numbering instances of a DOCX template (numbering.h). The part is
+ * parsed with libxml2 once, at template load; a marker comment put where
+ * new instances belong splits its serialisation into a head and a tail,
+ * so a render only copies bytes and writes the new w:num elements.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/tree.h>
+
+#include "annex/numbering.h"
+#include "util/xml.h"
+
+#define W_NS "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+#define MARK "rfpgen: new numbering instances go here"
+
+static bool
+is_w(const xmlNode *n, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
+	    strcmp((const char *)n->ns->href, W_NS) == 0 &&
+	    strcmp((const char *)n->name, name) == 0;
+}
+
+/* The w:NAME attribute of n as a number. */
+static bool
+w_attr(const xmlNode *n, const char *name, uint32_t *out)
+{
+	xmlChar *v = xmlGetNsProp(n, (const xmlChar *)name, (const xmlChar *)W_NS);
+	char *end;
+	unsigned long x;
+
+	if (!v)
+		return false;
+	x = strtoul((const char *)v, &end, 10);
+	end = *end || end == (char *)v ? NULL : end;
+	xmlFree(v);
+	if (!end || x > UINT32_MAX - 1000)
+		return false;
+	*out = (uint32_t)x;
+	return true;
+}
+
+enum rfp_status
+rfp_numbering_load(struct rfp_ctx *ctx, const char *file, const char *data, size_t len,
+    struct rfp_numbering *out)
+{
+	struct rfp_numbering n = { .present = true, .next_id = 1 };
+	xmlDoc *doc = NULL;
+	xmlNode *root, *c, *after = NULL, *before = NULL, *mark;
+	xmlChar *mem = NULL;
+	int size = 0;
+	const char *at;
+	enum rfp_status st;
+
+	if ((st = rfp_xml_parse(ctx, file, "word/numbering.xml", data, len, &doc)) != RFP_OK)
+		return st;
+	st = RFP_ERR_NOMEM;
+	root = xmlDocGetRootElement(doc);
+	/* Not WordprocessingML numbering, or in a default namespace, where
+	 * attributes would lose theirs: restarts leave it alone. */
+	if (!root || !is_w(root, "numbering") || !root->ns->prefix) {
+		xmlFreeDoc(doc);
+		*out = (struct rfp_numbering){ 0 };
+		return RFP_OK;
+	}
+	for (c = root->children; c; c = c->next) {
+		uint32_t id, abs;
+
+		if (is_w(c, "abstractNum") && !before)
+			after = c;
+		if (is_w(c, "numIdMacAtCleanup") && !before)
+			before = c;
+		if (!is_w(c, "num") || !w_attr(c, "numId", &id))
+			continue;
+		after = c;
+		if (id >= n.next_id)
+			n.next_id = id + 1;
+		for (xmlNode *k = c->children; k; k = k->next) {
+			void *grown;
+
+			if (!is_w(k, "abstractNumId") || !w_attr(k, "val", &abs))
+				continue;
+			if (!(grown = realloc(n.map, (n.nmap + 1) * sizeof(*n.map))))
+				goto out;
+			n.map = grown;
+			n.map[n.nmap].num = id;
+			n.map[n.nmap++].abstract = abs;
+			break;
+		}
+	}
+	if (!(mark = xmlNewDocComment(doc, (const xmlChar *)MARK)))
+		goto out;
+	if (after)
+		xmlAddNextSibling(after, mark);
+	else if (root->children)
+		xmlAddPrevSibling(root->children, mark);
+	else
+		xmlAddChild(root, mark);
+	xmlDocDumpMemoryEnc(doc, &mem, &size, "UTF-8");
+	if (!mem || !(at = strstr((const char *)mem, "<!--" MARK "-->")))
+		goto out;
+	n.headlen = (size_t)(at - (const char *)mem);
+	n.taillen = (size_t)size - n.headlen - (sizeof("<!--" MARK "-->") - 1);
+	n.head = malloc(n.headlen + 1);
+	n.tail = malloc(n.taillen + 1);
+	n.prefix = strdup((const char *)root->ns->prefix);
+	if (!n.head || !n.tail || !n.prefix)
+		goto out;
+	memcpy(n.head, mem, n.headlen);
+	memcpy(n.tail, at + sizeof("<!--" MARK "-->") - 1, n.taillen);
+	*out = n;
+	n = (struct rfp_numbering){ 0 };
+	st = RFP_OK;
+out:
+	xmlFree(mem);
+	xmlFreeDoc(doc);
+	rfp_numbering_fini(&n);
+	return st;
+}
+
+enum rfp_status
+rfp_numbering_render(const struct rfp_numbering *n, const struct rfp_num_restart *nr,
+    struct rfp_buf *out)
+{
+	const char *p = n->prefix;
+
+	rfp_buf_add(out, n->head, n->headlen);
+	for (size_t i = 0; i < nr->n; i++) {
+		size_t k;
+
+		for (k = 0; k < n->nmap && n->map[k].num != nr->inst[i].of; k++)
+			;
+		if (k == n->nmap)
+			continue;
+		rfp_buf_addf(out, "<%s:num %s:numId=\"%u\"><%s:abstractNumId %s:val=\"%u\"/>",
+		    p, p, nr->inst[i].id, p, p, n->map[k].abstract);
+		rfp_buf_addf(out, "<%s:lvlOverride %s:ilvl=\"0\"><%s:startOverride %s:val=\"1\"/>"
+		    "</%s:lvlOverride></%s:num>", p, p, p, p, p, p);
+	}
+	rfp_buf_add(out, n->tail, n->taillen);
+	return out->err;
+}
+
+void
+rfp_numbering_fini(struct rfp_numbering *n)
+{
+	free(n->head);
+	free(n->tail);
+	free(n->prefix);
+	free(n->map);
+	*n = (struct rfp_numbering){ 0 };
+}

@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Selection + compiled template → a complete package in memory. A part
+ * whose loops ran in a way that may leave an empty table or duplicate ids
+ * is mended by the guards (guard.c); with rfp_ctx_set_verify every part is
+ * parsed again before it is packed.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "annex/annex.h"
+#include "annex/guard.h"
+#include "annex/render.h"
+#include "pkg/pkg.h"
+
+struct rfp_render_cache {
+	struct rfp_buf *bufs;		/* one per template part */
+	size_t nbufs;
+	struct rfp_buf numbering;
+	struct rfp_num_restart restarts;
+	size_t cache_bytes;
+	struct rfp_pkg_writer *w;	/* made at the first render */
+};
+
+struct rfp_render_cache *
+rfp_render_cache_new(size_t cache_bytes)
+{
+	struct rfp_render_cache *c = calloc(1, sizeof(*c));
+
+	if (c) {
+		c->cache_bytes = cache_bytes;
+		rfp_buf_init(&c->numbering, 0);
+	}
+	return c;
+}
+
+void
+rfp_render_cache_free(struct rfp_render_cache *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->nbufs; i++)
+		rfp_buf_fini(&c->bufs[i]);
+	free(c->bufs);
+	rfp_buf_fini(&c->numbering);
+	rfp_pkg_writer_free(c->w);
+	free(c);
+}
+
+void
+rfp_render_cache_stats(const struct rfp_render_cache *c, uint64_t *reused, uint64_t *compressed)
+{
+	*reused = *compressed = 0;
+	if (c->w)
+		rfp_pkg_writer_stats(c->w, reused, compressed);
+}
+
+/* Buffers for n parts, each emptied and bounded by max. */
+static bool
+reset_bufs(struct rfp_render_cache *c, size_t n, size_t max)
+{
+	if (n > c->nbufs) {
+		struct rfp_buf *b = realloc(c->bufs, n * sizeof(*b));
+
+		if (!b)
+			return false;
+		for (size_t i = c->nbufs; i < n; i++)
+			rfp_buf_init(&b[i], max);
+		c->bufs = b;
+		c->nbufs = n;
+	}
+	for (size_t i = 0; i < n; i++) {
+		rfp_buf_reset(&c->bufs[i]);
+		c->bufs[i].max = max;
+	}
+	rfp_buf_reset(&c->numbering);
+	c->numbering.max = max;
+	return true;
+}
+
+/* Renders one compiled part into b, mending it when the guards are due. */
+static enum rfp_status
+render_part(struct rfp_ctx *ctx, const struct rfp_tpart *tp, const struct rfp_dnode *root,
+    struct rfp_num_restart *nr, struct rfp_buf *b)
+{
+	enum rfp_status st;
+	bool guard = false;
+
+	if ((st = rfp_prog_render(ctx, tp->name, &tp->prog, root, b, &guard, nr)) != RFP_OK)
+		return st;
+	if (!guard && !ctx->verify)
+		return RFP_OK;
+	return rfp_guard_part(ctx, tp->name, tp->prog.mode, guard, b);
+}
+
+enum rfp_status
+rfp_render_cached(struct rfp_ctx *ctx, struct rfp_render_cache *c,
+    const struct rfp_template *t, const struct rfp_selection *sel, const char *generator,
+    int64_t mtime, struct rfp_output *out)
+{
+	struct rfp_arena arena = RFP_ARENA_INIT;
+	struct rfp_num_restart *nr = &c->restarts;
+	const struct rfp_dnode *root;
+	enum rfp_status st = RFP_ERR_NOMEM;
+	size_t i;
+
+	if (!(root = rfp_annex_data(&arena, sel, generator)) ||
+	    !reset_bufs(c, t->nparts, ctx->limits.max_output_bytes))
+		goto out;
+	nr->n = 0;
+	nr->next_id = t->numbering.next_id;
+	/* Every part is rendered before any is written: a numbering restart in
+	 * the document changes numbering.xml, wherever it sits in the package. */
+	for (i = 0; i < t->nparts; i++)
+		if (t->parts[i].compiled && (st = render_part(ctx, &t->parts[i], root,
+		    t->numbering.present ? nr : NULL, &c->bufs[i])) != RFP_OK)
+			goto out;
+	if (nr->n && (st = rfp_numbering_render(&t->numbering, nr, &c->numbering)) != RFP_OK)
+		goto out;
+	if (c->w)
+		rfp_pkg_writer_reset(c->w, mtime);
+	else if (!(c->w = rfp_pkg_writer_new(mtime, c->cache_bytes))) {
+		st = RFP_ERR_NOMEM;
+		goto out;
+	}
+	for (i = 0; i < t->nparts; i++) {
+		const struct rfp_tpart *tp = &t->parts[i];
+		const struct rfp_buf *b = tp->compiled ? &c->bufs[i] :
+		    tp == t->numbering_part && nr->n ? &c->numbering : NULL;
+
+		st = b ? rfp_pkg_writer_add(c->w, tp->name, b->ptr, b->len, tp->store) :
+		    rfp_pkg_writer_add_deflated(c->w, tp->name, &tp->z);
+		if (st)
+			goto out;
+	}
+	st = rfp_pkg_writer_finish(c->w, &out->data, &out->len);
+out:
+	rfp_arena_fini(&arena);
+	return st;
+}
+
+enum rfp_status
+rfp_render(struct rfp_ctx *ctx, const struct rfp_template *t,
+    const struct rfp_selection *sel, const char *generator, int64_t mtime,
+    struct rfp_output *out)
+{
+	struct rfp_render_cache *c;
+	enum rfp_status st;
+
+	if (!ctx || !t || !sel || !generator || !out)
+		return RFP_ERR_USAGE;
+	/* One annex: no text to reuse, so no chunk cache. */
+	if (!(c = rfp_render_cache_new(0)))
+		return RFP_ERR_NOMEM;
+	st = rfp_render_cached(ctx, c, t, sel, generator, mtime, out);
+	rfp_render_cache_free(c);
+	return st;
+}
+
+void
+rfp_output_fini(struct rfp_output *o)
+{
+	if (!o)
+		return;
+	free(o->data);
+	o->data = NULL;
+	o->len = 0;
+}

@@ -1,0 +1,266 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A template package: read once, every XML part checked and compiled once,
+ * then rendered into as many packages as needed. Knows which parts of a
+ * WordprocessingML or ODF text package carry document text.
+ */
+#include "config.h"
+
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "annex/annex.h"
+#include "annex/merge.h"
+#include "annex/template.h"
+#include "pkg/pkg.h"
+#include "util/xml.h"
+
+#define ODT_MIME "application/vnd.oasis.opendocument.text"
+#define DOTX_MAIN "wordprocessingml.template.main+xml"
+#define DOCX_MAIN "wordprocessingml.document.main+xml"
+
+static bool
+is_xml(const char *name)
+{
+	size_t n = strlen(name);
+
+	return (n > 4 && strcmp(name + n - 4, ".xml") == 0) ||
+	    (n > 5 && strcmp(name + n - 5, ".rels") == 0);
+}
+
+static enum rfp_part_mode
+part_mode(enum rfp_format fmt, const char *name)
+{
+	static const char *const word_flow[] = {
+		"word/document.xml", "word/header*.xml", "word/footer*.xml",
+		"word/footnotes.xml", "word/endnotes.xml", "word/comments.xml",
+	};
+
+	if (fmt == RFP_FORMAT_ODT)
+		return strcmp(name, "content.xml") == 0 ||
+		    strcmp(name, "styles.xml") == 0 ? RFP_PART_ODF : RFP_PART_PLAIN;
+	for (size_t i = 0; i < sizeof(word_flow) / sizeof(word_flow[0]); i++)
+		if (fnmatch(word_flow[i], name, FNM_PATHNAME) == 0)
+			return RFP_PART_WORD;
+	return RFP_PART_PLAIN;
+}
+
+/*
+ * A .dotx or .ott renders into a document, not another template: rewrite
+ * the main part's content type or the mimetype in place.
+ */
+static void
+template_to_document(struct rfp_pkg_entry *e, enum rfp_format fmt)
+{
+	char *p;
+
+	if (fmt == RFP_FORMAT_DOCX && strcmp(e->name, "[Content_Types].xml") == 0) {
+		/* "template" and "document" have the same length. */
+		_Static_assert(sizeof(DOTX_MAIN) == sizeof(DOCX_MAIN), "same length");
+		while ((p = strstr(e->data, DOTX_MAIN)) != NULL)
+			memcpy(p, DOCX_MAIN, sizeof(DOCX_MAIN) - 1);
+	} else if (fmt == RFP_FORMAT_ODT && strcmp(e->name, "mimetype") == 0) {
+		e->len = sizeof(ODT_MIME) - 1;	/* drops "-template" */
+	}
+}
+
+static enum rfp_status
+detect_format(struct rfp_ctx *ctx, const char *path, const struct rfp_pkg *pkg,
+    enum rfp_format *fmt)
+{
+	const struct rfp_pkg_entry *mt = rfp_pkg_find(pkg, "mimetype");
+
+	if (rfp_pkg_find(pkg, "[Content_Types].xml") && rfp_pkg_find(pkg, "word/document.xml")) {
+		*fmt = RFP_FORMAT_DOCX;
+		return RFP_OK;
+	}
+	if (mt && mt->len >= sizeof(ODT_MIME) - 1 &&
+	    memcmp(mt->data, ODT_MIME, sizeof(ODT_MIME) - 1) == 0 &&
+	    (mt->len == sizeof(ODT_MIME) - 1 ||
+	    (mt->len == sizeof(ODT_MIME "-template") - 1 &&
+	    memcmp(mt->data, ODT_MIME "-template", mt->len) == 0)) &&
+	    rfp_pkg_find(pkg, "content.xml")) {
+		*fmt = RFP_FORMAT_ODT;
+		return RFP_OK;
+	}
+	rfp_diag(ctx, RFP_ERROR, "RFP-TPL-FORMAT", &(struct rfp_where){ .file = path },
+	    "use a Word document (.docx/.dotx) or an ODF text document (.odt/.ott)",
+	    "not a Word or ODF text package: word/document.xml or content.xml is missing");
+	return RFP_ERR_TEMPLATE;
+}
+
+/* Output order: the part each format requires first, then template order. */
+static bool
+goes_first(enum rfp_format fmt, const char *name)
+{
+	return strcmp(name, fmt == RFP_FORMAT_DOCX ? "[Content_Types].xml" : "mimetype") == 0;
+}
+
+static enum rfp_status
+compile_part(struct rfp_ctx *ctx, const char *path, enum rfp_format fmt,
+    const struct rfp_buf *frag, struct rfp_buf *listing, struct rfp_pkg_entry *e,
+    struct rfp_tpart *tp)
+{
+	const struct rfp_splice splice = { "requirements", frag->ptr, frag->len };
+	struct rfp_compile_opts opts = { .mode = part_mode(fmt, e->name),
+	    .dict = rfp_annex_dict(), .splices = &splice, .nsplices = frag->len ? 1 : 0,
+	    .listing = listing };
+	xmlDoc *doc = NULL;
+	enum rfp_status st;
+
+	tp->name = e->name;
+	e->name = NULL;
+	tp->store = fmt == RFP_FORMAT_ODT && strcmp(tp->name, "mimetype") == 0;
+	if (!is_xml(tp->name) || !memmem(e->data, e->len, "{{", 2)) {
+		if (is_xml(tp->name)) {
+			st = rfp_xml_parse(ctx, path, tp->name, e->data, e->len, &doc);
+			xmlFreeDoc(doc);
+			if (st)
+				return st;
+		}
+		tp->data = e->data;
+		tp->len = e->len;
+		e->data = NULL;
+		return rfp_deflate(tp->data, tp->len, tp->store, &tp->z);
+	}
+	if ((st = rfp_xml_parse(ctx, path, tp->name, e->data, e->len, &doc)) != RFP_OK)
+		return st;
+	xmlFreeDoc(doc);
+	tp->compiled = true;
+	return rfp_prog_compile(ctx, path, tp->name, &opts, e->data, e->len, &tp->prog);
+}
+
+/* Reads word/numbering.xml, for {{#list@restart}} sections. */
+static enum rfp_status
+find_numbering(struct rfp_ctx *ctx, const char *path, struct rfp_template *t)
+{
+	for (size_t i = 0; i < t->nparts; i++) {
+		struct rfp_tpart *tp = &t->parts[i];
+
+		if (strcmp(tp->name, "word/numbering.xml") != 0 || tp->compiled)
+			continue;
+		t->numbering_part = tp;
+		return rfp_numbering_load(ctx, path, tp->data, tp->len, &t->numbering);
+	}
+	return RFP_OK;
+}
+
+/* Compiles the read package pkg, whose entries it takes (pkg is emptied). */
+static enum rfp_status
+load_pkg(struct rfp_ctx *ctx, const char *path, struct rfp_pkg *pkg,
+    struct rfp_buf *listing, struct rfp_template **out)
+{
+	struct rfp_buf frag = RFP_BUF_INIT(4u << 20);	/* rfpgen's own fragment, not input */
+	struct rfp_template *t = NULL;
+	enum rfp_status st, worst = RFP_OK;
+	size_t k = 0;
+
+	t = calloc(1, sizeof(*t));
+	if (!t || !(t->parts = calloc(pkg->n ? pkg->n : 1, sizeof(*t->parts)))) {
+		worst = RFP_ERR_NOMEM;
+		goto out;
+	}
+	if ((worst = detect_format(ctx, path, pkg, &t->format)) != RFP_OK ||
+	    (worst = rfp_merge_requirements(ctx, path, t->format, pkg, &frag)) != RFP_OK)
+		goto out;
+	/* Two passes give the required first entry, then the rest in order;
+	 * every part is compiled even after an error, to report all of them. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < pkg->n; i++) {
+			/* compile_part takes the name: a NULL name is done. */
+			if (!pkg->entries[i].name ||
+			    goes_first(t->format, pkg->entries[i].name) != (pass == 0))
+				continue;
+			template_to_document(&pkg->entries[i], t->format);
+			st = compile_part(ctx, path, t->format, &frag, listing, &pkg->entries[i],
+			    &t->parts[k++]);
+			t->nparts = k;
+			if (st == RFP_ERR_NOMEM) {
+				worst = st;
+				goto out;
+			}
+			if (st && !worst)
+				worst = st;
+		}
+	}
+	if (worst || (worst = find_numbering(ctx, path, t)) != RFP_OK)
+		goto out;
+	*out = t;
+	t = NULL;
+out:
+	rfp_buf_fini(&frag);
+	rfp_pkg_fini(pkg);
+	rfp_template_free(t);
+	return worst;
+}
+
+static enum rfp_status
+load(struct rfp_ctx *ctx, const char *path, struct rfp_buf *listing, struct rfp_template **out)
+{
+	struct rfp_pkg pkg = { 0 };
+	enum rfp_status st;
+
+	if (!ctx || !path || !out)
+		return RFP_ERR_USAGE;
+	if ((st = rfp_pkg_read(ctx, path, &pkg)) != RFP_OK)
+		return st;
+	return load_pkg(ctx, path, &pkg, listing, out);
+}
+
+enum rfp_status
+rfp_template_load_pkg(struct rfp_ctx *ctx, const char *name, struct rfp_pkg *pkg,
+    struct rfp_template **out)
+{
+	if (!ctx || !name || !pkg || !out)
+		return RFP_ERR_USAGE;
+	return load_pkg(ctx, name, pkg, NULL, out);
+}
+
+enum rfp_status
+rfp_template_load(struct rfp_ctx *ctx, const char *path, struct rfp_template **out)
+{
+	return load(ctx, path, NULL, out);
+}
+
+enum rfp_status
+rfp_template_inspect(struct rfp_ctx *ctx, const char *path, char **out)
+{
+	struct rfp_buf listing = RFP_BUF_INIT(64u << 20);
+	struct rfp_template *t = NULL;
+	enum rfp_status st;
+
+	if (!ctx || !path || !out)
+		return RFP_ERR_USAGE;
+	st = load(ctx, path, &listing, &t);
+	rfp_template_free(t);
+	if (listing.err) {
+		st = listing.err;
+		rfp_buf_fini(&listing);
+		return st;
+	}
+	*out = rfp_buf_detach(&listing, NULL);
+	return *out ? st : RFP_ERR_NOMEM;
+}
+
+void
+rfp_template_free(struct rfp_template *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->nparts; i++) {
+		free(t->parts[i].name);
+		free(t->parts[i].data);
+		rfp_deflated_fini(&t->parts[i].z);
+		rfp_prog_fini(&t->parts[i].prog);
+	}
+	free(t->parts);
+	rfp_numbering_fini(&t->numbering);
+	free(t);
+}
+
+enum rfp_format
+rfp_template_format(const struct rfp_template *t)
+{
+	return t->format;
+}
