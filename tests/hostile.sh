@@ -187,7 +187,7 @@ verdict_rows() {
 batch pf-control-char "$H/pf-control.csv"
 verdict_rows pf-control-char 'pf-control\.csv: row 3 P2: error: column 4 \(line 3\): character U\+0001 is not allowed in a document \[RFP-CSV-CHAR\]'
 batch pf-big-cell "$H/pf-big-cell.csv"
-verdict_rows pf-big-cell 'pf-big-cell\.csv: row 3 P2: error: column 4: the cell is 10485760 bytes long, over the limit of [0-9]+ .*\[RFP-LIMIT-FIELD\]'
+verdict_rows pf-big-cell 'pf-big-cell\.csv: row 3 P2: error: row 3, column 4: the cell is longer than the limit of [0-9]+ bytes \[RFP-LIMIT-FIELD\]'
 
 # A 10 MB --project: Linux refuses one argument over 128 KiB (MAX_ARG_STRLEN)
 # at exec, so rfpgen never sees it. The longest argument that can be passed
@@ -245,7 +245,7 @@ run --type 系統發展 --level 高 -o "$OUT/annex.docx"
 if [ "$(ls -A "$OUT")" = annex.docx ] && [ -z "$(ls -A "$OUT/annex.docx")" ]; then
 	rmdir "$OUT/annex.docx"
 fi
-verdict out-is-directory 5 'annex\.docx: error: output path is a directory \[RFP-IO-WRITE\]'
+verdict out-is-directory 5 'annex\.docx: error: cannot write: the output path is a directory \[RFP-IO-WRITE\]'
 
 # A full disk: standard output on /dev/full fails with ENOSPC.
 new_out out-stdout-full
@@ -287,9 +287,18 @@ else
 	fi
 fi
 
+# -O is made when it is missing, as the README's example needs; its parent
+# must exist.
 new_out batch-missing-dir
-run batch "$H/pf-one.csv" -O "$OUT/missing" -j 1
-verdict batch-missing-dir 5 'missing: (not a directory|.*No such file or directory)'
+run batch "$H/pf-one.csv" -O "$OUT/missing/deeper" -j 1
+verdict batch-missing-dir 5 'missing/deeper: error: cannot use it as the output directory: No such file or directory \[RFP-BATCH-OUTDIR\]'
+new_out batch-new-dir
+if "$RFPGEN" batch "$H/pf-one.csv" -O "$OUT/new" -j 1 -q 2>"$T/err" && [ -d "$OUT/new" ] &&
+    [ "$(ls "$OUT/new" | wc -l)" -eq 1 ]; then
+	ok batch-new-dir "-O made, one annex in it"
+else
+	bad batch-new-dir "-O not made, or no annex in it: $(first_line)"
+fi
 
 # === Interrupted batch =======================================================
 new_out batch-sigint

@@ -84,9 +84,7 @@ detect_format(struct rfp_ctx *ctx, const char *path, const struct rfp_pkg *pkg,
 		*fmt = RFP_FORMAT_ODT;
 		return RFP_OK;
 	}
-	rfp_diag(ctx, RFP_ERROR, "RFP-TPL-FORMAT", &(struct rfp_where){ .file = path },
-	    "use a Word document (.docx/.dotx) or an ODF text document (.odt/.ott)",
-	    "not a Word or ODF text package: word/document.xml or content.xml is missing");
+	rfp_diag(ctx, TPL_FORMAT, &(struct rfp_where){ .file = path });
 	return RFP_ERR_TEMPLATE;
 }
 

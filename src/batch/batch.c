@@ -413,8 +413,7 @@ sync_dir(struct rfp_ctx *ctx, const char *dir)
 	int fd = open(dir, O_RDONLY | O_DIRECTORY);
 
 	if (fd < 0 || syncfs(fd) != 0)
-		rfp_diag(ctx, RFP_WARNING, "RFP-IO-SYNC", &(struct rfp_where){ .file = dir }, NULL,
-		    "could not flush the written annexes to disk: %s", strerror(errno));
+		rfp_diag(ctx, IO_SYNC, &(struct rfp_where){ .file = dir }, strerror(errno));
 	if (fd >= 0)
 		close(fd);
 }
@@ -450,20 +449,19 @@ map_header(struct rfp_ctx *ctx, struct rfp_batch *b, const struct rfp_batch_opti
 			col[r] = (int)c;
 		} else if (*h) {
 			w.col = (unsigned)c + 1;
-			rfp_diag(ctx, RFP_WARNING, "RFP-BATCH-COLUMN", &w,
-			    "see the portfolio columns in rfpgen(1)", "column '%s' is not used", h);
+			rfp_diag(ctx, BATCH_COLUMN, &w, h);
 		}
 	}
 	w.col = 0;
 	if (col[COL_TYPE] < 0) {
-		rfp_diag(ctx, RFP_ERROR, "RFP-BATCH-HEADER", &w,
-		    "name a column 委外類型 (or type)", "the portfolio has no outsourcing-type column");
+		rfp_diag_hint(ctx, BATCH_HEADER, "name a column 委外類型 (or type)", &w,
+		    "outsourcing-type column");
 		return RFP_ERR_INVALID;
 	}
 	if (col[COL_LEVEL] < 0 && (col[COL_C] < 0 || col[COL_I] < 0 || col[COL_A] < 0 || col[COL_L] < 0)) {
-		rfp_diag(ctx, RFP_ERROR, "RFP-BATCH-HEADER", &w,
+		rfp_diag_hint(ctx, BATCH_HEADER,
 		    "add 防護需求等級 (level) or the four columns 機密性, 完整性, 可用性, 法律遵循性 (C, I, A, L)",
-		    "the portfolio has no level column and not all four rating columns");
+		    &w, "level column and not all four rating columns");
 		return RFP_ERR_INVALID;
 	}
 	return RFP_OK;
@@ -505,8 +503,7 @@ rfp_batch_run(struct rfp_ctx *ctx, const struct rfp_catalogue *cat,
 	sh.b = b;
 	sh.limits = rfp_ctx_limits(ctx);
 	if (!sheet.nrows) {
-		rfp_diag(ctx, RFP_ERROR, "RFP-BATCH-HEADER", &(struct rfp_where){ .file = opt->portfolio },
-		    "the first row names the columns", "the portfolio is empty");
+		rfp_diag(ctx, BATCH_EMPTY, &(struct rfp_where){ .file = opt->portfolio });
 		st = RFP_ERR_INVALID;
 		goto out;
 	}

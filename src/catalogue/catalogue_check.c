@@ -61,10 +61,7 @@ check_unique_ids(struct rfp_ctx *ctx, const struct rfp_catalogue *cat)
 			continue;
 		struct rfp_where w = { .file = refs[i].file, .line = refs[i].line };
 
-		rfp_diag(ctx, RFP_ERROR, "RFP-CAT-DUPID", &w,
-		    "ids are permanent and never reused: give the new entry a new id",
-		    "duplicate id '%s' (%s), already used by a %s in %s",
-		    refs[i].id, refs[i].what, refs[i - 1].what, refs[i - 1].file);
+		rfp_diag(ctx, CAT_DUPID, &w, refs[i].id, refs[i].what, refs[i - 1].what, refs[i - 1].file);
 		st = RFP_ERR_INVALID;
 	}
 	free(refs);
@@ -86,19 +83,11 @@ check_level_order(struct rfp_ctx *ctx, const struct rfp_catalogue *cat)
 		struct rfp_where w = { .file = it->file->path, .line = it->line };
 
 		if (it->min_level < prev->min_level) {
-			rfp_diag(ctx, RFP_ERROR, "RFP-CAT-LEVELORDER", &w,
-			    "list a measure's 普 items first, then 中, then 高, as the columns of 附表十 do",
-			    "item '%s' (min-level %s) follows '%s' (min-level %s) in measure '%s'",
-			    it->id, rfp_level_name(it->min_level), prev->id,
-			    rfp_level_name(prev->min_level), it->measure->name);
+			rfp_diag(ctx, CAT_LEVELORDER, &w, it->id, rfp_level_name(it->min_level), prev->id, rfp_level_name(prev->min_level), it->measure->name);
 			st = RFP_ERR_INVALID;
 		}
 		if (it->sort <= prev->sort) {
-			rfp_diag(ctx, RFP_ERROR, "RFP-CAT-SORT", &w,
-			    "give items of a measure increasing sort keys in document order",
-			    "item '%s' has sort key %llu, not above '%s' (%llu)",
-			    it->id, (unsigned long long)it->sort, prev->id,
-			    (unsigned long long)prev->sort);
+			rfp_diag(ctx, CAT_SORT, &w, it->id, (unsigned long long)it->sort, prev->id, (unsigned long long)prev->sort);
 			st = RFP_ERR_INVALID;
 		}
 	}
@@ -118,9 +107,7 @@ check_params(struct rfp_ctx *ctx, const struct rfp_catalogue *cat)
 		 * level-less default or the 普 one, or the text cannot render. */
 		if (!p->defaults[RFP_LEVEL_NONE] && !p->defaults[RFP_LEVEL_LOW] &&
 		    (p->defaults[RFP_LEVEL_MODERATE] || p->defaults[RFP_LEVEL_HIGH])) {
-			rfp_diag(ctx, RFP_ERROR, "RFP-CAT-PARAM", &w,
-			    "add a <default> without level (or with level=\"普\")",
-			    "parameter '%s' has level defaults but none for 普", p->id);
+			rfp_diag(ctx, CAT_PARAM, &w, p->id);
 			st = RFP_ERR_INVALID;
 		}
 	}
@@ -134,10 +121,7 @@ check_items(struct rfp_ctx *ctx, const struct rfp_catalogue *cat)
 	enum rfp_status st = RFP_OK;
 
 	if (cat->nitems > ctx->limits.max_items) {
-		rfp_diag(ctx, RFP_ERROR, "RFP-LIMIT-ITEMS", NULL,
-		    "split the catalogue or raise the limit",
-		    "catalogue has %zu items, more than the limit of %u",
-		    cat->nitems, ctx->limits.max_items);
+		rfp_diag(ctx, LIMIT_ITEMS, NULL, cat->nitems, ctx->limits.max_items);
 		return RFP_ERR_LIMIT;
 	}
 	for (size_t i = 0; i < cat->nitems; i++) {
@@ -145,9 +129,7 @@ check_items(struct rfp_ctx *ctx, const struct rfp_catalogue *cat)
 		struct rfp_where w = { .file = it->file->path, .line = it->line };
 
 		if (!*it->text) {
-			rfp_diag(ctx, RFP_ERROR, "RFP-CAT-EMPTY", &w,
-			    "write the requirement in <text>",
-			    "item '%s' has empty text", it->id);
+			rfp_diag(ctx, CAT_EMPTY, &w, it->id);
 			st = RFP_ERR_INVALID;
 		}
 	}
@@ -167,9 +149,7 @@ rfp_catalogue_check(struct rfp_ctx *ctx, struct rfp_catalogue *cat)
 		cat->baseline = &cat->files[i];
 	}
 	if (nbase != 1) {
-		rfp_diag(ctx, RFP_ERROR, "RFP-CAT-BASELINE", NULL,
-		    "load one kind=\"baseline\" file plus any kind=\"module\" files",
-		    "%zu baseline catalogues loaded; exactly one is needed", nbase);
+		rfp_diag(ctx, CAT_BASELINE, NULL, nbase);
 		st = RFP_ERR_INVALID;
 	}
 	if ((s = check_items(ctx, cat)) != RFP_OK)

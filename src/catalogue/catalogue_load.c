@@ -49,9 +49,7 @@ schema_error(void *data, xmlErrorPtr e)
 	/* libxml2 names elements as {namespace}name; the namespace is noise here. */
 	for (char *p; (p = strstr(msg, "{" NS "}")) != NULL;)
 		memmove(p, p + sizeof(NS) + 1, strlen(p + sizeof(NS) + 1) + 1);
-	rfp_diag(ld->ctx, RFP_ERROR, "RFP-CAT-SCHEMA", &w,
-	    "see requirements/catalogue.xsd and docs/catalogue.md for the expected structure",
-	    "catalogue does not match the schema: %s", msg);
+	rfp_diag(ld->ctx, CAT_SCHEMA, &w, msg);
 }
 
 static bool
@@ -234,9 +232,7 @@ load_params(struct loader *ld, const xmlNode *params)
 				struct rfp_where w = { .file = ld->path,
 				    .line = (unsigned)xmlGetLineNo(d) };
 
-				rfp_diag(ld->ctx, RFP_ERROR, "RFP-CAT-PARAM", &w,
-				    "give each parameter at most one default per level",
-				    "parameter '%s' has two defaults for level '%s'",
+				rfp_diag(ld->ctx, CAT_PARAM_DUP, &w,
 				    prm->id, lvl ? rfp_level_name(lvl) : "(all)");
 				ld->st = RFP_ERR_INVALID;
 			}
@@ -282,9 +278,7 @@ parse_types(struct loader *ld, const char *s, unsigned line)
 		if (!rfp_type_parse(tok, &t) || strcmp(tok, rfp_type_name(t)) != 0) {
 			struct rfp_where w = { .file = ld->path, .line = line };
 
-			rfp_diag(ld->ctx, RFP_ERROR, "RFP-CAT-VOCAB", &w,
-			    "use the Chinese names 顧問訓練, 系統發展, 維運服務, 雲端服務",
-			    "unknown outsourcing type '%s' in types", tok);
+			rfp_diag(ld->ctx, CAT_VOCAB, &w, tok);
 			ld->st = RFP_ERR_INVALID;
 		} else {
 			mask |= 1u << t;
@@ -332,9 +326,7 @@ load_item(struct loader *ld, const xmlNode *header, const xmlNode *n,
 		if (!rfp_condition_parse(s, strlen(s), &it->condition)) {
 			struct rfp_where w = { .file = ld->path, .line = it->line };
 
-			rfp_diag(ld->ctx, RFP_ERROR, "RFP-CAT-VOCAB", &w,
-			    "use one of core-or-large, eu-personal-data, classified",
-			    "unknown condition '%s' in if", s);
+			rfp_diag(ld->ctx, CAT_CONDITION, &w, s);
 			ld->st = RFP_ERR_INVALID;
 		}
 	}
@@ -418,12 +410,9 @@ load_data(struct loader *ld, xmlSchemaPtr schema, const char *name, const char *
 	rc = xmlSchemaValidateDoc(vctx, doc);
 	if (rc != 0) {
 		if (ld->schema_errors > MAX_SCHEMA_ERRORS)
-			rfp_diag(ld->ctx, RFP_NOTE, "RFP-CAT-SCHEMA", &w, NULL,
-			    "%u more schema errors not shown",
-			    ld->schema_errors - MAX_SCHEMA_ERRORS);
+			rfp_diag(ld->ctx, CAT_SCHEMA_MORE, &w, ld->schema_errors - MAX_SCHEMA_ERRORS);
 		else if (ld->schema_errors == 0)
-			rfp_diag(ld->ctx, RFP_ERROR, "RFP-CAT-SCHEMA", &w, NULL,
-			    "catalogue does not match the schema");
+			rfp_diag(ld->ctx, CAT_SCHEMA, &w, "libxml2 gave no detail");
 		ld->st = RFP_ERR_INVALID;
 		goto out;
 	}
@@ -468,9 +457,7 @@ parse_schema(struct rfp_ctx *ctx, const char *name, const char *data, size_t len
 	pctx = xmlSchemaNewDocParserCtxt(*doc);
 	*out = pctx ? xmlSchemaParse(pctx) : NULL;
 	if (!*out) {
-		rfp_diag(ctx, RFP_ERROR, "RFP-CAT-XSD", &w,
-		    "reinstall rfpgen's data files or point --data-dir at them",
-		    "the catalogue schema cannot be compiled");
+		rfp_diag(ctx, CAT_XSD, &w);
 		st = RFP_ERR_INVALID;
 	}
 	xmlSchemaFreeParserCtxt(pctx);
@@ -613,9 +600,7 @@ rfp_catalogue_load_buffer(struct rfp_ctx *ctx, const struct rfp_cat_schema *sche
 	if (!ctx || !schema || !name || !data || !out)
 		return RFP_ERR_USAGE;
 	if (len > ctx->limits.max_file_bytes) {
-		rfp_diag(ctx, RFP_ERROR, "RFP-LIMIT-FILE", &(struct rfp_where){ .file = name },
-		    "raise the limit with --max-file-size if the file is genuine",
-		    "file is larger than the limit of %zu bytes", ctx->limits.max_file_bytes);
+		rfp_diag(ctx, LIMIT_FILE, &(struct rfp_where){ .file = name }, ctx->limits.max_file_bytes);
 		return RFP_ERR_LIMIT;
 	}
 	if (!(ld.cat = new_catalogue(1)))

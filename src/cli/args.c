@@ -92,12 +92,12 @@ cli_usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("rfpgen: ", stderr);
+	/* One line and a pointer to the help, not the whole usage block. */
+	fputs("rfpgen: error: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
-	fputs(usage_line, stderr);
+	fprintf(stderr, " [%s]\n  hint: %s\n", rfp_diag_code(USAGE), rfp_diag_table_hint(USAGE));
 	return EXIT_USAGE;
 }
 
@@ -174,8 +174,7 @@ cli_find_data_dir(struct cli *cli)
 		const char *d = cli->opt.data_dir ? cli->opt.data_dir : env;
 
 		if (!is_dir_with_schema(d)) {
-			fprintf(stderr, "rfpgen: %s: no requirements/catalogue.xsd there\n"
-			    "  hint: point --data-dir or RFPGEN_DATA_DIR at rfpgen's data directory\n", d);
+			cli_error(d, DATA_DIR, "it has no requirements/catalogue.xsd");
 			return EXIT_IO;
 		}
 		snprintf(cli->data_dir, sizeof(cli->data_dir), "%s", d);
@@ -196,8 +195,8 @@ cli_find_data_dir(struct cli *cli)
 	}
 	snprintf(cli->data_dir, sizeof(cli->data_dir), "%s", RFP_DATA_DIR);
 	if (!is_dir_with_schema(cli->data_dir)) {
-		fprintf(stderr, "rfpgen: cannot find the data directory (tried %s)\n"
-		    "  hint: set RFPGEN_DATA_DIR or use --data-dir\n", RFP_DATA_DIR);
+		cli_error(RFP_DATA_DIR, DATA_DIR, "it has no requirements/catalogue.xsd, and "
+		    "none was found beside the program");
 		return EXIT_IO;
 	}
 	return EXIT_OK;
@@ -215,7 +214,8 @@ cli_find_catalogues(struct cli *cli)
 		return EXIT_OK;
 	snprintf(pat, sizeof(pat), "%s/requirements/baseline-%s.xml", cli->data_dir, baseline);
 	if (stat(pat, &sb) != 0) {
-		fprintf(stderr, "rfpgen: unknown baseline '%s' (no %s)\n", baseline, pat);
+		fprintf(stderr, "rfpgen: error: unknown baseline '%s' (no %s) [%s]\n", baseline, pat,
+		    rfp_diag_code(USAGE));
 		snprintf(pat, sizeof(pat), "%s/requirements/baseline-*.xml", cli->data_dir);
 		if (glob(pat, 0, NULL, &g) == 0) {
 			fputs("  valid baselines:", stderr);

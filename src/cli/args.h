@@ -14,6 +14,8 @@
 
 #include <rfpgen/rfpgen.h>
 
+#include "util/diag.h"
+
 enum exit_code {
 	EXIT_OK = 0,
 	EXIT_INTERNAL = 1,	/* out of memory, unexpected library failure */
@@ -60,7 +62,17 @@ struct cli {
 	char datebuf[32];		/* the date shown, unless --date */
 };
 
-/** Prints "rfpgen: MESSAGE" and the usage; returns EXIT_USAGE. */
+/*
+ * Prints the diagnostic ID of the table (util/diag.h) for FILE (NULL: none):
+ * "rfpgen: FILE: error: MESSAGE [CODE]" and its hint. For what the command
+ * line finds itself, before or around the library.
+ */
+#define cli_error(file, ID, ...) \
+	fprintf(stderr, "rfpgen: %s%serror: " rfp_diag_fmt(ID) " [" rfp_diag_code(ID) "]\n" \
+	    "  hint: " rfp_diag_table_hint(ID) "\n", (file) ? (file) : "", (file) ? ": " : "", \
+	    __VA_ARGS__)
+
+/** Prints "rfpgen: error: MESSAGE [RFP-USAGE]" and a hint; returns EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /** The diagnostic callback (userdata: the struct options). */
 void cli_print_diag(const struct rfp_diag *d, void *userdata);

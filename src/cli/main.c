@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -180,15 +181,18 @@ cmd_batch(struct cli *cli, int64_t mtime)
 	struct sigaction sa = { .sa_handler = on_sigint };
 	struct stat sb;
 	enum rfp_status st;
-	int rc;
+	int rc, err;
 
 	if (cli->opt.nargs != 1)
 		return cli_usage_error("batch needs one portfolio file (.csv, .xlsx or .ods)");
 	bo.portfolio = cli->opt.args[0];
 	if (!bo.out_dir)
 		return cli_usage_error("batch needs -O DIR, the directory for the annexes");
-	if (stat(bo.out_dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-		fprintf(stderr, "rfpgen: %s: not a directory\n  hint: create it first\n", bo.out_dir);
+	/* -O names a directory, made here if it is new (its parent must exist). */
+	err = stat(bo.out_dir, &sb) != 0 ? (mkdir(bo.out_dir, 0777) != 0 ? errno : 0) :
+	    S_ISDIR(sb.st_mode) ? 0 : ENOTDIR;
+	if (err) {
+		cli_error(bo.out_dir, BATCH_OUTDIR, strerror(err));
 		return EXIT_IO;
 	}
 	if (cli->opt.jobs) {

@@ -4,15 +4,27 @@
  * flushed to disk, then renamed over the target. A failure at any step
  * (disk full, read-only directory) removes the temporary file, so a reader
  * sees the old file or the complete new one, never a partial annex.
+ *
+ * Output directories may be shared (an -O folder on a file server), so the
+ * target is never followed: the temporary file is created with O_EXCL and
+ * O_NOFOLLOW, and the rename replaces a symbolic link at the target rather
+ * than the file it points to. A new file gets 0666 less the umask, as any
+ * editor would give it; a file written over keeps its mode. A directory, a
+ * FIFO or a device at the target is refused: renaming over one would
+ * replace it, and opening a FIFO would wait for a reader for ever.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -44,29 +56,59 @@ io_hint(int err)
 	case EACCES: case EPERM: case EROFS: return "choose a directory you can write to";
 	case ENOENT: case ENOTDIR: return "create the output directory first";
 	case EISDIR: return "give a file name, not a directory";
+	case ENAMETOOLONG: return "choose a shorter file name";
 	default: return NULL;
 	}
 }
 
-static enum rfp_status
-write_special(struct rfp_ctx *ctx, const char *path, const void *data, size_t len)
+/*
+ * tmp = the directory of path, then ".NAME.XXXXXX" with a random suffix;
+ * ".rfpgen.XXXXXX" when NAME is too long to take the extra characters.
+ */
+static void
+temp_name(struct rfp_buf *tmp, const char *path)
 {
-	struct rfp_where w = { .file = path };
-	int fd = open(path, O_WRONLY | O_NOCTTY), err;
+	static const char digits[] = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+	unsigned char r[6] = { 0 };
 
-	if (fd < 0 || write_all(fd, data, len) != RFP_OK) {
-		err = errno;
-		if (fd >= 0)
-			close(fd);
-		rfp_diag(ctx, RFP_ERROR, "RFP-IO-WRITE", &w, io_hint(err),
-		    "cannot write: %s", strerror(err));
-		return RFP_ERR_IO;
+	rfp_buf_reset(tmp);
+	if (slash)
+		rfp_buf_add(tmp, path, (size_t)(base - path));
+	rfp_buf_addf(tmp, ".%s.", strlen(base) + 9 > NAME_MAX ? "rfpgen" : base);
+	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r)) {
+		/* No entropy yet: O_EXCL still makes a clash an error, not a loss. */
+		unsigned long x = (unsigned long)getpid() ^ (unsigned long)(uintptr_t)tmp;
+
+		memcpy(r, &x, sizeof(r) < sizeof(x) ? sizeof(r) : sizeof(x));
 	}
-	if (close(fd) != 0) {
-		err = errno;
-		rfp_diag(ctx, RFP_ERROR, "RFP-IO-WRITE", &w, io_hint(err),
-		    "cannot write: %s", strerror(err));
-		return RFP_ERR_IO;
+	for (size_t i = 0; i < sizeof(r); i++)
+		rfp_buf_addc(tmp, digits[r[i] % (sizeof(digits) - 1)]);
+}
+
+/* Signals that end a command: held back while a temporary file exists, so
+ * it is either renamed into place or removed before the process ends. */
+static void
+hold_signals(sigset_t *old)
+{
+	sigset_t s;
+
+	sigemptyset(&s);
+	sigaddset(&s, SIGINT);
+	sigaddset(&s, SIGTERM);
+	sigaddset(&s, SIGHUP);
+	sigaddset(&s, SIGQUIT);
+	pthread_sigmask(SIG_BLOCK, &s, old);
+}
+
+static enum rfp_status
+write_stdout(struct rfp_ctx *ctx, const void *data, size_t len)
+{
+	if (write_all(STDOUT_FILENO, data, len) != RFP_OK) {
+		int err = errno;
+
+		return rfp_diag_hint(ctx, IO_WRITE, io_hint(err), &(struct rfp_where){ .file = "-" },
+		    "write to standard output", strerror(err));
 	}
 	return RFP_OK;
 }
@@ -76,78 +118,81 @@ rfp_output_write(struct rfp_ctx *ctx, const char *path, const void *data, size_t
     bool sync)
 {
 	struct rfp_where w = { .file = path };
-	struct rfp_buf tmp = RFP_BUF_INIT(8192);
-	const char *slash;
+	struct rfp_buf tmp = RFP_BUF_INIT(PATH_MAX + 16);
 	struct stat sb;
-	char real[PATH_MAX];
-	int fd = -1, err;
+	mode_t mode = 0666;	/* less the umask, applied by open() */
+	bool keep_mode = false, created = false;
+	sigset_t old;
+	int fd = -1, err = 0, tries;
 	enum rfp_status st = RFP_ERR_IO;
 
 	if (!ctx || !path || (!data && len))
 		return RFP_ERR_USAGE;
-	if (path[0] == '-' && path[1] == '\0') {
-		if (write_all(STDOUT_FILENO, data, len) != RFP_OK) {
-			rfp_diag(ctx, RFP_ERROR, "RFP-IO-WRITE", &w, NULL,
-			    "cannot write to standard output: %s", strerror(errno));
-			return RFP_ERR_IO;
+	if (path[0] == '-' && path[1] == '\0')
+		return write_stdout(ctx, data, len);
+	if (lstat(path, &sb) == 0) {
+		struct stat to;
+
+		if (S_ISDIR(sb.st_mode))
+			return rfp_diag_hint(ctx, IO_WRITE, io_hint(EISDIR), &w, "write",
+			    "the output path is a directory");
+		/* A link to a device or a FIFO (/dev/stdout) names no file. */
+		if (S_ISLNK(sb.st_mode) && stat(path, &to) == 0 && !S_ISREG(to.st_mode))
+			sb = to;
+		if (!S_ISREG(sb.st_mode) && !S_ISLNK(sb.st_mode))
+			return rfp_diag_hint(ctx, IO_WRITE,
+			    "give the name of a regular file; use '-o -' for standard output", &w,
+			    "write", "the output path is a device, FIFO or socket, not a file");
+		if (S_ISREG(sb.st_mode)) {
+			mode = sb.st_mode & 07777;
+			keep_mode = true;
 		}
-		return RFP_OK;
 	}
-	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-		rfp_diag(ctx, RFP_ERROR, "RFP-IO-WRITE", &w, io_hint(EISDIR),
-		    "output path is a directory");
-		return RFP_ERR_IO;
+	hold_signals(&old);
+	for (tries = 0; tries < 100; tries++) {
+		temp_name(&tmp, path);
+		if (tmp.err) {
+			err = ENAMETOOLONG;
+			break;
+		}
+		fd = open(tmp.ptr, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC,
+		    mode);
+		if (fd >= 0 || errno != EEXIST)
+			break;
 	}
-	/* A device or pipe (/dev/stdout, a FIFO, /dev/full) is written in
-	 * place: renaming over it would replace the device itself. */
-	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
-		return write_special(ctx, path, data, len);
-	/* Through a symbolic link, replace the file it names, not the link. */
-	if (lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode) && realpath(path, real)) {
-		path = real;
-		w.file = real;
-	}
-	slash = strrchr(path, '/');
-	if (slash)
-		rfp_buf_addf(&tmp, "%.*s/.%s.XXXXXX", (int)(slash - path), path, slash + 1);
-	else
-		rfp_buf_addf(&tmp, ".%s.XXXXXX", path);
-	if (tmp.err)
-		return tmp.err;
-	fd = mkstemp(tmp.ptr);
+	created = fd >= 0;
 	if (fd < 0) {
-		err = errno;
-		rfp_diag(ctx, RFP_ERROR, "RFP-IO-WRITE", &w, io_hint(err),
-		    "cannot create a file in the output directory: %s", strerror(err));
+		err = err ? err : errno;
+		rfp_diag_hint(ctx, IO_WRITE, io_hint(err), &w, "create a file in the output directory",
+		    strerror(err));
 		goto out;
 	}
 	if (write_all(fd, data, len) != RFP_OK || (sync && fsync(fd) != 0)) {
 		err = errno;
-		rfp_diag(ctx, RFP_ERROR, "RFP-IO-WRITE", &w, io_hint(err),
-		    "cannot write: %s", strerror(err));
+		rfp_diag_hint(ctx, IO_WRITE, io_hint(err), &w, "write", strerror(err));
 		goto out;
 	}
-	/* mkstemp creates 0600; an annex is an ordinary document. */
-	if (fchmod(fd, 0644) != 0 || close(fd) != 0) {
+	/* open() applied the umask; a file written over keeps its own mode. */
+	if ((keep_mode && fchmod(fd, mode) != 0) || close(fd) != 0) {
 		fd = -1;
 		err = errno;
-		rfp_diag(ctx, RFP_ERROR, "RFP-IO-WRITE", &w, io_hint(err),
-		    "cannot finish writing: %s", strerror(err));
+		rfp_diag_hint(ctx, IO_WRITE, io_hint(err), &w, "finish writing", strerror(err));
 		goto out;
 	}
 	fd = -1;
 	if (rename(tmp.ptr, path) != 0) {
 		err = errno;
-		rfp_diag(ctx, RFP_ERROR, "RFP-IO-WRITE", &w, io_hint(err),
-		    "cannot move the finished file into place: %s", strerror(err));
+		rfp_diag_hint(ctx, IO_WRITE, io_hint(err), &w, "move the finished file into place",
+		    strerror(err));
 		goto out;
 	}
 	st = RFP_OK;
 out:
 	if (fd >= 0)
 		close(fd);
-	if (st && tmp.len)
+	if (st && created)
 		unlink(tmp.ptr);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	rfp_buf_fini(&tmp);
 	return st;
 }

@@ -38,10 +38,7 @@ check_duplicates(struct rfp_ctx *ctx, const char *path, const struct rfp_pkg *pk
 	for (size_t i = 1; i < pkg->n; i++) {
 		if (strcmp(names[i - 1], names[i]) != 0)
 			continue;
-		rfp_diag(ctx, RFP_ERROR, "RFP-ZIP-DUPLICATE",
-		    &(struct rfp_where){ .file = path, .part = names[i] },
-		    "re-save the file with Word or LibreOffice",
-		    "the package holds two entries with this name");
+		rfp_diag(ctx, ZIP_DUPLICATE, &(struct rfp_where){ .file = path, .part = names[i] });
 		st = RFP_ERR_ZIP;
 		break;
 	}
@@ -63,38 +60,27 @@ read_entry(struct rfp_ctx *ctx, const char *path, zip_t *za, zip_uint64_t i,
 
 	if (zip_stat_index(za, i, 0, &sb) != 0 || !(sb.valid & ZIP_STAT_NAME) ||
 	    !(sb.valid & ZIP_STAT_SIZE) || !(sb.valid & ZIP_STAT_COMP_SIZE)) {
-		rfp_diag(ctx, RFP_ERROR, "RFP-ZIP", &w, NULL,
-		    "cannot read zip entry %llu: %s", (unsigned long long)i,
-		    zip_strerror(za));
+		rfp_diag(ctx, ZIP_ENTRY, &w, (unsigned long long)i, zip_strerror(za));
 		return RFP_ERR_ZIP;
 	}
 	w.part = sb.name;
 	if (unsafe_name(sb.name)) {
-		rfp_diag(ctx, RFP_ERROR, "RFP-ZIP-NAME", &w, NULL,
-		    "unsafe entry name (absolute, empty or with '..')");
+		rfp_diag(ctx, ZIP_NAME, &w);
 		return RFP_ERR_ZIP;
 	}
 	if ((sb.valid & ZIP_STAT_ENCRYPTION_METHOD) &&
 	    sb.encryption_method != ZIP_EM_NONE) {
-		rfp_diag(ctx, RFP_ERROR, "RFP-ZIP-ENCRYPTED", &w,
-		    "save the template without a password",
-		    "entry is encrypted");
+		rfp_diag_hint(ctx, ZIP_ENCRYPTED, "save the template without a password", &w);
 		return RFP_ERR_ZIP;
 	}
 	if (sb.size > lim->max_part_bytes || sb.size > lim->max_package_bytes - *total) {
-		rfp_diag(ctx, RFP_ERROR, "RFP-LIMIT-PART", &w,
-		    "a real template part is far smaller; raise --max-part-size only for a trusted file",
-		    "entry inflates to %llu bytes, over the limit of %zu",
-		    (unsigned long long)sb.size,
+		rfp_diag(ctx, LIMIT_PART, &w, (unsigned long long)sb.size,
 		    sb.size > lim->max_part_bytes ? lim->max_part_bytes : lim->max_package_bytes);
 		return RFP_ERR_LIMIT;
 	}
 	if (sb.size > 65536 && sb.size / (sb.comp_size ? sb.comp_size : 1) > lim->max_ratio) {
-		rfp_diag(ctx, RFP_ERROR, "RFP-LIMIT-RATIO", &w,
-		    "this looks like a zip bomb; do not use the file",
-		    "entry compresses %llu:1, over the limit of %u:1",
-		    (unsigned long long)(sb.size / (sb.comp_size ? sb.comp_size : 1)),
-		    lim->max_ratio);
+		rfp_diag(ctx, LIMIT_RATIO, &w,
+		    (unsigned long long)(sb.size / (sb.comp_size ? sb.comp_size : 1)), lim->max_ratio);
 		return RFP_ERR_LIMIT;
 	}
 	e->name = strdup(sb.name);
@@ -103,17 +89,13 @@ read_entry(struct rfp_ctx *ctx, const char *path, zip_t *za, zip_uint64_t i,
 		return RFP_ERR_NOMEM;
 	zf = zip_fopen_index(za, i, 0);
 	if (!zf) {
-		rfp_diag(ctx, RFP_ERROR, "RFP-ZIP", &w, NULL,
-		    "cannot open entry: %s", zip_strerror(za));
+		rfp_diag(ctx, ZIP_ENTRY, &w, (unsigned long long)i, zip_strerror(za));
 		goto out;
 	}
 	got = zip_fread(zf, e->data, sb.size);
 	/* The declared size is not trusted: the entry must end exactly there. */
 	if (got < 0 || (zip_uint64_t)got != sb.size || zip_fread(zf, &extra, 1) != 0) {
-		rfp_diag(ctx, RFP_ERROR, "RFP-ZIP-CORRUPT", &w,
-		    "the file is damaged; re-save it or use a fresh copy",
-		    "entry data is corrupt or does not match its declared size: %s",
-		    zip_file_strerror(zf));
+		rfp_diag(ctx, ZIP_CORRUPT, &w, zip_file_strerror(zf));
 		goto out;
 	}
 	e->data[sb.size] = '\0';
@@ -138,9 +120,7 @@ read_archive(struct rfp_ctx *ctx, const char *path, zip_t *za, struct rfp_pkg *o
 
 	n = zip_get_num_entries(za, 0);
 	if (n < 0 || (zip_uint64_t)n > ctx->limits.max_entries) {
-		rfp_diag(ctx, RFP_ERROR, "RFP-LIMIT-ENTRIES", &w, NULL,
-		    "package has %lld entries, over the limit of %u",
-		    (long long)n, ctx->limits.max_entries);
+		rfp_diag(ctx, LIMIT_ENTRIES, &w, (long long)n, ctx->limits.max_entries);
 		st = RFP_ERR_LIMIT;
 		goto out;
 	}
@@ -176,18 +156,16 @@ open_failed(struct rfp_ctx *ctx, const char *path, int err)
 	zip_error_init_with_code(&ze, err);
 	if (err == ZIP_ER_EXISTS) {
 		/* libzip's consistency check found two entries with one name. */
-		rfp_diag(ctx, RFP_ERROR, "RFP-ZIP-DUPLICATE", &w,
-		    "re-save the file with Word or LibreOffice; a hand-made zip may hold an entry twice",
-		    "the package holds two entries with the same name");
+		rfp_diag(ctx, ZIP_DUPLICATE, &w);
 		zip_error_fini(&ze);
 		return RFP_ERR_ZIP;
 	}
 	st = err == ZIP_ER_NOENT || err == ZIP_ER_OPEN || err == ZIP_ER_READ ?
 	    RFP_ERR_IO : RFP_ERR_ZIP;
-	rfp_diag(ctx, RFP_ERROR, st == RFP_ERR_IO ? "RFP-IO-READ" : "RFP-ZIP", &w,
-	    st == RFP_ERR_IO ? "check the path and its permissions" :
-	    "the file must be a .docx, .dotx, .odt, .ott, .xlsx or .ods package saved by Word, Excel or LibreOffice",
-	    "cannot open as a zip package: %s", zip_error_strerror(&ze));
+	if (st == RFP_ERR_IO)
+		rfp_diag(ctx, IO_READ, &w, zip_error_strerror(&ze));
+	else
+		rfp_diag(ctx, ZIP, &w, zip_error_strerror(&ze));
 	zip_error_fini(&ze);
 	return st;
 }

@@ -127,10 +127,8 @@ report_encoding(struct reader *r, const struct field *f, unsigned row_line,
 			line_start = i + 1;
 		}
 	}
-	rfp_diag(r->ctx, RFP_ERROR, "RFP-CSV-ENCODING",
+	rfp_diag(r->ctx, CSV_ENCODING,
 	    &(struct rfp_where){ .file = r->path, .line = line, .col = (unsigned)f->col },
-	    "save the file as UTF-8 (in Excel: CSV UTF-8), or name its encoding (UTF-8, CP950 or BIG5)",
-	    "row %u, column %zu: byte 0x%02X (line %u, byte %zu of the line) is not valid %s",
 	    row_line, f->col, r->data[bad], line, bad - line_start + 1,
 	    r->detected ? "UTF-8 or CP950" : r->encoding ? r->encoding : "UTF-8");
 	return RFP_ERR_INVALID;
@@ -164,21 +162,14 @@ convert(struct reader *r, const struct field *f, unsigned row_line)
 	return RFP_OK;
 }
 
-static void
-row_error(struct rfp_sheet_row *row, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* Records the first reason a row cannot be used. */
-static void
-row_error(struct rfp_sheet_row *row, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (row->error)
-		return;
-	va_start(ap, fmt);
-	row->error = rfp_vstrfmt(fmt, ap);
-	va_end(ap);
-}
+/* Records the first reason a row cannot be used, with its code. */
+#define row_error(row, ID, ...) do { \
+	if (!(row)->error) { \
+		struct rfp_buf why_ = RFP_BUF_INIT(4096); \
+		rfp_diag_format(&why_, ID, __VA_ARGS__); \
+		(row)->error = rfp_buf_detach(&why_, NULL); \
+	} \
+} while (0)
 
 /*
  * Decodes field f into UTF-8, undoes the quoting ("" is one quote; CRLF
@@ -229,12 +220,10 @@ add_field(struct reader *r, struct rfp_sheet_row *row, const struct field *f)
 			line += s[i] == '\n';
 		if (!rfp_utf8_decode((const unsigned char *)s + bad, n - bad, &cp))
 			cp = (unsigned char)s[bad];
-		row_error(row, "column %zu (line %u): character U+%04X is not allowed in a document "
-		    "[RFP-CSV-CHAR]", f->col, line, cp);
+		row_error(row, CSV_CHAR, f->col, line, cp);
 		n = 0;
 	} else if (n > r->ctx->limits.max_field_bytes) {
-		row_error(row, "column %zu: the cell is %zu bytes long, over the limit of %zu "
-		    "(--max-field-size) [RFP-LIMIT-FIELD]", f->col, n, r->ctx->limits.max_field_bytes);
+		row_error(row, LIMIT_FIELD, (size_t)row->line, f->col, r->ctx->limits.max_field_bytes);
 		n = 0;
 	}
 	if (!n) {
@@ -279,12 +268,8 @@ parse(struct reader *r, struct rfp_sheet *sheet)
 				f.start = ++pos;
 				for (;;) {
 					if (pos >= len) {
-						rfp_diag(r->ctx, RFP_ERROR, "RFP-CSV-QUOTE",
-						    &(struct rfp_where){ .file = r->path,
-						    .line = f.line, .col = (unsigned)f.col },
-						    "add the closing double quote; a quote inside a quoted field is written twice (\"\")",
-						    "row %u, column %zu: the quoted field that starts here is never closed",
-						    row->line, f.col);
+						rfp_diag(r->ctx, CSV_QUOTE, &(struct rfp_where){ .file = r->path,
+						    .line = f.line, .col = (unsigned)f.col }, row->line, f.col);
 						return RFP_ERR_INVALID;
 					}
 					if (d[pos] == '"') {
@@ -302,12 +287,9 @@ parse(struct reader *r, struct rfp_sheet *sheet)
 				}
 				f.end = pos++;
 				if (pos < len && d[pos] != ',' && d[pos] != '\r' && d[pos] != '\n') {
-					rfp_diag(r->ctx, RFP_ERROR, "RFP-CSV-QUOTE",
+					rfp_diag(r->ctx, CSV_QUOTE_TEXT,
 					    &(struct rfp_where){ .file = r->path, .line = line,
-					    .col = (unsigned)f.col },
-					    "quote the whole field, and write a quote inside it twice (\"\")",
-					    "row %u, column %zu: text follows the closing quote of a field",
-					    row->line, f.col);
+					    .col = (unsigned)f.col }, row->line, f.col);
 					return RFP_ERR_INVALID;
 				}
 			} else {
@@ -341,10 +323,7 @@ check_encoding(struct rfp_ctx *ctx, const char *path, const char *encoding,
 {
 	*iconv_name = NULL;
 	if (encoding && !parse_encoding(encoding, iconv_name)) {
-		rfp_diag(ctx, RFP_ERROR, "RFP-CSV-ENCODING-NAME",
-		    &(struct rfp_where){ .file = path },
-		    "use UTF-8, CP950 or BIG5, or leave the encoding out to detect it",
-		    "unknown CSV encoding \"%s\"", encoding);
+		rfp_diag(ctx, CSV_ENCODING_NAME, &(struct rfp_where){ .file = path }, encoding);
 		return RFP_ERR_USAGE;
 	}
 	return RFP_OK;
@@ -392,10 +371,7 @@ rfp_sheet_parse_csv(struct rfp_ctx *ctx, const char *path, const char *encoding,
 	if (r.encoding) {
 		r.cd = iconv_open("UTF-8", r.encoding);
 		if (r.cd == (iconv_t)-1) {
-			rfp_diag(ctx, RFP_ERROR, "RFP-CSV-ENCODING-NAME",
-			    &(struct rfp_where){ .file = path },
-			    "install the C library's character set data (gconv modules)",
-			    "this system cannot convert from %s", r.encoding);
+			rfp_diag(ctx, CSV_ICONV, &(struct rfp_where){ .file = path }, r.encoding);
 			st = RFP_ERR_USAGE;
 			goto out;
 		}

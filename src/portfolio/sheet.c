@@ -49,11 +49,8 @@ rfp_sheet_add_row(struct rfp_ctx *ctx, const char *file, struct rfp_sheet *sheet
     unsigned line)
 {
 	if (sheet->nrows >= ctx->limits.max_rows) {
-		rfp_diag(ctx, RFP_ERROR, "RFP-LIMIT-ROWS",
-		    &(struct rfp_where){ .file = file, .line = line },
-		    "split the portfolio into several files, or raise the row limit",
-		    "row %u: the sheet has more than %u rows", line,
-		    ctx->limits.max_rows);
+		rfp_diag(ctx, LIMIT_ROWS, &(struct rfp_where){ .file = file, .line = line },
+		    (size_t)line, ctx->limits.max_rows);
 		return RFP_ERR_LIMIT;
 	}
 	if (!grow((void **)&sheet->rows, sheet->nrows, sizeof(*sheet->rows)))
@@ -73,12 +70,9 @@ rfp_sheet_add_cell(struct rfp_ctx *ctx, const char *file, struct rfp_sheet_row *
     unsigned line, char *text, size_t len)
 {
 	if (len > ctx->limits.max_field_bytes) {
-		rfp_diag(ctx, RFP_ERROR, "RFP-LIMIT-FIELD",
-		    &(struct rfp_where){ .file = file, .line = line,
+		rfp_diag(ctx, LIMIT_FIELD, &(struct rfp_where){ .file = file, .line = line,
 		    .col = (unsigned)(row->ncells + 1) },
-		    "shorten the cell, or raise the field size limit",
-		    "row %u, column %zu: the cell is %zu bytes long, over the limit of %zu",
-		    line, row->ncells + 1, len, ctx->limits.max_field_bytes);
+		    (size_t)line, row->ncells + 1, ctx->limits.max_field_bytes);
 		free(text);
 		return RFP_ERR_LIMIT;
 	}

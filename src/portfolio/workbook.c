@@ -85,10 +85,7 @@ broken(struct rfp_ctx *ctx, const char *file, const char *part, unsigned line,
 	va_start(ap, fmt);
 	rfp_buf_vaddf(&msg, fmt, ap);
 	va_end(ap);
-	rfp_diag(ctx, RFP_ERROR, "RFP-SHEET-FORMAT",
-	    &(struct rfp_where){ .file = file, .part = part, .line = line },
-	    "open the workbook in Excel or LibreOffice Calc and save it again",
-	    "%s", msg.err ? "the workbook is damaged" : msg.ptr);
+	rfp_diag(ctx, SHEET_FORMAT, &(struct rfp_where){ .file = file, .part = part, .line = line }, msg.err ? "the workbook is damaged" : msg.ptr);
 	rfp_buf_fini(&msg);
 	return RFP_ERR_INVALID;
 }
@@ -199,12 +196,8 @@ grid_put(struct grid *g, size_t rowno, size_t col, const char *text, size_t len)
 	char *s;
 
 	if (rowno > g->ctx->limits.max_rows) {
-		rfp_diag(g->ctx, RFP_ERROR, "RFP-LIMIT-ROWS",
-		    &(struct rfp_where){ .file = g->file, .part = g->part,
-		    .line = rowno > UINT32_MAX ? 0 : (unsigned)rowno },
-		    "delete what lies below the data, split the portfolio, or raise the row limit",
-		    "row %zu: the sheet has more than %u rows", rowno,
-		    g->ctx->limits.max_rows);
+		rfp_diag_hint(g->ctx, LIMIT_ROWS, "delete what lies below the data, split the portfolio, or raise the row limit", &(struct rfp_where){ .file = g->file, .part = g->part,
+		    .line = rowno > UINT32_MAX ? 0 : (unsigned)rowno }, rowno, g->ctx->limits.max_rows);
 		return RFP_ERR_LIMIT;
 	}
 	if (rowno < sheet->nrows || (rowno == sheet->nrows &&
@@ -221,12 +214,8 @@ grid_put(struct grid *g, size_t rowno, size_t col, const char *text, size_t len)
 	cost = fill <= g->budget / CELL_COST ? fill * CELL_COST : SIZE_MAX;
 	cost = add_sat(cost, add_sat(len, CELL_COST));
 	if (cost > g->budget) {
-		rfp_diag(g->ctx, RFP_ERROR, "RFP-LIMIT-SHEET",
-		    &(struct rfp_where){ .file = g->file, .part = g->part,
-		    .line = (unsigned)rowno, .col = col > UINT32_MAX ? 0 : (unsigned)col },
-		    "delete repeated cells or rows beyond the data, or raise the file size limit",
-		    "row %zu, column %zu: the cells of the sheet take more than %zu bytes",
-		    rowno, col, g->ctx->limits.max_file_bytes);
+		rfp_diag_hint(g->ctx, LIMIT_SHEET, "delete repeated cells or rows beyond the data, or raise the file size limit", &(struct rfp_where){ .file = g->file, .part = g->part,
+		    .line = (unsigned)rowno, .col = col > UINT32_MAX ? 0 : (unsigned)col }, rowno, col, g->ctx->limits.max_file_bytes);
 		return RFP_ERR_LIMIT;
 	}
 	g->budget -= cost;
@@ -272,13 +261,9 @@ report_missing(struct rfp_ctx *ctx, const char *path, const char *name,
 	if ((st = rfp_buf_status(&list)) != RFP_OK && st != RFP_ERR_LIMIT)
 		goto out;
 	if (!name)
-		rfp_diag(ctx, RFP_ERROR, "RFP-SHEET-MISSING", &(struct rfp_where){ .file = path },
-		    "add a sheet with the portfolio to the workbook",
-		    "the workbook has no sheets");
+		rfp_diag(ctx, SHEET_NONE, &(struct rfp_where){ .file = path });
 	else
-		rfp_diag(ctx, RFP_ERROR, "RFP-SHEET-MISSING", &(struct rfp_where){ .file = path },
-		    "name one of the workbook's sheets, or leave the sheet out to read the first",
-		    "no sheet is named \"%s\"; the workbook has %s", name,
+		rfp_diag(ctx, SHEET_MISSING, &(struct rfp_where){ .file = path }, name,
 		    count ? list.ptr : "no sheets");
 	st = RFP_ERR_INVALID;
 out:
@@ -738,12 +723,9 @@ ods_row(struct grid *g, const xmlNode *row, size_t *rowno, struct rfp_buf *text)
 		if ((st = ods_cell_text(g, c, text)) != RFP_OK)
 			return st;
 		if (text->err == RFP_ERR_LIMIT) {
-			rfp_diag(g->ctx, RFP_ERROR, "RFP-LIMIT-FIELD",
-			    &(struct rfp_where){ .file = g->file, .part = g->part,
-			    .line = r > UINT32_MAX ? 0 : (unsigned)r,
+			rfp_diag(g->ctx, LIMIT_FIELD, &(struct rfp_where){ .file = g->file,
+			    .part = g->part, .line = r > UINT32_MAX ? 0 : (unsigned)r,
 			    .col = col + 1 > UINT32_MAX ? 0 : (unsigned)(col + 1) },
-			    "shorten the cell, or raise the field size limit",
-			    "row %zu, column %zu: the cell is longer than the limit of %zu bytes",
 			    r, col + 1, g->ctx->limits.max_field_bytes);
 			return RFP_ERR_LIMIT;
 		}
@@ -863,9 +845,7 @@ rfp_sheet_read_workbook_pkg(struct rfp_ctx *ctx, const char *path,
 	} else if (is_ods(pkg)) {
 		st = read_ods(&g, pkg, sheet_name);
 	} else {
-		rfp_diag(ctx, RFP_ERROR, "RFP-SHEET-FORMAT", &(struct rfp_where){ .file = path },
-		    "save the portfolio as .xlsx, .ods or .csv",
-		    "the package is neither an XLSX workbook (no xl/workbook.xml) nor an ODS spreadsheet");
+		rfp_diag(ctx, SHEET_KIND, &(struct rfp_where){ .file = path });
 		st = RFP_ERR_INVALID;
 	}
 	if (st != RFP_OK)

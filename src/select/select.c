@@ -63,10 +63,7 @@ resolve(struct rfp_ctx *ctx, struct rfp_selection *sel, const struct rfp_request
 		if (!v) {
 			struct rfp_where w = { .file = it->file->path, .line = it->line };
 
-			rfp_diag(ctx, RFP_ERROR, "RFP-PARAM-UNSET", &w,
-			    "set it with --set NAME=VALUE",
-			    "item '%s': parameter '%.*s' has no value",
-			    it->id, (int)(e - m - 1), m + 1);
+			rfp_diag(ctx, PARAM_UNSET, &w, it->id, (int)(e - m - 1), m + 1);
 			st = RFP_ERR_INVALID;
 			v = "";
 		}
@@ -75,9 +72,8 @@ resolve(struct rfp_ctx *ctx, struct rfp_selection *sel, const struct rfp_request
 	}
 	rfp_buf_adds(&b, s);
 	if (b.err == RFP_ERR_LIMIT && !st)
-		rfp_diag(ctx, RFP_ERROR, "RFP-LIMIT-PARAM", &(struct rfp_where){ .file = it->file->path,
-		    .line = it->line }, "give the parameter a shorter value",
-		    "item '%s': its text with parameter values exceeds %zu bytes", it->id, b.max);
+		rfp_diag(ctx, LIMIT_PARAM, &(struct rfp_where){ .file = it->file->path,
+		    .line = it->line }, it->id, b.max);
 	if (b.err && !st)
 		st = b.err;
 	if (!st) {
@@ -100,9 +96,7 @@ check_overrides(struct rfp_ctx *ctx, const struct rfp_catalogue *cat,
 
 		if (rfp_catalogue_param(cat, n, strlen(n)))
 			continue;
-		rfp_diag(ctx, RFP_ERROR, "RFP-PARAM-UNKNOWN", NULL,
-		    "run 'rfpgen params' to list the parameters",
-		    "unknown parameter '%s'", n);
+		rfp_diag(ctx, PARAM_UNKNOWN, NULL, n);
 		st = RFP_ERR_USAGE;
 	}
 	return st;
@@ -117,13 +111,9 @@ check_text(struct rfp_ctx *ctx, const char *what, const char *s)
 	if (!s || rfp_text_check(s, strlen(s), &bad))
 		return RFP_OK;
 	if ((unsigned char)s[bad] < 0x20)
-		rfp_diag(ctx, RFP_ERROR, "RFP-REQ-TEXT", NULL, "remove it from the value",
-		    "%s: control character 0x%02X at byte %zu is not allowed in a document",
-		    what, (unsigned char)s[bad], bad);
+		rfp_diag(ctx, REQ_CONTROL, NULL, what, (unsigned char)s[bad], bad);
 	else
-		rfp_diag(ctx, RFP_ERROR, "RFP-REQ-TEXT", NULL,
-		    "use a UTF-8 terminal or locale, or convert the file to UTF-8",
-		    "%s: not valid UTF-8 at byte %zu", what, bad);
+		rfp_diag(ctx, REQ_UTF8, NULL, what, bad);
 	return RFP_ERR_USAGE;
 }
 

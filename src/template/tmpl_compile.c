@@ -194,24 +194,47 @@ tag_text(const struct compiler *c, const struct tag *t, char *buf, size_t len)
 	return buf;
 }
 
+/* Where a tag's message points, the tag as typed and, in a paragraph,
+ * " (paragraph 3, table 1 row 2 cell 1)". */
+struct tag_place {
+	struct rfp_where w;
+	char text[160], loc[96];
+};
+
 static void
-tag_error(struct compiler *c, const struct tag *t, const char *code,
-    const char *hint, const char *what)
+tag_place(const struct compiler *c, const struct tag *t, struct tag_place *p)
 {
 	const struct tok *tk = &c->toks[t->tok];
-	struct rfp_where w;
-	char cell[80], text[160];
+	char cell[80];
 
-	where(c, t->pos, &w);
-	c->errors++;
+	where(c, t->pos, &p->w);
 	cell_location(c, tk, cell, sizeof(cell));
-	tag_text(c, t, text, sizeof(text));
+	tag_text(c, t, p->text, sizeof(p->text));
+	p->loc[0] = '\0';
 	if (tk->para >= 0 && c->mode != RFP_PART_PLAIN)
-		rfp_diag(c->ctx, RFP_ERROR, code, &w, hint, "%s %s (paragraph %u%s)", what,
-		    text, para_ordinal(c, tk->para), cell);
-	else
-		rfp_diag(c->ctx, RFP_ERROR, code, &w, hint, "%s %s", what, text);
+		snprintf(p->loc, sizeof(p->loc), " (paragraph %u%s)", para_ordinal(c, tk->para), cell);
 }
+
+/* A template error at tag t: code ID, with hint (NULL: the table's). */
+#define tag_error(c, t, ID, hint) do { \
+	struct tag_place p_; \
+	tag_place((c), (t), &p_); \
+	(c)->errors++; \
+	rfp_diag_hint((c)->ctx, ID, (hint), &p_.w, p_.text, p_.loc); \
+} while (0)
+/* The same for codes whose message begins with what went wrong. */
+#define tag_error_why(c, t, ID, hint, why) do { \
+	struct tag_place p_; \
+	tag_place((c), (t), &p_); \
+	(c)->errors++; \
+	rfp_diag_hint((c)->ctx, ID, (hint), &p_.w, (why), p_.text, p_.loc); \
+} while (0)
+/* A note that points at a second tag of the same problem. */
+#define tag_note(c, t, ID) do { \
+	struct tag_place p_; \
+	tag_place((c), (t), &p_); \
+	rfp_diag((c)->ctx, ID, &p_.w, p_.text, p_.loc); \
+} while (0)
 
 /* ---- 1. Tokeniser ---------------------------------------------------- */
 
@@ -286,10 +309,7 @@ tokenize(struct compiler *c)
 				struct rfp_where w;
 
 				where(c, t->off, &w);
-				rfp_diag(c->ctx, RFP_ERROR, "RFP-LIMIT-DEPTH", &w,
-				    "simplify the document structure",
-				    "XML nesting deeper than %u levels",
-				    c->ctx->limits.max_xml_depth);
+				rfp_diag_hint(c->ctx, LIMIT_DEPTH, "simplify the document structure", &w, c->ctx->limits.max_xml_depth);
 				c->st = RFP_ERR_LIMIT;
 				return false;
 			}
@@ -497,9 +517,7 @@ parse_tag(struct compiler *c, const char *body, size_t n, struct tag *t)
 	t->name_len = (uint32_t)n;
 	rfp_buf_add(&c->names, body, n);
 	if (t->kind != TAG_COMMENT && !valid_name(body, n))
-		tag_error(c, t, "RFP-TPL-NAME",
-		    "names use ASCII letters, digits, '_', '-' and '.', starting with a letter",
-		    "invalid tag name in");
+		tag_error(c, t, TPL_NAME, NULL);
 }
 
 /* Finds the tags of one paragraph (segs: its text tokens in order). */
@@ -552,9 +570,7 @@ scan_group(struct compiler *c, const struct seg *segs, size_t nsegs, struct rfp_
 			t->name_off = (uint32_t)c->names.len;
 			t->name_len = (uint32_t)(raw > 40 ? 40 : raw);
 			rfp_buf_add(&c->names, b + 2, t->name_len);
-			tag_error(c, t, "RFP-TPL-UNCLOSED-TAG",
-			    "close the tag with }} in the same paragraph; a tag cannot span paragraphs",
-			    "tag not closed before the end of its paragraph:");
+			tag_error(c, t, TPL_UNCLOSED_TAG, NULL);
 			c->ntags--;
 			return;
 		}
@@ -614,10 +630,7 @@ find_tags(struct compiler *c)
 		}
 		scan_group(c, segs + i, j - i, &text);
 		if (c->ntags > c->ctx->limits.max_tags) {
-			rfp_diag(c->ctx, RFP_ERROR, "RFP-LIMIT-TAGS",
-			    &(struct rfp_where){ .file = c->file, .part = c->part },
-			    "split the template or raise the limit",
-			    "more than %u tags in one part", c->ctx->limits.max_tags);
+			rfp_diag(c->ctx, LIMIT_TAGS, &(struct rfp_where){ .file = c->file, .part = c->part }, c->ctx->limits.max_tags);
 			c->st = RFP_ERR_LIMIT;
 		}
 	}
@@ -730,8 +743,8 @@ check_names(struct compiler *c)
 				    memcmp(d->entries[k].name, name, t->name_len) == 0;
 			if (elsewhere)
 				snprintf(hint, sizeof(hint), "put it inside the {{#…}} section of the list it belongs to");
-			tag_error(c, t, "RFP-TPL-UNKNOWN-FIELD", hint, elsewhere ?
-			    "field used outside its list:" : "unknown field:");
+			tag_error_why(c, t, TPL_UNKNOWN_FIELD, hint, elsewhere ?
+			    "field used outside its list" : "unknown field");
 		}
 		if (t->kind == TAG_OPEN && depth < sizeof(lists) / sizeof(lists[0]))
 			lists[depth++] = e && e->is_list ? e->name : NULL;
@@ -762,26 +775,19 @@ pair_sections(struct compiler *c)
 		if (t->kind == TAG_OPEN) {
 			stack[depth++] = (int32_t)i;
 			if (depth > c->ctx->limits.max_nesting) {
-				tag_error(c, t, "RFP-TPL-NESTING",
-				    "flatten the template's sections",
-				    "sections nested too deeply at");
+				tag_error(c, t, TPL_NESTING, NULL);
 				break;
 			}
 		} else if (t->kind == TAG_CLOSE) {
 			if (!depth) {
-				tag_error(c, t, "RFP-TPL-UNOPENED",
-				    "remove it, or add the matching {{#name}} before it",
-				    "closing tag without an opening tag:");
+				tag_error(c, t, TPL_UNOPENED, NULL);
 				continue;
 			}
 			struct tag *o = &c->tags[stack[depth - 1]];
 
 			if (!same_name(c, o, t)) {
-				tag_error(c, t, "RFP-TPL-MISMATCH",
-				    "close the innermost open section first",
-				    "closing tag does not match the open section:");
-				tag_error(c, o, "RFP-TPL-MISMATCH", NULL,
-				    "the open section is");
+				tag_error(c, t, TPL_MISMATCH, NULL);
+				tag_note(c, o, TPL_OPEN_HERE);
 				/* Resynchronise if the name closes an outer section. */
 				for (size_t d = depth; d-- > 0;) {
 					if (same_name(c, &c->tags[stack[d]], t)) {
@@ -796,9 +802,7 @@ pair_sections(struct compiler *c)
 		}
 	}
 	while (depth--)
-		tag_error(c, &c->tags[stack[depth]], "RFP-TPL-UNCLOSED",
-		    "add the matching {{/name}} after the section's content",
-		    "section is never closed:");
+		tag_error(c, &c->tags[stack[depth]], TPL_UNCLOSED, NULL);
 	free(stack);
 }
 
@@ -882,30 +886,28 @@ place_section(struct compiler *c, int32_t oi)
 	if (o->scope == SCOPE_PARAGRAPH && c->mode != RFP_PART_PLAIN) {
 		list_tag(c, o, "section: repeats its paragraphs (@paragraph)");
 		if (!place_span(c, oi, to->para, tc->para))
-			tag_error(c, o, "RFP-TPL-LOOP-SCOPE",
+			tag_error_why(c, o, TPL_LOOP_SCOPE,
 			    "with @paragraph both tags must sit in paragraphs that share a parent",
-			    "paragraphs of this section are not siblings:");
+			    "paragraphs of this section are not siblings");
 		return;
 	}
 	if (o->scope == SCOPE_ROW) {
 		list_tag(c, o, "section: repeats table rows (@row)");
 		if (!place_span(c, oi, to->row, tc->row))
-			tag_error(c, o, "RFP-TPL-LOOP-SCOPE",
+			tag_error_why(c, o, TPL_LOOP_SCOPE,
 			    "with @row both tags must sit in rows of the same table",
-			    "rows of this section are not in one table:");
+			    "rows of this section are not in one table");
 		return;
 	}
 	if (o->scope == SCOPE_INLINE && to->group != tc->group) {
-		tag_error(c, o, "RFP-TPL-LOOP-SCOPE",
+		tag_error_why(c, o, TPL_LOOP_SCOPE,
 		    "with @inline both tags must sit in the same paragraph",
-		    "inline section spans paragraphs:");
+		    "inline section spans paragraphs");
 		return;
 	}
 	if (to->group == tc->group) {
 		if (to->pathhash != tc->pathhash) {
-			tag_error(c, o, "RFP-TPL-LOOP-POSITION",
-			    "put both tags in plain text of the same paragraph (not one inside a hyperlink or field and one outside)",
-			    "section tags sit at different XML levels:");
+			tag_error(c, o, TPL_LOOP_POSITION, NULL);
 			return;
 		}
 		list_tag(c, o, "section: inline, inside one paragraph");
@@ -931,10 +933,7 @@ place_section(struct compiler *c, int32_t oi)
 		add_event(c, end_of(c, to->row), (uint32_t)ci, EV_TAG, ci, NULL);
 		return;
 	}
-	tag_error(c, o, "RFP-TPL-LOOP-SCOPE",
-	    "put both tags in one paragraph, or each alone in its own paragraph "
-	    "with the same parent, or in two cells of one table row",
-	    "cannot tell what this section repeats:");
+	tag_error_why(c, o, TPL_LOOP_SCOPE, NULL, "cannot tell what this section repeats");
 }
 
 static void
@@ -1161,9 +1160,7 @@ emit_program(struct compiler *c, struct rfp_prog *prog)
 		t = &c->tags[ev->tag];
 		if (t->kind == TAG_CLOSE) {
 			if (!depth || open_tags[depth - 1] != (uint32_t)t->pair) {
-				tag_error(c, t, "RFP-TPL-OVERLAP",
-				    "sections must nest: a row or paragraph section cannot end inside an inline one",
-				    "section overlaps another after its scope was widened:");
+				tag_error(c, t, TPL_OVERLAP, NULL);
 				break;
 			}
 		}
@@ -1219,9 +1216,7 @@ apply_splices(struct compiler *c, struct rfp_prog *prog, enum rfp_status *st)
 		if (t->kind != TAG_FIELD || !is_splice(c, name, t->name_len))
 			continue;
 		if (!t->alone || para < 0 || c->mode == RFP_PART_PLAIN) {
-			tag_error(c, t, "RFP-TPL-SPLICE",
-			    "put the tag in a paragraph of its own, with no other text",
-			    "this tag inserts whole sections and must stand alone in its paragraph:");
+			tag_error(c, t, TPL_SPLICE, NULL);
 			continue;
 		}
 		for (size_t k = 0; k < c->opts->nsplices; k++) {
@@ -1232,9 +1227,7 @@ apply_splices(struct compiler *c, struct rfp_prog *prog, enum rfp_status *st)
 			if (c->toks[para].off < at) {
 				/* Inside the paragraph a splice before it replaces
 				 * (a text box paragraph, or one never closed). */
-				tag_error(c, t, "RFP-TPL-SPLICE",
-				    "keep one such tag per paragraph, outside text boxes",
-				    "this tag sits inside a paragraph that another splice tag replaces:");
+				tag_error(c, t, TPL_SPLICE_TWICE, NULL);
 				break;
 			}
 			list_tag(c, t, "inserts the requirement sections and the checklist table");
@@ -1271,9 +1264,7 @@ rfp_prog_compile(struct rfp_ctx *ctx, const char *file, const char *part,
 	enum rfp_status sst = RFP_OK;
 
 	if (len >= UINT32_MAX) {
-		rfp_diag(ctx, RFP_ERROR, "RFP-LIMIT-SIZE",
-		    &(struct rfp_where){ .file = file, .part = part }, NULL,
-		    "part is larger than 4 GiB");
+		rfp_diag(ctx, LIMIT_SIZE, &(struct rfp_where){ .file = file, .part = part }, "4 GiB");
 		return RFP_ERR_LIMIT;
 	}
 	if (!tokenize(&c) || !find_tags(&c))

@@ -88,11 +88,7 @@ put_value(struct rfp_buf *b, enum rfp_part_mode mode, const char *s, size_t n)
 static void
 render_error(struct renderer *r, const struct rfp_op *op, const char *what)
 {
-	rfp_diag(r->ctx, RFP_ERROR, "RFP-TPL-FIELD",
-	    &(struct rfp_where){ .part = r->part },
-	    "check the tag's spelling against the field list in docs/templates.md",
-	    "{{%.*s}} at byte %u: %s", (int)op->len, r->prog->lits + op->off,
-	    op->src, what);
+	rfp_diag(r->ctx, TPL_FIELD, &(struct rfp_where){ .part = r->part }, (int)op->len, r->prog->lits + op->off, op->src, what);
 	r->st = RFP_ERR_TEMPLATE;
 }
 
@@ -212,9 +208,7 @@ rfp_prog_render(struct rfp_ctx *ctx, const char *part, const struct rfp_prog *pr
 	if (needs_guard)
 		*needs_guard = r.needs_guard;
 	if (r.st == RFP_ERR_LIMIT)
-		rfp_diag(ctx, RFP_ERROR, "RFP-LIMIT-OUTPUT",
-		    &(struct rfp_where){ .part = part }, NULL,
-		    "rendered part exceeds %zu bytes", out->max);
+		rfp_diag(ctx, LIMIT_OUTPUT, &(struct rfp_where){ .part = part }, out->max);
 	return r.st;
 }
 

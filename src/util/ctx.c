@@ -70,19 +70,21 @@ rfp_ctx_error_count(const struct rfp_ctx *ctx)
 	return ctx->errors;
 }
 
-void
-rfp_diag(struct rfp_ctx *ctx, enum rfp_severity sev, const char *code,
-    const struct rfp_where *where, const char *hint, const char *fmt, ...)
+enum rfp_status
+rfp_diag_emit(struct rfp_ctx *ctx, const char *hint, const char *code, enum rfp_severity sev,
+    enum rfp_status st, int exit_status, const char *fmt, const char *table_hint,
+    const struct rfp_where *where, ...)
 {
 	struct rfp_buf msg = RFP_BUF_INIT(4096);
-	struct rfp_diag d = { .severity = sev, .code = code, .hint = hint };
+	struct rfp_diag d = { .severity = sev, .code = code, .hint = hint ? hint : table_hint };
 	va_list ap;
 
+	(void)exit_status;	/* the command line's; documented in the table */
 	if (sev == RFP_ERROR)
 		ctx->errors++;
 	if (!ctx->diag_fn)
-		return;
-	va_start(ap, fmt);
+		return st;
+	va_start(ap, where);
 	rfp_buf_vaddf(&msg, fmt, ap);
 	va_end(ap);
 	if (where) {
@@ -94,6 +96,20 @@ rfp_diag(struct rfp_ctx *ctx, enum rfp_severity sev, const char *code,
 	d.msg = msg.err ? "(message lost: out of memory)" : msg.ptr;
 	ctx->diag_fn(&d, ctx->diag_data);
 	rfp_buf_fini(&msg);
+	return st;
+}
+
+void
+rfp_diag_format_(struct rfp_buf *b, const char *code, enum rfp_severity sev,
+    enum rfp_status st, int exit_status, const char *fmt, const char *table_hint, ...)
+{
+	va_list ap;
+
+	(void)sev, (void)st, (void)exit_status, (void)table_hint;
+	va_start(ap, table_hint);
+	rfp_buf_vaddf(b, fmt, ap);
+	va_end(ap);
+	rfp_buf_addf(b, " [%s]", code);
 }
 
 const char *

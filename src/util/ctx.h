@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The library context: limits and the diagnostic sink. Internal modules
- * report problems through rfp_diag(); the library itself never prints.
+ * report problems through rfp_diag() (diag.h); the library never prints.
  */
 #ifndef RFP_UTIL_CTX_H
 #define RFP_UTIL_CTX_H
@@ -9,6 +9,7 @@
 #include <rfpgen/rfpgen.h>
 
 #include "util/buf.h"
+#include "util/diag.h"
 
 struct rfp_ctx {
 	struct rfp_limits limits;
@@ -25,9 +26,5 @@ struct rfp_where {
 	unsigned line;
 	unsigned col;
 };
-
-void rfp_diag(struct rfp_ctx *ctx, enum rfp_severity sev, const char *code,
-    const struct rfp_where *where, const char *hint, const char *fmt, ...)
-    __attribute__((format(printf, 6, 7)));
 
 #endif

@@ -25,23 +25,18 @@ rfp_read_file(struct rfp_ctx *ctx, const char *path, size_t max, char **data,
 
 	f = fopen(path, "rb");
 	if (!f) {
-		rfp_diag(ctx, RFP_ERROR, "RFP-IO-READ", &w,
-		    "check the path and its permissions", "cannot open: %s",
-		    strerror(errno));
+		rfp_diag(ctx, IO_READ, &w, strerror(errno));
 		return RFP_ERR_IO;
 	}
 	/* Stop at the limit: /dev/zero must not be read for ever. */
 	while (!b.err && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 		rfp_buf_add(&b, chunk, n);
 	if (ferror(f)) {
-		rfp_diag(ctx, RFP_ERROR, "RFP-IO-READ", &w, NULL,
-		    "read error: %s", strerror(errno));
+		rfp_diag(ctx, IO_READ, &w, strerror(errno));
 		goto out;
 	}
 	if (b.err == RFP_ERR_LIMIT) {
-		rfp_diag(ctx, RFP_ERROR, "RFP-LIMIT-FILE", &w,
-		    "raise the limit with --max-file-size if the file is genuine",
-		    "file is larger than the limit of %zu bytes", max);
+		rfp_diag(ctx, LIMIT_FILE, &w, max);
 		st = RFP_ERR_LIMIT;
 		goto out;
 	}

@@ -78,15 +78,12 @@ rfp_xml_parse(struct rfp_ctx *ctx, const char *file, const char *part,
 	 * first call must not race. */
 	xmlInitParser();
 	if (len > (size_t)INT32_MAX) {
-		rfp_diag(ctx, RFP_ERROR, "RFP-LIMIT-SIZE", &w, NULL,
-		    "XML part is larger than 2 GiB");
+		rfp_diag(ctx, LIMIT_SIZE, &w, "2 GiB");
 		return RFP_ERR_LIMIT;
 	}
 	if (find_doctype(data, len, &line)) {
 		w.line = line;
-		rfp_diag(ctx, RFP_ERROR, "RFP-XML-DTD", &w,
-		    "remove the <!DOCTYPE ...> declaration; rfpgen accepts no DTDs or entity declarations",
-		    "document type declarations are not allowed");
+		rfp_diag(ctx, XML_DTD, &w);
 		return RFP_ERR_XML;
 	}
 	pctx = xmlNewParserCtxt();
@@ -110,25 +107,19 @@ rfp_xml_parse(struct rfp_ctx *ctx, const char *file, const char *part,
 		/* libxml2's own nesting cap (256); its message suggests lifting
 		 * the limit, which rfpgen never does. */
 		w.line = fe.line > 0 ? (unsigned)fe.line : 0;
-		rfp_diag(ctx, RFP_ERROR, "RFP-LIMIT-DEPTH", &w,
-		    "real catalogues and templates nest a few dozen levels; the file may be hostile",
-		    "XML nesting deeper than 256 levels");
+		rfp_diag(ctx, LIMIT_DEPTH, &w, 256u);
 		st = RFP_ERR_LIMIT;
 		goto out;
 	}
 	if (!doc || !pctx->wellFormed || fe.set) {
 		w.line = fe.set && fe.line > 0 ? (unsigned)fe.line : 0;
 		w.col = fe.set && fe.col > 0 ? (unsigned)fe.col : 0;
-		rfp_diag(ctx, RFP_ERROR, "RFP-XML", &w,
-		    "fix the XML syntax at this position (an unclosed or mismatched tag, a stray '&' or '<')",
-		    "not well-formed XML: %s", fe.set ? fe.msg : "parse error");
+		rfp_diag(ctx, XML, &w, fe.set ? fe.msg : "parse error");
 		goto out;
 	}
 	/* The byte scan above cannot see a DOCTYPE in UTF-16; the tree can. */
 	if (doc->intSubset || doc->extSubset) {
-		rfp_diag(ctx, RFP_ERROR, "RFP-XML-DTD", &w,
-		    "remove the <!DOCTYPE ...> declaration; rfpgen accepts no DTDs or entity declarations",
-		    "document type declarations are not allowed");
+		rfp_diag(ctx, XML_DTD, &w);
 		goto out;
 	}
 	*out = doc;

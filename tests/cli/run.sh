@@ -94,7 +94,7 @@ expect schema-catalogue 3 'bad-schema\.xml:9: error: catalogue does not match th
 absent schema-no-output "$T/bad.docx"
 expect xxe-catalogue 3 'document type declarations are not allowed' -- --type cloud --level 高 --catalogue "$SRC/tests/data/bad-xxe.xml" -o "$T/bad.docx"
 absent xxe-no-output "$T/bad.docx"
-expect missing-catalogue 5 'cannot open' -- --type cloud --level 高 --catalogue "$T/nope.xml" -o "$T/bad.docx"
+expect missing-catalogue 5 'cannot read: No such file' -- --type cloud --level 高 --catalogue "$T/nope.xml" -o "$T/bad.docx"
 
 # Bad templates and output locations.
 printf 'not a zip' >"$T/fake.docx"

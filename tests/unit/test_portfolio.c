@@ -297,7 +297,7 @@ test_csv_field_limit(void **state)
 
 	assert_int_equal(CSV(ctx, "short,12345678\nabc,123456789\n", NULL, &sh), RFP_OK);
 	assert_non_null(strstr(sh.rows[1].error,
-	    "column 2: the cell is 9 bytes long, over the limit of 8"));
+	    "column 2: the cell is longer than the limit of 8 bytes"));
 	assert_non_null(strstr(sh.rows[1].error, "RFP-LIMIT-FIELD"));
 	rfp_sheet_fini(&sh);
 
@@ -305,7 +305,7 @@ test_csv_field_limit(void **state)
 	 * bytes in the file and 9 in UTF-8. */
 	memset(&cap, 0, sizeof(cap));
 	assert_int_equal(CSV(ctx, "\xA8\x74\xB2\xCE\xA6\x57\n", "CP950", &sh), RFP_OK);
-	assert_non_null(strstr(sh.rows[0].error, "column 1: the cell is 9 bytes long"));
+	assert_non_null(strstr(sh.rows[0].error, "column 1: the cell is longer than the limit of 8 bytes"));
 	rfp_sheet_fini(&sh);
 	rfp_ctx_free(ctx);
 }
@@ -475,7 +475,7 @@ test_workbook_not_a_workbook(void **state)
 	    "mimetype", "application/vnd.oasis.opendocument.text",
 	    "content.xml", "<office:document-content/>", NULL });
 	assert_int_equal(rfp_sheet_read_workbook(ctx, path, NULL, &sh), RFP_ERR_INVALID);
-	expect_diag(&cap, "RFP-SHEET-FORMAT");
+	expect_diag(&cap, "RFP-SHEET-KIND");
 	expect_diag(&cap, "neither an XLSX workbook");
 	assert_null(sh.rows);
 

@@ -1,0 +1,287 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The one diagnostics table. Every message rfpgen gives has a stable code
+ * defined here, once: the code, its severity, the status the library
+ * returns, the exit status of the command line, the message template and
+ * the hint. docs/diagnostics.md is this table for readers, and
+ * tests/diagnostics.sh checks that the two agree and that every code
+ * written anywhere in src/ is here.
+ *
+ * A code is reported with rfp_diag(ctx, ID, where, args...), which takes
+ * everything else from the entry RFP_D_ID; the template is a printf format
+ * that the compiler checks against args at the call. rfp_diag_hint() gives
+ * a more specific hint where the call knows one (an errno, a near name).
+ *
+ * Exit statuses (README.md): 1 internal, 2 usage, 3 catalogue or portfolio,
+ * 4 template, 5 input/output, 6 limit; RFP_EXIT_PHASE: 3 or 4, after what
+ * was being read (the same XML error in a catalogue or in a template).
+ */
+#ifndef RFP_UTIL_DIAG_H
+#define RFP_UTIL_DIAG_H
+
+#include <rfpgen/rfpgen.h>
+
+#define RFP_EXIT_PHASE 0
+
+/*      ID                    code, severity, status, exit,
+ *                            message template, hint */
+
+/* ---- XML, files, zip packages ---- */
+#define RFP_D_XML             "RFP-XML", RFP_ERROR, RFP_ERR_XML, RFP_EXIT_PHASE, \
+	"not well-formed XML: %s", \
+	"fix the XML syntax at this position (an unclosed or mismatched tag, a stray '&' or '<')"
+#define RFP_D_XML_DTD         "RFP-XML-DTD", RFP_ERROR, RFP_ERR_XML, RFP_EXIT_PHASE, \
+	"document type declarations are not allowed", \
+	"remove the <!DOCTYPE ...> declaration; rfpgen accepts no DTDs or entity declarations"
+#define RFP_D_IO_READ         "RFP-IO-READ", RFP_ERROR, RFP_ERR_IO, 5, \
+	"cannot read: %s", \
+	"check the path and its permissions"
+#define RFP_D_IO_WRITE        "RFP-IO-WRITE", RFP_ERROR, RFP_ERR_IO, 5, \
+	"cannot %s: %s", \
+	"check that the output directory exists and that you can write to it"
+#define RFP_D_IO_SYNC         "RFP-IO-SYNC", RFP_WARNING, RFP_OK, 0, \
+	"could not flush the written annexes to disk: %s", \
+	"the files are complete; check the disk before relying on them after a power loss"
+#define RFP_D_ZIP             "RFP-ZIP", RFP_ERROR, RFP_ERR_ZIP, RFP_EXIT_PHASE, \
+	"cannot open as a zip package: %s", \
+	"the file must be a .docx, .dotx, .odt, .ott, .xlsx or .ods package saved by Word, Excel or LibreOffice"
+#define RFP_D_ZIP_ENTRY       "RFP-ZIP-ENTRY", RFP_ERROR, RFP_ERR_ZIP, RFP_EXIT_PHASE, \
+	"cannot read zip entry %llu: %s", \
+	"the file is damaged; re-save it or use a fresh copy"
+#define RFP_D_ZIP_NAME        "RFP-ZIP-NAME", RFP_ERROR, RFP_ERR_ZIP, RFP_EXIT_PHASE, \
+	"unsafe entry name (absolute, empty or with '..')", \
+	"re-save the file with Word or LibreOffice; a hand-made zip may name entries outside the package"
+#define RFP_D_ZIP_DUPLICATE   "RFP-ZIP-DUPLICATE", RFP_ERROR, RFP_ERR_ZIP, RFP_EXIT_PHASE, \
+	"the package holds two entries with the same name", \
+	"re-save the file with Word or LibreOffice; a hand-made zip may hold an entry twice"
+#define RFP_D_ZIP_ENCRYPTED   "RFP-ZIP-ENCRYPTED", RFP_ERROR, RFP_ERR_ZIP, RFP_EXIT_PHASE, \
+	"entry is encrypted", \
+	"save the file without a password"
+#define RFP_D_ZIP_CORRUPT     "RFP-ZIP-CORRUPT", RFP_ERROR, RFP_ERR_ZIP, RFP_EXIT_PHASE, \
+	"entry data is corrupt or does not match its declared size: %s", \
+	"the file is damaged; re-save it or use a fresh copy"
+
+/* ---- limits ---- */
+#define RFP_D_LIMIT_FILE      "RFP-LIMIT-FILE", RFP_ERROR, RFP_ERR_LIMIT, 6, \
+	"file is larger than the limit of %zu bytes", \
+	"raise the limit with --max-file-size if the file is genuine"
+#define RFP_D_LIMIT_PART      "RFP-LIMIT-PART", RFP_ERROR, RFP_ERR_LIMIT, 6, \
+	"entry inflates to %llu bytes, over the limit of %zu", \
+	"a real template part is far smaller; raise --max-part-size only for a trusted file"
+#define RFP_D_LIMIT_RATIO     "RFP-LIMIT-RATIO", RFP_ERROR, RFP_ERR_LIMIT, 6, \
+	"entry compresses %llu:1, over the limit of %u:1", \
+	"this looks like a zip bomb; do not use the file"
+#define RFP_D_LIMIT_ENTRIES   "RFP-LIMIT-ENTRIES", RFP_ERROR, RFP_ERR_LIMIT, 6, \
+	"package has %lld entries, over the limit of %u", \
+	"a real document has a few dozen entries; raise --max-entries only for a trusted file"
+#define RFP_D_LIMIT_SIZE      "RFP-LIMIT-SIZE", RFP_ERROR, RFP_ERR_LIMIT, 6, \
+	"part is larger than %s", \
+	"split the document; no real template part is this large"
+#define RFP_D_LIMIT_DEPTH     "RFP-LIMIT-DEPTH", RFP_ERROR, RFP_ERR_LIMIT, 6, \
+	"XML nesting deeper than %u levels", \
+	"real catalogues and templates nest a few dozen levels; the file may be hostile"
+#define RFP_D_LIMIT_ITEMS     "RFP-LIMIT-ITEMS", RFP_ERROR, RFP_ERR_LIMIT, 6, \
+	"catalogue has %zu items, more than the limit of %u", \
+	"split the catalogue or raise the limit"
+#define RFP_D_LIMIT_TAGS      "RFP-LIMIT-TAGS", RFP_ERROR, RFP_ERR_LIMIT, 6, \
+	"more than %u tags in one part", \
+	"split the template or raise the limit"
+#define RFP_D_LIMIT_OUTPUT    "RFP-LIMIT-OUTPUT", RFP_ERROR, RFP_ERR_LIMIT, 6, \
+	"rendered part exceeds %zu bytes", \
+	"the template repeats too much; check its sections"
+#define RFP_D_LIMIT_PARAM     "RFP-LIMIT-PARAM", RFP_ERROR, RFP_ERR_LIMIT, 6, \
+	"item '%s': its text with parameter values exceeds %zu bytes", \
+	"give the parameter a shorter value"
+#define RFP_D_LIMIT_ROWS      "RFP-LIMIT-ROWS", RFP_ERROR, RFP_ERR_LIMIT, 6, \
+	"row %zu: the sheet has more than %u rows", \
+	"delete what lies below the data, split the portfolio, or raise the limit with --max-rows"
+#define RFP_D_LIMIT_FIELD     "RFP-LIMIT-FIELD", RFP_ERROR, RFP_ERR_LIMIT, 6, \
+	"row %zu, column %zu: the cell is longer than the limit of %zu bytes", \
+	"shorten the cell, or raise the limit with --max-field-size"
+#define RFP_D_LIMIT_SHEET     "RFP-LIMIT-SHEET", RFP_ERROR, RFP_ERR_LIMIT, 6, \
+	"row %zu, column %zu: the cells of the sheet take more than %zu bytes", \
+	"delete repeated cells or rows beyond the data, or raise the limit with --max-file-size"
+
+/* ---- catalogue ---- */
+#define RFP_D_CAT_SCHEMA      "RFP-CAT-SCHEMA", RFP_ERROR, RFP_ERR_INVALID, 3, \
+	"catalogue does not match the schema: %s", \
+	"see requirements/catalogue.xsd and docs/catalogue.md for the expected structure"
+#define RFP_D_CAT_SCHEMA_MORE "RFP-CAT-SCHEMA-MORE", RFP_NOTE, RFP_ERR_INVALID, 3, \
+	"%u more schema errors not shown", \
+	"fix the errors shown and run again"
+#define RFP_D_CAT_XSD         "RFP-CAT-XSD", RFP_ERROR, RFP_ERR_INVALID, 3, \
+	"the catalogue schema cannot be compiled", \
+	"reinstall rfpgen's data files or point --data-dir at them"
+#define RFP_D_CAT_DUPID       "RFP-CAT-DUPID", RFP_ERROR, RFP_ERR_INVALID, 3, \
+	"duplicate id '%s' (%s), already used by a %s in %s", \
+	"ids are permanent and never reused: give the new entry a new id"
+#define RFP_D_CAT_LEVELORDER  "RFP-CAT-LEVELORDER", RFP_ERROR, RFP_ERR_INVALID, 3, \
+	"item '%s' (min-level %s) follows '%s' (min-level %s) in measure '%s'", \
+	"list a measure's 普 items first, then 中, then 高, as the columns of 附表十 do"
+#define RFP_D_CAT_SORT        "RFP-CAT-SORT", RFP_ERROR, RFP_ERR_INVALID, 3, \
+	"item '%s' has sort key %llu, not above '%s' (%llu)", \
+	"give items of a measure increasing sort keys in document order"
+#define RFP_D_CAT_PARAM       "RFP-CAT-PARAM", RFP_ERROR, RFP_ERR_INVALID, 3, \
+	"parameter '%s' has level defaults but none for 普", \
+	"add a <default> without level (or with level=\"普\")"
+#define RFP_D_CAT_PARAM_DUP   "RFP-CAT-PARAM-DUP", RFP_ERROR, RFP_ERR_INVALID, 3, \
+	"parameter '%s' has two defaults for level '%s'", \
+	"give each parameter at most one default per level"
+#define RFP_D_CAT_VOCAB       "RFP-CAT-VOCAB", RFP_ERROR, RFP_ERR_INVALID, 3, \
+	"unknown outsourcing type '%s' in types", \
+	"use the Chinese names 顧問訓練, 系統發展, 維運服務, 雲端服務"
+#define RFP_D_CAT_CONDITION   "RFP-CAT-CONDITION", RFP_ERROR, RFP_ERR_INVALID, 3, \
+	"unknown condition '%s' in if", \
+	"use one of core-or-large, eu-personal-data, classified"
+#define RFP_D_CAT_EMPTY       "RFP-CAT-EMPTY", RFP_ERROR, RFP_ERR_INVALID, 3, \
+	"item '%s' has empty text", \
+	"write the requirement in <text>"
+#define RFP_D_CAT_BASELINE    "RFP-CAT-BASELINE", RFP_ERROR, RFP_ERR_INVALID, 3, \
+	"%zu baseline catalogues loaded; exactly one is needed", \
+	"load one kind=\"baseline\" file plus any kind=\"module\" files"
+
+/* ---- the request ---- */
+#define RFP_D_PARAM_UNKNOWN   "RFP-PARAM-UNKNOWN", RFP_ERROR, RFP_ERR_USAGE, 2, \
+	"unknown parameter '%s'", \
+	"run 'rfpgen params' to list the parameters"
+#define RFP_D_PARAM_UNSET     "RFP-PARAM-UNSET", RFP_ERROR, RFP_ERR_INVALID, 3, \
+	"item '%s': parameter '%.*s' has no value", \
+	"set it with --set NAME=VALUE"
+#define RFP_D_REQ_CONTROL     "RFP-REQ-CONTROL", RFP_ERROR, RFP_ERR_USAGE, 2, \
+	"%s: control character 0x%02X at byte %zu is not allowed in a document", \
+	"remove it from the value"
+#define RFP_D_REQ_UTF8        "RFP-REQ-UTF8", RFP_ERROR, RFP_ERR_USAGE, 2, \
+	"%s: not valid UTF-8 at byte %zu", \
+	"use a UTF-8 terminal or locale, or convert the file to UTF-8"
+
+/* ---- templates ---- */
+#define RFP_D_TPL_FORMAT      "RFP-TPL-FORMAT", RFP_ERROR, RFP_ERR_TEMPLATE, 4, \
+	"not a Word or ODF text package: word/document.xml or content.xml is missing", \
+	"use a Word document (.docx/.dotx) or an ODF text document (.odt/.ott)"
+#define RFP_D_TPL_NAME        "RFP-TPL-NAME", RFP_ERROR, RFP_ERR_TEMPLATE, 4, \
+	"invalid tag name in %s%s", \
+	"names use ASCII letters, digits, '_', '-' and '.', starting with a letter"
+#define RFP_D_TPL_UNCLOSED_TAG "RFP-TPL-UNCLOSED-TAG", RFP_ERROR, RFP_ERR_TEMPLATE, 4, \
+	"tag not closed before the end of its paragraph: %s%s", \
+	"close the tag with }} in the same paragraph; a tag cannot span paragraphs"
+#define RFP_D_TPL_UNKNOWN_FIELD "RFP-TPL-UNKNOWN-FIELD", RFP_ERROR, RFP_ERR_TEMPLATE, 4, \
+	"%s: %s%s", \
+	"see the field list in docs/templates.md"
+#define RFP_D_TPL_NESTING     "RFP-TPL-NESTING", RFP_ERROR, RFP_ERR_TEMPLATE, 4, \
+	"sections nested too deeply at %s%s", \
+	"flatten the template's sections"
+#define RFP_D_TPL_UNOPENED    "RFP-TPL-UNOPENED", RFP_ERROR, RFP_ERR_TEMPLATE, 4, \
+	"closing tag without an opening tag: %s%s", \
+	"remove it, or add the matching {{#name}} before it"
+#define RFP_D_TPL_MISMATCH    "RFP-TPL-MISMATCH", RFP_ERROR, RFP_ERR_TEMPLATE, 4, \
+	"closing tag does not match the open section: %s%s", \
+	"close the innermost open section first"
+#define RFP_D_TPL_OPEN_HERE   "RFP-TPL-OPEN-HERE", RFP_NOTE, RFP_ERR_TEMPLATE, 4, \
+	"the open section is %s%s", \
+	"close it before the tag reported above"
+#define RFP_D_TPL_UNCLOSED    "RFP-TPL-UNCLOSED", RFP_ERROR, RFP_ERR_TEMPLATE, 4, \
+	"section is never closed: %s%s", \
+	"add the matching {{/name}} after the section's content"
+#define RFP_D_TPL_LOOP_SCOPE  "RFP-TPL-LOOP-SCOPE", RFP_ERROR, RFP_ERR_TEMPLATE, 4, \
+	"%s: %s%s", \
+	"put both tags in one paragraph, or each alone in its own paragraph with the same parent, or in two cells of one table row"
+#define RFP_D_TPL_LOOP_POSITION "RFP-TPL-LOOP-POSITION", RFP_ERROR, RFP_ERR_TEMPLATE, 4, \
+	"section tags sit at different XML levels: %s%s", \
+	"put both tags in plain text of the same paragraph (not one inside a hyperlink or field and one outside)"
+#define RFP_D_TPL_OVERLAP     "RFP-TPL-OVERLAP", RFP_ERROR, RFP_ERR_TEMPLATE, 4, \
+	"section overlaps another after its scope was widened: %s%s", \
+	"sections must nest: a row or paragraph section cannot end inside an inline one"
+#define RFP_D_TPL_SPLICE      "RFP-TPL-SPLICE", RFP_ERROR, RFP_ERR_TEMPLATE, 4, \
+	"this tag inserts whole sections and must stand alone in its paragraph: %s%s", \
+	"put the tag in a paragraph of its own, with no other text"
+#define RFP_D_TPL_SPLICE_TWICE "RFP-TPL-SPLICE-TWICE", RFP_ERROR, RFP_ERR_TEMPLATE, 4, \
+	"this tag sits inside a paragraph that another splice tag replaces: %s%s", \
+	"keep one such tag per paragraph, outside text boxes"
+#define RFP_D_TPL_FIELD       "RFP-TPL-FIELD", RFP_ERROR, RFP_ERR_TEMPLATE, 4, \
+	"{{%.*s}} at byte %u: %s", \
+	"check the tag's spelling against the field list in docs/templates.md"
+
+/* ---- portfolios and batch ---- */
+#define RFP_D_CSV_ENCODING    "RFP-CSV-ENCODING", RFP_ERROR, RFP_ERR_INVALID, 3, \
+	"row %u, column %zu: byte 0x%02X (line %u, byte %zu of the line) is not valid %s", \
+	"save the file as UTF-8 (in Excel: CSV UTF-8), or name its encoding (UTF-8, CP950 or BIG5)"
+#define RFP_D_CSV_ENCODING_NAME "RFP-CSV-ENCODING-NAME", RFP_ERROR, RFP_ERR_USAGE, 2, \
+	"unknown CSV encoding \"%s\"", \
+	"use UTF-8, CP950 or BIG5, or leave the encoding out to detect it"
+#define RFP_D_CSV_ICONV       "RFP-CSV-ICONV", RFP_ERROR, RFP_ERR_INVALID, 3, \
+	"this system cannot convert from %s", \
+	"install the C library's character set data (gconv modules)"
+#define RFP_D_CSV_QUOTE       "RFP-CSV-QUOTE", RFP_ERROR, RFP_ERR_INVALID, 3, \
+	"row %u, column %zu: the quoted field that starts here is never closed", \
+	"add the closing double quote; a quote inside a quoted field is written twice (\"\")"
+#define RFP_D_CSV_QUOTE_TEXT  "RFP-CSV-QUOTE-TEXT", RFP_ERROR, RFP_ERR_INVALID, 3, \
+	"row %u, column %zu: text follows the closing quote of a field", \
+	"quote the whole field, and write a quote inside it twice (\"\")"
+#define RFP_D_CSV_CHAR        "RFP-CSV-CHAR", RFP_ERROR, RFP_ERR_INVALID, 7, \
+	"column %zu (line %u): character U+%04X is not allowed in a document", \
+	"delete the character from the cell"
+#define RFP_D_SHEET_FORMAT    "RFP-SHEET-FORMAT", RFP_ERROR, RFP_ERR_INVALID, 3, \
+	"%s", \
+	"open the workbook in Excel or LibreOffice Calc and save it again"
+#define RFP_D_SHEET_KIND      "RFP-SHEET-KIND", RFP_ERROR, RFP_ERR_INVALID, 3, \
+	"the package is neither an XLSX workbook (no xl/workbook.xml) nor an ODS spreadsheet", \
+	"save the portfolio as .xlsx, .ods or .csv"
+#define RFP_D_SHEET_NONE      "RFP-SHEET-NONE", RFP_ERROR, RFP_ERR_INVALID, 3, \
+	"the workbook has no sheets", \
+	"add a sheet with the portfolio to the workbook"
+#define RFP_D_SHEET_MISSING   "RFP-SHEET-MISSING", RFP_ERROR, RFP_ERR_USAGE, 2, \
+	"no sheet is named \"%s\"; the workbook has %s", \
+	"name one of the workbook's sheets, or leave --sheet out to read the first"
+#define RFP_D_BATCH_HEADER    "RFP-BATCH-HEADER", RFP_ERROR, RFP_ERR_INVALID, 3, \
+	"the portfolio has no %s", \
+	"name the columns in the first row: 委外類型 (type), and 防護需求等級 (level) or the four ratings 機密性, 完整性, 可用性, 法律遵循性 (C, I, A, L)"
+#define RFP_D_BATCH_EMPTY     "RFP-BATCH-EMPTY", RFP_ERROR, RFP_ERR_INVALID, 3, \
+	"the portfolio is empty", \
+	"the first row names the columns, each row after it is one system"
+#define RFP_D_BATCH_OUTDIR    "RFP-BATCH-OUTDIR", RFP_ERROR, RFP_ERR_IO, 5, \
+	"cannot use it as the output directory: %s", \
+	"give -O a directory, or a new name in a directory that exists"
+#define RFP_D_BATCH_COLUMN    "RFP-BATCH-COLUMN", RFP_WARNING, RFP_OK, 0, \
+	"column '%s' is not used", \
+	"see the portfolio columns in rfpgen(1)"
+
+/* ---- the command line ---- */
+#define RFP_D_USAGE           "RFP-USAGE", RFP_ERROR, RFP_ERR_USAGE, 2, \
+	"%s", \
+	"see 'rfpgen --help'"
+#define RFP_D_DATA_DIR        "RFP-DATA-DIR", RFP_ERROR, RFP_ERR_IO, 5, \
+	"no rfpgen data directory: %s", \
+	"point --data-dir or RFPGEN_DATA_DIR at rfpgen's data directory"
+
+/* The fields of an entry, as constants, for code that prints a message
+ * itself (the command line's usage errors). */
+#define RFP_DIAG_APPLY_(f, ...) f(__VA_ARGS__)
+#define RFP_DIAG_CODE_(code, sev, st, exit, fmt, hint) code
+#define RFP_DIAG_HINT_(code, sev, st, exit, fmt, hint) hint
+#define RFP_DIAG_FMT_(code, sev, st, exit, fmt, hint) fmt
+#define rfp_diag_code(ID) RFP_DIAG_APPLY_(RFP_DIAG_CODE_, RFP_D_##ID)
+#define rfp_diag_fmt(ID) RFP_DIAG_APPLY_(RFP_DIAG_FMT_, RFP_D_##ID)
+#define rfp_diag_table_hint(ID) RFP_DIAG_APPLY_(RFP_DIAG_HINT_, RFP_D_##ID)
+
+/** Reports one diagnostic; returns the entry's status. */
+#define rfp_diag(ctx, ID, ...) rfp_diag_emit((ctx), NULL, RFP_D_##ID, __VA_ARGS__)
+/** rfp_diag() with a more specific hint than the table's (NULL: the table's). */
+#define rfp_diag_hint(ctx, ID, hint, ...) rfp_diag_emit((ctx), (hint), RFP_D_##ID, __VA_ARGS__)
+
+/** Appends the message of a diagnostic and its code, "… [RFP-…]", to b:
+ * for messages kept as text (a batch row's reason). */
+#define rfp_diag_format(b, ID, ...) rfp_diag_format_((b), RFP_D_##ID, __VA_ARGS__)
+
+struct rfp_buf;
+struct rfp_ctx;
+struct rfp_where;
+
+void rfp_diag_format_(struct rfp_buf *b, const char *code, enum rfp_severity sev,
+    enum rfp_status st, int exit_status, const char *fmt, const char *table_hint, ...)
+    __attribute__((format(printf, 6, 8)));
+enum rfp_status rfp_diag_emit(struct rfp_ctx *ctx, const char *hint, const char *code,
+    enum rfp_severity sev, enum rfp_status st, int exit_status, const char *fmt,
+    const char *table_hint, const struct rfp_where *where, ...)
+    __attribute__((format(printf, 7, 10)));
+
+#endif
