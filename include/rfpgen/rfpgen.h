@@ -284,10 +284,14 @@ RFP_API void rfp_template_free(struct rfp_template *t);
 /**
  * Checks a template without rendering: compiles it as rfp_template_load
  * does (reporting every error through the diagnostics) and writes to *out
- * a listing of its tags, one a line: part, line, column, paragraph, the tag
- * and what it does. *out is malloc'd, also on RFP_ERR_TEMPLATE.
+ * every tag it found, valid or not, in document order: part, line, column
+ * and paragraph as the author wrote them, the tag as typed and what it
+ * does. fmt RFP_EXPORT_TEXT gives one tag a line; RFP_EXPORT_JSON an array
+ * of objects {part, line, col, paragraph, cell, tag, does, ok}. *out is
+ * malloc'd, also on RFP_ERR_TEMPLATE.
  */
-RFP_API enum rfp_status rfp_template_inspect(struct rfp_ctx *ctx, const char *path, char **out);
+RFP_API enum rfp_status rfp_template_inspect(struct rfp_ctx *ctx, const char *path,
+    enum rfp_export_format fmt, char **out);
 RFP_API enum rfp_format rfp_template_format(const struct rfp_template *t);
 
 struct rfp_output {

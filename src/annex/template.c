@@ -14,6 +14,7 @@
 #include "annex/merge.h"
 #include "annex/template.h"
 #include "pkg/pkg.h"
+#include "util/text.h"
 #include "util/xml.h"
 
 #define ODT_MIME "application/vnd.oasis.opendocument.text"
@@ -95,38 +96,69 @@ goes_first(enum rfp_format fmt, const char *name)
 	return strcmp(name, fmt == RFP_FORMAT_DOCX ? "[Content_Types].xml" : "mimetype") == 0;
 }
 
+/*
+ * Compiles one entry into tp. Every XML part whose text a document shows
+ * (part_mode) is compiled, however its tags are split: a {{ whose braces
+ * sit in two runs or spans has no "{{" in the part's bytes. A part that
+ * turns out to hold no tag is copied as it is, compressed once.
+ */
 static enum rfp_status
 compile_part(struct rfp_ctx *ctx, const char *path, enum rfp_format fmt,
-    const struct rfp_buf *frag, struct rfp_buf *listing, struct rfp_pkg_entry *e,
-    struct rfp_tpart *tp)
+    const struct rfp_buf *frag, struct rfp_buf *listing, enum rfp_listing_format lfmt,
+    struct rfp_pkg_entry *e, struct rfp_tpart *tp)
 {
 	const struct rfp_splice splice = { "requirements", frag->ptr, frag->len };
 	struct rfp_compile_opts opts = { .mode = part_mode(fmt, e->name),
 	    .dict = rfp_annex_dict(), .splices = &splice, .nsplices = frag->len ? 1 : 0,
-	    .listing = listing };
+	    .listing = listing, .listing_format = lfmt };
 	xmlDoc *doc = NULL;
 	enum rfp_status st;
 
 	tp->name = e->name;
 	e->name = NULL;
 	tp->store = fmt == RFP_FORMAT_ODT && strcmp(tp->name, "mimetype") == 0;
-	if (!is_xml(tp->name) || !memmem(e->data, e->len, "{{", 2)) {
-		if (is_xml(tp->name)) {
-			st = rfp_xml_parse(ctx, path, tp->name, e->data, e->len, &doc);
-			xmlFreeDoc(doc);
-			if (st)
+	if (is_xml(tp->name)) {
+		if ((st = rfp_xml_parse(ctx, path, tp->name, e->data, e->len, &doc)) != RFP_OK)
+			return st;
+		xmlFreeDoc(doc);
+		/* In metadata and relationship parts text is never split. */
+		if (opts.mode != RFP_PART_PLAIN || memmem(e->data, e->len, "{{", 2)) {
+			if ((st = rfp_prog_compile(ctx, path, tp->name, &opts, e->data, e->len,
+			    &tp->prog)) != RFP_OK)
 				return st;
+			tp->compiled = tp->prog.ntags > 0;
+			if (!tp->compiled)
+				rfp_prog_fini(&tp->prog);
 		}
-		tp->data = e->data;
-		tp->len = e->len;
-		e->data = NULL;
-		return rfp_deflate(tp->data, tp->len, tp->store, &tp->z);
 	}
-	if ((st = rfp_xml_parse(ctx, path, tp->name, e->data, e->len, &doc)) != RFP_OK)
-		return st;
-	xmlFreeDoc(doc);
-	tp->compiled = true;
-	return rfp_prog_compile(ctx, path, tp->name, &opts, e->data, e->len, &tp->prog);
+	if (tp->compiled)
+		return RFP_OK;
+	tp->data = e->data;
+	tp->len = e->len;
+	e->data = NULL;
+	return rfp_deflate(tp->data, tp->len, tp->store, &tp->z);
+}
+
+/* True if a compiled part inserts the requirements: a section over
+ * families, items or checklist (the {{requirements}} splice has them). */
+static bool
+has_requirements(const struct rfp_template *t)
+{
+	static const char *const lists[] = { "families", "items", "checklist" };
+
+	for (size_t i = 0; i < t->nparts; i++) {
+		const struct rfp_prog *p = &t->parts[i].prog;
+
+		for (size_t k = 0; t->parts[i].compiled && k < p->nops; k++) {
+			const struct rfp_op *op = &p->ops[k];
+
+			for (size_t l = 0; op->kind == RFP_OP_OPEN && !op->inverted && l < 3; l++)
+				if (op->len == strlen(lists[l]) &&
+				    memcmp(p->lits + op->off, lists[l], op->len) == 0)
+					return true;
+		}
+	}
+	return false;
 }
 
 /* Reads word/numbering.xml, for {{#list@restart}} sections. */
@@ -147,7 +179,7 @@ find_numbering(struct rfp_ctx *ctx, const char *path, struct rfp_template *t)
 /* Compiles the read package pkg, whose entries it takes (pkg is emptied). */
 static enum rfp_status
 load_pkg(struct rfp_ctx *ctx, const char *path, struct rfp_pkg *pkg,
-    struct rfp_buf *listing, struct rfp_template **out)
+    struct rfp_buf *listing, enum rfp_listing_format lfmt, struct rfp_template **out)
 {
 	struct rfp_buf frag = RFP_BUF_INIT(4u << 20);	/* rfpgen's own fragment, not input */
 	struct rfp_template *t = NULL;
@@ -171,7 +203,7 @@ load_pkg(struct rfp_ctx *ctx, const char *path, struct rfp_pkg *pkg,
 			    goes_first(t->format, pkg->entries[i].name) != (pass == 0))
 				continue;
 			template_to_document(&pkg->entries[i], t->format);
-			st = compile_part(ctx, path, t->format, &frag, listing, &pkg->entries[i],
+			st = compile_part(ctx, path, t->format, &frag, listing, lfmt, &pkg->entries[i],
 			    &t->parts[k++]);
 			t->nparts = k;
 			if (st == RFP_ERR_NOMEM) {
@@ -184,6 +216,12 @@ load_pkg(struct rfp_ctx *ctx, const char *path, struct rfp_pkg *pkg,
 	}
 	if (worst || (worst = find_numbering(ctx, path, t)) != RFP_OK)
 		goto out;
+	/* A template that would render an annex listing no requirement. */
+	if (!has_requirements(t)) {
+		rfp_diag(ctx, TPL_NO_REQUIREMENTS, &(struct rfp_where){ .file = path });
+		worst = RFP_ERR_TEMPLATE;
+		goto out;
+	}
 	*out = t;
 	t = NULL;
 out:
@@ -194,7 +232,8 @@ out:
 }
 
 static enum rfp_status
-load(struct rfp_ctx *ctx, const char *path, struct rfp_buf *listing, struct rfp_template **out)
+load(struct rfp_ctx *ctx, const char *path, struct rfp_buf *listing,
+    enum rfp_listing_format lfmt, struct rfp_template **out)
 {
 	struct rfp_pkg pkg = { 0 };
 	enum rfp_status st;
@@ -203,7 +242,7 @@ load(struct rfp_ctx *ctx, const char *path, struct rfp_buf *listing, struct rfp_
 		return RFP_ERR_USAGE;
 	if ((st = rfp_pkg_read(ctx, path, &pkg)) != RFP_OK)
 		return st;
-	return load_pkg(ctx, path, &pkg, listing, out);
+	return load_pkg(ctx, path, &pkg, listing, lfmt, out);
 }
 
 enum rfp_status
@@ -212,26 +251,90 @@ rfp_template_load_pkg(struct rfp_ctx *ctx, const char *name, struct rfp_pkg *pkg
 {
 	if (!ctx || !name || !pkg || !out)
 		return RFP_ERR_USAGE;
-	return load_pkg(ctx, name, pkg, NULL, out);
+	return load_pkg(ctx, name, pkg, NULL, RFP_LISTING_TEXT, out);
 }
 
 enum rfp_status
 rfp_template_load(struct rfp_ctx *ctx, const char *path, struct rfp_template **out)
 {
-	return load(ctx, path, NULL, out);
+	return load(ctx, path, NULL, RFP_LISTING_TEXT, out);
+}
+
+/* inspect --format json: every diagnostic is also kept, as JSON. */
+struct inspect_diags {
+	struct rfp_buf json;
+	rfp_diag_fn fn;
+	void *data;
+};
+
+static void
+add_json_str(struct rfp_buf *b, const char *key, const char *s)
+{
+	rfp_buf_addf(b, "\"%s\": ", key);
+	if (!s) {
+		rfp_buf_adds(b, "null");
+		return;
+	}
+	rfp_buf_addc(b, '"');
+	rfp_json_escape(b, s);
+	rfp_buf_addc(b, '"');
+}
+
+static void
+keep_diag(const struct rfp_diag *d, void *data)
+{
+	static const char *const sev[] = { "note", "warning", "error" };
+	struct inspect_diags *k = data;
+	struct rfp_buf *b = &k->json;
+
+	rfp_buf_adds(b, b->len ? ",\n    {" : "    {");
+	add_json_str(b, "severity", sev[d->severity]);
+	rfp_buf_adds(b, ", ");
+	add_json_str(b, "code", d->code);
+	rfp_buf_adds(b, ", ");
+	add_json_str(b, "part", d->part);
+	rfp_buf_addf(b, ", \"line\": %u, \"col\": %u, ", d->line, d->col);
+	add_json_str(b, "message", d->msg);
+	rfp_buf_adds(b, ", ");
+	add_json_str(b, "hint", d->hint);
+	rfp_buf_addc(b, '}');
+	if (k->fn)
+		k->fn(d, k->data);
 }
 
 enum rfp_status
-rfp_template_inspect(struct rfp_ctx *ctx, const char *path, char **out)
+rfp_template_inspect(struct rfp_ctx *ctx, const char *path, enum rfp_export_format fmt,
+    char **out)
 {
 	struct rfp_buf listing = RFP_BUF_INIT(64u << 20);
+	struct inspect_diags kept = { .json = RFP_BUF_INIT(16u << 20) };
 	struct rfp_template *t = NULL;
 	enum rfp_status st;
+	bool json = fmt == RFP_EXPORT_JSON;
 
-	if (!ctx || !path || !out)
+	if (!ctx || !path || !out || (fmt != RFP_EXPORT_TEXT && !json))
 		return RFP_ERR_USAGE;
-	st = load(ctx, path, &listing, &t);
+	if (json) {
+		kept.fn = ctx->diag_fn;
+		kept.data = ctx->diag_data;
+		rfp_ctx_set_diag(ctx, keep_diag, &kept);
+		rfp_buf_adds(&listing, "{\n  ");
+		add_json_str(&listing, "template", path);
+		rfp_buf_adds(&listing, ",\n  \"tags\": [\n");
+	}
+	st = load(ctx, path, &listing, json ? RFP_LISTING_JSON : RFP_LISTING_TEXT, &t);
 	rfp_template_free(t);
+	if (json) {
+		rfp_ctx_set_diag(ctx, kept.fn, kept.data);
+		/* Each tag ends in ",\n": the last one loses its comma. */
+		if (listing.ptr[listing.len - 1] == '\n' && listing.ptr[listing.len - 2] == ',')
+			listing.ptr[listing.len -= 2] = '\0';
+		rfp_buf_addf(&listing, "\n  ],\n  \"ok\": %s,\n  \"diagnostics\": [\n%s\n  ]\n}\n",
+		    st == RFP_OK ? "true" : "false", kept.json.ptr);
+		if (kept.json.err)
+			listing.err = kept.json.err;
+		rfp_buf_fini(&kept.json);
+	}
 	if (listing.err) {
 		st = listing.err;
 		rfp_buf_fini(&listing);

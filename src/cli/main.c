@@ -52,16 +52,20 @@ cmd_describe(struct cli *cli)
 static int
 cmd_inspect(struct cli *cli)
 {
+	enum rfp_export_format fmt = RFP_EXPORT_TEXT;
 	char *listing = NULL;
 	enum rfp_status st;
 
 	if (cli->opt.nargs != 1)
 		return cli_usage_error("inspect needs one template file");
-	st = rfp_template_inspect(cli->ctx, cli->opt.args[0], &listing);
-	if (listing) {
+	if (cli->opt.format && (!rfp_export_format_parse(cli->opt.format, &fmt) ||
+	    (fmt != RFP_EXPORT_TEXT && fmt != RFP_EXPORT_JSON)))
+		return cli_usage_error("inspect --format: '%s'; valid: text, json", cli->opt.format);
+	st = rfp_template_inspect(cli->ctx, cli->opt.args[0], fmt, &listing);
+	if (listing && fmt == RFP_EXPORT_TEXT)
 		printf("%s: %s\n", cli->opt.args[0], st == RFP_OK ? "OK" : "has errors");
+	if (listing)
 		fputs(listing, stdout);
-	}
 	free(listing);
 	return cli_exit_for(st, EXIT_TEMPLATE);
 }

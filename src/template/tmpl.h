@@ -78,18 +78,43 @@ struct rfp_splice {
 	size_t len;
 };
 
+/*
+ * Where a spliced part came from: each splice replaced the paragraph
+ * [orig_at, orig_at + orig_len) of the original part by len bytes at at.
+ * Messages and the inspect listing then point into the original, as its
+ * author wrote it; line is the splice tag's own listing entry.
+ */
+struct rfp_splice_seg {
+	uint32_t at, len;
+	uint32_t orig_at, orig_len;
+	char line[320];
+};
+
+struct rfp_srcmap {
+	const char *orig;	/* the part before splicing */
+	size_t orig_len;
+	const struct rfp_splice_seg *segs;	/* in order */
+	size_t nsegs;
+};
+
+enum rfp_listing_format { RFP_LISTING_TEXT, RFP_LISTING_JSON };
+
 struct rfp_compile_opts {
 	enum rfp_part_mode mode;
 	const struct rfp_dict *dict;	/* NULL: any name is accepted */
 	const struct rfp_splice *splices;
 	size_t nsplices;
-	struct rfp_buf *listing;	/* if set: one line per tag, for inspect */
-	size_t quiet_from, quiet_to;	/* source range whose tags are not listed */
+	struct rfp_buf *listing;	/* if set: every tag found, valid or not */
+	enum rfp_listing_format listing_format;	/* JSON: one object a tag, each
+						 * followed by ",\n" */
+	const struct rfp_srcmap *map;	/* set when compiling a spliced part */
 };
 
 /**
  * Compiles one part. All template errors in the part are reported (file,
- * part, line, column, the tag, a hint) before RFP_ERR_TEMPLATE is returned.
+ * part, line, column and paragraph in the part as its author wrote it, the
+ * tag as typed, a hint) before RFP_ERR_TEMPLATE is returned; after 200
+ * errors in one part the rest are counted in one note.
  * On success *prog owns its memory; release with rfp_prog_fini().
  */
 enum rfp_status rfp_prog_compile(struct rfp_ctx *ctx, const char *file,

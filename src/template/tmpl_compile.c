@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "template/tmpl.h"
+#include "util/text.h"
 
 enum tok_kind { T_START, T_END, T_EMPTY, T_TEXT, T_OTHER };
 
@@ -48,6 +49,9 @@ struct tag {
 	uint8_t guard;		/* enum rfp_guard_case, set when placed */
 	uint8_t unclosed;	/* "{{" with no "}}": name holds the raw text */
 	uint8_t restart;	/* @restart: lists restart in each repetition */
+	uint8_t bad;		/* an error was reported for it */
+	uint8_t raw;		/* not a tag: name holds the text as typed */
+	const char *what;	/* what it does, for the inspect listing */
 	uint32_t name_off, name_len;	/* into the compiler's names buffer */
 	uint32_t pos;			/* part offset of the opening braces */
 	int32_t tok;			/* text token holding the opening braces */
@@ -86,8 +90,14 @@ struct compiler {
 	size_t ndels, capdels;
 	struct rfp_buf names;
 	unsigned errors;
+	unsigned shown;		/* errors reported; past MAX_SHOWN only counted */
+	uint32_t *lines;	/* start offset of each line of the source */
+	size_t nlines;
 	enum rfp_status st;
 };
+
+/* Errors reported per part; the rest are counted in one note. */
+#define MAX_SHOWN 200
 
 #define GROW(c, arr, n, cap) \
 	(((c)->n < (c)->cap) || grow((void **)&(c)->arr, &(c)->cap, sizeof(*(c)->arr), c))
@@ -116,30 +126,99 @@ name_is(const struct compiler *c, const struct tok *t, const char *name)
 	return t->name_len == n && memcmp(c->data + t->off + start, name, n) == 0;
 }
 
-static void
-where(const struct compiler *c, uint32_t off, struct rfp_where *w)
+/* The original part (before splicing) that messages point into. */
+static const char *
+orig_data(const struct compiler *c, size_t *len)
 {
-	unsigned line = 1, col = 1;
+	const struct rfp_srcmap *m = c->opts->map;
 
-	for (size_t i = 0; i < off && i < c->len; i++) {
-		if (c->data[i] == '\n') {
-			line++;
-			col = 1;
-		} else if (((unsigned char)c->data[i] & 0xC0) != 0x80) {
-			col++;
-		}
+	*len = m ? m->orig_len : c->len;
+	return m ? m->orig : c->data;
+}
+
+/* The offset in the original part of offset off of the compiled one: text
+ * from a splice points at the paragraph the splice replaced. */
+static uint32_t
+orig_offset(const struct compiler *c, uint32_t off)
+{
+	const struct rfp_srcmap *m = c->opts->map;
+	int64_t delta = 0;
+
+	for (size_t i = 0; m && i < m->nsegs; i++) {
+		const struct rfp_splice_seg *g = &m->segs[i];
+
+		if (off < g->at)
+			break;
+		if (off < g->at + g->len)
+			return g->orig_at;
+		delta += (int64_t)g->len - g->orig_len;
 	}
-	*w = (struct rfp_where){ .file = c->file, .part = c->part, .line = line, .col = col };
+	return (uint32_t)(off - delta);
+}
+
+static bool
+in_splice(const struct compiler *c, uint32_t off)
+{
+	const struct rfp_srcmap *m = c->opts->map;
+
+	for (size_t i = 0; m && i < m->nsegs; i++)
+		if (off >= m->segs[i].at && off < m->segs[i].at + m->segs[i].len)
+			return true;
+	return false;
+}
+
+/* Line and column (in characters) of offset off, as the author sees them;
+ * the line starts are indexed once, so every message costs O(log n). */
+static void
+where(struct compiler *c, uint32_t off, struct rfp_where *w)
+{
+	size_t len, lo = 0, hi;
+	const char *d = orig_data(c, &len);
+	unsigned col = 1;
+
+	*w = (struct rfp_where){ .file = c->file, .part = c->part };
+	off = orig_offset(c, off);
+	if (!c->lines) {
+		size_t n = 1;
+
+		for (size_t i = 0; i < len; i++)
+			n += d[i] == '\n';
+		if (!(c->lines = malloc(n * sizeof(*c->lines))))
+			return;
+		c->lines[c->nlines++] = 0;
+		for (size_t i = 0; i < len; i++)
+			if (d[i] == '\n')
+				c->lines[c->nlines++] = (uint32_t)i + 1;
+	}
+	hi = c->nlines;
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+
+		if (c->lines[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	for (size_t i = c->lines[lo]; i < off && i < len; i++)
+		if (((unsigned char)d[i] & 0xC0) != 0x80)
+			col++;
+	w->line = (unsigned)lo + 1;
+	w->col = col;
 }
 
 /* The ordinal of a paragraph among the part's paragraphs, for messages. */
 static unsigned
 para_ordinal(const struct compiler *c, int32_t para)
 {
+	const struct rfp_srcmap *m = c->opts->map;
 	unsigned n = 0;
 
+	/* A splice's paragraphs count as the one paragraph it replaced. */
+	for (size_t k = 0; m && k < m->nsegs; k++)
+		if (para >= 0 && m->segs[k].at + m->segs[k].len <= c->toks[para].off)
+			n++;
 	for (int32_t i = 0; i <= para && i >= 0; i++)
-		if (c->toks[i].kind == T_START && c->toks[i].para == i)
+		if (c->toks[i].kind == T_START && c->toks[i].para == i && !in_splice(c, c->toks[i].off))
 			n++;
 	return n;
 }
@@ -174,23 +253,94 @@ cell_location(const struct compiler *c, const struct tok *tk, char *buf, size_t 
 		tbl = c->toks[tbl].parent;	/* ODF rows may sit in table:table-rows */
 	for (int32_t k = 0; k <= tbl; k++)
 		if (c->toks[k].kind == T_START && (name_is(c, &c->toks[k], "w:tbl") ||
-		    name_is(c, &c->toks[k], "table:table")))
+		    name_is(c, &c->toks[k], "table:table")) && !in_splice(c, c->toks[k].off))
 			table++;
 	snprintf(buf, len, ", table %u row %u cell %u", table, sibling_ordinal(c, tk->row),
 	    sibling_ordinal(c, tk->cell));
 }
 
-/* The tag as the author typed it: {{#name@row}}, or "{{raw" if unclosed. */
+/* Appends to b the UTF-8 of code point cp. */
+static void
+put_utf8(struct rfp_buf *b, unsigned long cp)
+{
+	char u[4];
+	size_t n;
+
+	if (cp < 0x80) {
+		u[0] = (char)cp, n = 1;
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xC0 | cp >> 6), u[1] = (char)(0x80 | (cp & 0x3F)), n = 2;
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xE0 | cp >> 12), u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		u[2] = (char)(0x80 | (cp & 0x3F)), n = 3;
+	} else {
+		u[0] = (char)(0xF0 | cp >> 18), u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+		u[2] = (char)(0x80 | ((cp >> 6) & 0x3F)), u[3] = (char)(0x80 | (cp & 0x3F)), n = 4;
+	}
+	rfp_buf_add(b, u, n);
+}
+
+/* Appends s with the XML entity and character references decoded, as the
+ * author sees the text in Word or LibreOffice. */
+static void
+add_decoded(struct rfp_buf *b, const char *s, size_t n)
+{
+	static const struct { const char *ent; char ch; } named[] = {
+		{ "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' }, { "&quot;", '"' }, { "&apos;", '\'' },
+	};
+
+	for (size_t i = 0; i < n; i++) {
+		const char *semi = s[i] == '&' ? memchr(s + i, ';', n - i) : NULL;
+		size_t k, elen = semi ? (size_t)(semi - (s + i)) + 1 : 0;
+
+		if (semi && elen > 3 && s[i + 1] == '#') {
+			char *end;
+			unsigned long cp = s[i + 2] == 'x' ? strtoul(s + i + 3, &end, 16) :
+			    strtoul(s + i + 2, &end, 10);
+
+			if (end == semi && cp && cp <= 0x10FFFF) {
+				put_utf8(b, cp);
+				i += elen - 1;
+				continue;
+			}
+		}
+		for (k = 0; semi && k < sizeof(named) / sizeof(named[0]); k++)
+			if (strlen(named[k].ent) == elen && memcmp(s + i, named[k].ent, elen) == 0)
+				break;
+		if (semi && k < sizeof(named) / sizeof(named[0])) {
+			rfp_buf_addc(b, named[k].ch);
+			i += elen - 1;
+		} else {
+			rfp_buf_addc(b, s[i]);
+		}
+	}
+}
+
+/* The tag as the author typed it, entities decoded: {{#name@row}}, or
+ * "{{raw" if unclosed. */
 static const char *
 tag_text(const struct compiler *c, const struct tag *t, char *buf, size_t len)
 {
 	static const char *const scopes[] = { "", "@inline", "@paragraph", "@row" };
+	struct rfp_buf b = RFP_BUF_INIT(len - 1);
 
-	snprintf(buf, len, "{{%s%.*s%s%s",
-	    t->unclosed ? "" : t->kind == TAG_OPEN ? (t->inverted ? "^" : "#") :
-	    t->kind == TAG_CLOSE ? "/" : t->kind == TAG_COMMENT ? "!" : "",
-	    (int)t->name_len, c->names.ptr + t->name_off, scopes[t->scope],
-	    t->unclosed ? "" : "}}");
+	if (t->raw) {
+		add_decoded(&b, c->names.ptr + t->name_off, t->name_len);
+		snprintf(buf, len, "%s", b.err ? "…" : b.ptr);
+		rfp_buf_fini(&b);
+		return buf;
+	}
+	rfp_buf_adds(&b, "{{");
+	rfp_buf_adds(&b, t->unclosed ? "" : t->kind == TAG_OPEN ? (t->inverted ? "^" : "#") :
+	    t->kind == TAG_CLOSE ? "/" : t->kind == TAG_COMMENT ? "!" : "");
+	add_decoded(&b, c->names.ptr + t->name_off, t->name_len);
+	rfp_buf_adds(&b, scopes[t->scope]);
+	if (t->restart)
+		rfp_buf_adds(&b, "@restart");
+	if (!t->unclosed)
+		rfp_buf_adds(&b, "}}");
+	snprintf(buf, len, "%s", b.err ? "{{…}}" : b.ptr);
+	rfp_buf_fini(&b);
 	return buf;
 }
 
@@ -202,7 +352,7 @@ struct tag_place {
 };
 
 static void
-tag_place(const struct compiler *c, const struct tag *t, struct tag_place *p)
+tag_place(struct compiler *c, const struct tag *t, struct tag_place *p)
 {
 	const struct tok *tk = &c->toks[t->tok];
 	char cell[80];
@@ -215,25 +365,39 @@ tag_place(const struct compiler *c, const struct tag *t, struct tag_place *p)
 		snprintf(p->loc, sizeof(p->loc), " (paragraph %u%s)", para_ordinal(c, tk->para), cell);
 }
 
+/* Counts an error of tag t and says whether to report it (the first
+ * MAX_SHOWN of a part are). */
+static bool
+count_error(struct compiler *c, const struct tag *t)
+{
+	((struct tag *)t)->bad = 1;
+	c->errors++;
+	return c->shown++ < MAX_SHOWN;
+}
+
 /* A template error at tag t: code ID, with hint (NULL: the table's). */
 #define tag_error(c, t, ID, hint) do { \
 	struct tag_place p_; \
-	tag_place((c), (t), &p_); \
-	(c)->errors++; \
-	rfp_diag_hint((c)->ctx, ID, (hint), &p_.w, p_.text, p_.loc); \
+	if (count_error((c), (t))) { \
+		tag_place((c), (t), &p_); \
+		rfp_diag_hint((c)->ctx, ID, (hint), &p_.w, p_.text, p_.loc); \
+	} \
 } while (0)
 /* The same for codes whose message begins with what went wrong. */
 #define tag_error_why(c, t, ID, hint, why) do { \
 	struct tag_place p_; \
-	tag_place((c), (t), &p_); \
-	(c)->errors++; \
-	rfp_diag_hint((c)->ctx, ID, (hint), &p_.w, (why), p_.text, p_.loc); \
+	if (count_error((c), (t))) { \
+		tag_place((c), (t), &p_); \
+		rfp_diag_hint((c)->ctx, ID, (hint), &p_.w, (why), p_.text, p_.loc); \
+	} \
 } while (0)
 /* A note that points at a second tag of the same problem. */
 #define tag_note(c, t, ID) do { \
 	struct tag_place p_; \
-	tag_place((c), (t), &p_); \
-	rfp_diag((c)->ctx, ID, &p_.w, p_.text, p_.loc); \
+	if ((c)->shown <= MAX_SHOWN) { \
+		tag_place((c), (t), &p_); \
+		rfp_diag((c)->ctx, ID, &p_.w, p_.text, p_.loc); \
+	} \
 } while (0)
 
 /* ---- 1. Tokeniser ---------------------------------------------------- */
@@ -356,7 +520,15 @@ tokenize(struct compiler *c)
 				    name_is(c, &c->toks[stack_top], "w:t"))
 					t->group = para;
 			} else if (c->mode == RFP_PART_ODF) {
-				t->group = para;
+				/* Not a comment's author and date, nor a note's
+				 * number: they sit in the paragraph but are no text
+				 * of it. */
+				const struct tok *up = stack_top >= 0 ? &c->toks[stack_top] : NULL;
+
+				if (!up || !(name_is(c, up, "dc:creator") || name_is(c, up, "dc:date") ||
+				    name_is(c, up, "meta:date-string") ||
+				    name_is(c, up, "text:note-citation")))
+					t->group = para;
 			} else {
 				t->group = stack_top;
 			}
@@ -517,7 +689,55 @@ parse_tag(struct compiler *c, const char *body, size_t n, struct tag *t)
 	t->name_len = (uint32_t)n;
 	rfp_buf_add(&c->names, body, n);
 	if (t->kind != TAG_COMMENT && !valid_name(body, n))
-		tag_error(c, t, TPL_NAME, NULL);
+		tag_error(c, t, TPL_NAME, memmem(body, n, "\xEF\xBC", 2) || memmem(body, n, "\xEF\xBD", 2) ?
+		    "the name has full-width (全形) characters: type it half-width (半形)" : NULL);
+}
+
+/* True if s[0, n) ends in an unclosed "{{": the unclosed-tag error then
+ * tells of the full-width "｝｝" that follows. */
+static bool
+open_before(const char *s, size_t n)
+{
+	const char *o = NULL;
+
+	for (const char *p = s; (p = memmem(p, n - (size_t)(p - s), "{{", 2)) != NULL; p += 2)
+		o = p;
+	return o && !memmem(o, n - (size_t)(o - s), "}}", 2);
+}
+
+/*
+ * 「｛｛」 or 「｝｝」, which a 注音 IME types, would stay in the document as
+ * text: each is an error, reported where it starts.
+ */
+static void
+find_fullwidth(struct compiler *c, const struct seg *segs, size_t nsegs,
+    const struct rfp_buf *text)
+{
+	static const char *const pairs[] = { "\xEF\xBD\x9B\xEF\xBD\x9B", "\xEF\xBD\x9D\xEF\xBD\x9D" };
+
+	for (size_t k = 0; k < 2; k++) {
+		for (const char *p = text->ptr; (p = memmem(p, text->len - (size_t)(p - text->ptr),
+		    pairs[k], 6)) != NULL; p += 6) {
+			uint32_t at = (uint32_t)(p - text->ptr);
+			struct tag t = { .kind = TAG_COMMENT, .raw = 1, .pair = -1,
+			    .pos = concat_to_part(c, segs, nsegs, at) };
+			const char *end = memmem(p + 6, text->len - at - 6, k ? pairs[0] : pairs[1], 6);
+			size_t n = end && k == 0 ? (size_t)(end - p) + 6 : 6;
+
+			for (size_t j = 0; j < nsegs; j++)
+				if (segs[j].start <= at)
+					t.tok = segs[j].tok;
+			/* The text shown is what was typed: 「｛｛agency｝｝」. */
+			t.name_off = (uint32_t)c->names.len;
+			t.name_len = (uint32_t)(n > 120 ? 120 : n);
+			rfp_buf_add(&c->names, p, t.name_len);
+			if (k == 1 && (memmem(text->ptr, at, pairs[0], 6) || open_before(text->ptr, at)))
+				continue;	/* reported with its opening braces */
+			tag_error(c, &t, TPL_FULLWIDTH, NULL);
+			if (c->st)
+				return;
+		}
+	}
 }
 
 /* Finds the tags of one paragraph (segs: its text tokens in order). */
@@ -539,6 +759,7 @@ scan_group(struct compiler *c, const struct seg *segs, size_t nsegs, struct rfp_
 		return;
 	}
 	s = text->ptr;
+	find_fullwidth(c, segs, nsegs, text);
 	while (i < text->len) {
 		const char *b = memmem(s + i, text->len - i, "{{", 2);
 		const char *e;
@@ -570,8 +791,9 @@ scan_group(struct compiler *c, const struct seg *segs, size_t nsegs, struct rfp_
 			t->name_off = (uint32_t)c->names.len;
 			t->name_len = (uint32_t)(raw > 40 ? 40 : raw);
 			rfp_buf_add(&c->names, b + 2, t->name_len);
-			tag_error(c, t, TPL_UNCLOSED_TAG, NULL);
-			c->ntags--;
+			tag_error(c, t, TPL_UNCLOSED_TAG,
+			    memmem(b + 2, text->len - open - 2, "\xEF\xBD\x9D\xEF\xBD\x9D", 6) ?
+			    "the tag ends with full-width braces ｝｝ (全形): type }} half-width (半形)" : NULL);
 			return;
 		}
 		close = (size_t)(e - s) + 2;
@@ -718,7 +940,8 @@ check_names(struct compiler *c)
 			continue;
 		}
 		e = dict_find(d, name, t->name_len, lists, depth);
-		if (!e && !(t->kind == TAG_FIELD && is_splice(c, name, t->name_len))) {
+		/* A tag whose name was already reported gets no second message. */
+		if (!e && !t->bad && !(t->kind == TAG_FIELD && is_splice(c, name, t->name_len))) {
 			const char *best = NULL;
 			unsigned bestd = 3;
 			char hint[160];
@@ -852,28 +1075,80 @@ place_span(struct compiler *c, int32_t oi, int32_t a, int32_t b)
 	return true;
 }
 
-/* One line of `rfpgen inspect` output for tag t. */
+/* Notes what tag t does, for the inspect listing (emit_listing). */
 static void
 list_tag(struct compiler *c, const struct tag *t, const char *what)
 {
+	(void)c;
+	((struct tag *)t)->what = what;
+}
+
+/* One entry of the inspect listing for tag t, in the listing's format. */
+static void
+format_listing(struct compiler *c, const struct tag *t, struct rfp_buf *b)
+{
 	const struct tok *tk = &c->toks[t->tok];
+	const char *what = t->bad ? "error (see the messages)" : t->what ? t->what : "not used";
+	char cell[80] = "", text[160];
+	unsigned para = 0;
 	struct rfp_where w;
 
-	if (!c->opts->listing || (t->pos >= c->opts->quiet_from && t->pos < c->opts->quiet_to))
-		return;
 	where(c, t->pos, &w);
-	rfp_buf_addf(c->opts->listing, "  %s:%u:%u", c->part, w.line, w.col);
 	if (tk->para >= 0 && c->mode != RFP_PART_PLAIN) {
-		char cell[80];
-
 		cell_location(c, tk, cell, sizeof(cell));
-		rfp_buf_addf(c->opts->listing, " paragraph %u%s", para_ordinal(c, tk->para), cell);
+		para = para_ordinal(c, tk->para);
 	}
-	{
-		char text[160];
+	tag_text(c, t, text, sizeof(text));
+	if (c->opts->listing_format == RFP_LISTING_TEXT) {
+		rfp_buf_addf(b, "  %s:%u:%u", c->part, w.line, w.col);
+		if (para)
+			rfp_buf_addf(b, " paragraph %u%s", para, cell);
+		rfp_buf_addf(b, "  %s  %s\n", text, what);
+		return;
+	}
+	rfp_buf_adds(b, "{\"part\": \"");
+	rfp_json_escape(b, c->part);
+	rfp_buf_addf(b, "\", \"line\": %u, \"col\": %u, \"paragraph\": ", w.line, w.col);
+	if (para)
+		rfp_buf_addf(b, "%u", para);
+	else
+		rfp_buf_adds(b, "null");
+	rfp_buf_adds(b, ", \"cell\": ");
+	if (*cell) {
+		rfp_buf_addc(b, '"');
+		rfp_json_escape(b, cell + 2);	/* past ", " */
+		rfp_buf_addc(b, '"');
+	} else {
+		rfp_buf_adds(b, "null");
+	}
+	rfp_buf_adds(b, ", \"tag\": \"");
+	rfp_json_escape(b, text);
+	rfp_buf_adds(b, "\", \"does\": \"");
+	rfp_json_escape(b, what);
+	rfp_buf_addf(b, "\", \"ok\": %s},\n", t->bad ? "false" : "true");
+}
 
-		rfp_buf_addf(c->opts->listing, "  %s  %s\n", tag_text(c, t, text, sizeof(text)), what);
+/* Every tag found, valid or not, in document order; a splice's own tag
+ * where its paragraph was. */
+static void
+emit_listing(struct compiler *c)
+{
+	const struct rfp_srcmap *m = c->opts->map;
+	size_t next = 0;
+
+	if (!c->opts->listing)
+		return;
+	for (size_t i = 0; i < c->ntags; i++) {
+		const struct tag *t = &c->tags[i];
+
+		if (in_splice(c, t->pos))
+			continue;	/* rfpgen's own fragment */
+		while (m && next < m->nsegs && m->segs[next].at <= t->pos)
+			rfp_buf_adds(c->opts->listing, m->segs[next++].line);
+		format_listing(c, t, c->opts->listing);
 	}
+	while (m && next < m->nsegs)
+		rfp_buf_adds(c->opts->listing, m->segs[next++].line);
 }
 
 static void
@@ -942,10 +1217,12 @@ place_tags(struct compiler *c)
 	for (size_t i = 0; i < c->ntags; i++) {
 		const struct tag *t = &c->tags[i];
 
-		if (t->kind == TAG_FIELD)
+		if (t->kind == TAG_FIELD && !t->what)
 			list_tag(c, t, "field");
 		else if (t->kind == TAG_COMMENT)
 			list_tag(c, t, "comment");
+		else if (t->kind == TAG_CLOSE && t->pair >= 0)
+			list_tag(c, t, "ends its section");
 		if (t->kind == TAG_FIELD)
 			add_event(c, t->pos, (uint32_t)i, EV_TAG, (int32_t)i, NULL);
 		else if (t->kind == TAG_COMMENT && t->alone && c->mode != RFP_PART_PLAIN)
@@ -1195,62 +1472,97 @@ emit_program(struct compiler *c, struct rfp_prog *prog)
 		c->st = RFP_ERR_NOMEM;
 }
 
-/*
- * Replaces each paragraph that holds only a splice tag by the splice's XML
- * and compiles the result instead. Returns false when there is nothing to
- * splice (or after reporting a misplaced splice tag).
- */
-static bool
-apply_splices(struct compiler *c, struct rfp_prog *prog, enum rfp_status *st)
+/* The splice tags of the part, checked: each must stand alone in its own
+ * paragraph. Returns how many can be spliced. */
+static size_t
+check_splices(struct compiler *c)
 {
-	struct rfp_buf src = RFP_BUF_INIT(SIZE_MAX);	/* bounded by the part and the fragments */
-	struct rfp_compile_opts opts = *c->opts;
 	uint32_t at = 0;
-	bool any = false;
+	size_t n = 0;
 
 	for (size_t i = 0; i < c->ntags; i++) {
 		const struct tag *t = &c->tags[i];
-		const char *name = c->names.ptr + t->name_off;
 		int32_t para = c->toks[t->tok].para;
 
-		if (t->kind != TAG_FIELD || !is_splice(c, name, t->name_len))
+		if (t->kind != TAG_FIELD || !is_splice(c, c->names.ptr + t->name_off, t->name_len))
 			continue;
 		if (!t->alone || para < 0 || c->mode == RFP_PART_PLAIN) {
 			tag_error(c, t, TPL_SPLICE, NULL);
 			continue;
 		}
-		for (size_t k = 0; k < c->opts->nsplices; k++) {
-			const struct rfp_splice *sp = &c->opts->splices[k];
-
-			if (strlen(sp->name) != t->name_len || memcmp(sp->name, name, t->name_len))
-				continue;
-			if (c->toks[para].off < at) {
-				/* Inside the paragraph a splice before it replaces
-				 * (a text box paragraph, or one never closed). */
-				tag_error(c, t, TPL_SPLICE_TWICE, NULL);
-				break;
-			}
-			list_tag(c, t, "inserts the requirement sections and the checklist table");
-			rfp_buf_add(&src, c->data + at, c->toks[para].off - at);
-			if (!any) {
-				opts.quiet_from = src.len;
-				opts.quiet_to = src.len + sp->len;
-			}
-			rfp_buf_add(&src, sp->xml, sp->len);
-			at = end_of(c, para);
-			any = true;
+		if (c->toks[para].off < at) {
+			/* Inside the paragraph a splice before it replaces (a
+			 * text box paragraph, or one never closed). */
+			tag_error(c, t, TPL_SPLICE_TWICE, NULL);
+			continue;
 		}
+		list_tag(c, t, "inserts the requirement sections and the checklist table");
+		at = end_of(c, para);
+		n++;
 	}
-	if (!any || c->errors) {
-		rfp_buf_fini(&src);
-		return c->errors > 0;
+	return n;
+}
+
+static const struct rfp_splice *
+splice_of(const struct compiler *c, const struct tag *t)
+{
+	for (size_t k = 0; k < c->opts->nsplices; k++) {
+		const struct rfp_splice *sp = &c->opts->splices[k];
+
+		if (strlen(sp->name) == t->name_len &&
+		    memcmp(sp->name, c->names.ptr + t->name_off, t->name_len) == 0)
+			return sp;
+	}
+	return NULL;
+}
+
+/*
+ * Replaces each paragraph that holds only a splice tag by the splice's XML
+ * and compiles the result instead, with a map back to this part so that
+ * its messages and listing point where the author typed.
+ */
+static enum rfp_status
+apply_splices(struct compiler *c, size_t nsplices, struct rfp_prog *prog)
+{
+	struct rfp_buf src = RFP_BUF_INIT(SIZE_MAX);	/* bounded by the part and the fragments */
+	struct rfp_compile_opts opts = *c->opts;
+	struct rfp_srcmap map = { .orig = c->data, .orig_len = c->len };
+	struct rfp_splice_seg *segs = calloc(nsplices, sizeof(*segs));
+	enum rfp_status st;
+	uint32_t at = 0;
+
+	if (!segs)
+		return RFP_ERR_NOMEM;
+	for (size_t i = 0; i < c->ntags; i++) {
+		const struct tag *t = &c->tags[i];
+		const struct rfp_splice *sp = t->what && !t->bad ? splice_of(c, t) : NULL;
+		int32_t para = c->toks[t->tok].para;
+		struct rfp_splice_seg *g = &segs[map.nsegs];
+		struct rfp_buf line = RFP_BUF_INIT(sizeof(g->line) - 1);
+
+		if (!sp || t->kind != TAG_FIELD)
+			continue;
+		rfp_buf_add(&src, c->data + at, c->toks[para].off - at);
+		g->at = (uint32_t)src.len;
+		g->len = (uint32_t)sp->len;
+		g->orig_at = c->toks[para].off;
+		at = end_of(c, para);
+		g->orig_len = at - g->orig_at;
+		format_listing(c, t, &line);
+		snprintf(g->line, sizeof(g->line), "%s", line.err ? "" : line.ptr);
+		rfp_buf_fini(&line);
+		rfp_buf_add(&src, sp->xml, sp->len);
+		map.nsegs++;
 	}
 	rfp_buf_add(&src, c->data + at, c->len - at);
+	map.segs = segs;
 	opts.nsplices = 0;	/* fragments hold no splice tags */
-	*st = src.err ? src.err :
+	opts.map = &map;
+	st = src.err ? src.err :
 	    rfp_prog_compile(c->ctx, c->file, c->part, &opts, src.ptr, src.len, prog);
 	rfp_buf_fini(&src);
-	return true;
+	free(segs);
+	return st;
 }
 
 enum rfp_status
@@ -1261,7 +1573,8 @@ rfp_prog_compile(struct rfp_ctx *ctx, const char *file, const char *part,
 	struct compiler c = { .ctx = ctx, .file = file, .part = part, .mode = opts->mode,
 	    .opts = opts, .data = data, .len = len, .names = RFP_BUF_INIT(len + 1) };
 	struct rfp_prog p = { .mode = opts->mode };
-	enum rfp_status sst = RFP_OK;
+	size_t nsplices;
+	bool spliced = false;
 
 	if (len >= UINT32_MAX) {
 		rfp_diag(ctx, LIMIT_SIZE, &(struct rfp_where){ .file = file, .part = part }, "4 GiB");
@@ -1269,15 +1582,19 @@ rfp_prog_compile(struct rfp_ctx *ctx, const char *file, const char *part,
 	}
 	if (!tokenize(&c) || !find_tags(&c))
 		goto out;
-	if (opts->nsplices && apply_splices(&c, &p, &sst)) {
-		if (!c.errors)
-			c.st = sst;	/* p holds the spliced part's program */
-		goto out;
-	}
+	/* Every check runs, whatever an earlier one found: a lexical error
+	 * hides no pairing, name or scope error. */
+	nsplices = opts->nsplices ? check_splices(&c) : 0;
 	pair_sections(&c);
 	check_names(&c);
-	if (c.st || c.errors)
+	if (c.st)
 		goto out;
+	if (nsplices && !c.errors) {
+		/* The spliced part is compiled, listed and reported instead. */
+		c.st = apply_splices(&c, nsplices, &p);
+		spliced = true;
+		goto out;
+	}
 	place_tags(&c);
 	place_restarts(&c);
 	if (c.st || c.errors)
@@ -1285,8 +1602,14 @@ rfp_prog_compile(struct rfp_ctx *ctx, const char *file, const char *part,
 	emit_program(&c, &p);
 	p.ntags = c.ntags;
 out:
+	if (!spliced)
+		emit_listing(&c);
+	if (c.shown > MAX_SHOWN)
+		rfp_diag(ctx, TPL_MORE, &(struct rfp_where){ .file = file, .part = part },
+		    c.shown - MAX_SHOWN);
 	if (!c.st && c.errors)
 		c.st = RFP_ERR_TEMPLATE;
+	free(c.lines);
 	free(c.toks);
 	free(c.tags);
 	free(c.evs);

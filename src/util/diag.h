@@ -197,6 +197,15 @@
 #define RFP_D_TPL_SPLICE_TWICE "RFP-TPL-SPLICE-TWICE", RFP_ERROR, RFP_ERR_TEMPLATE, 4, \
 	"this tag sits inside a paragraph that another splice tag replaces: %s%s", \
 	"keep one such tag per paragraph, outside text boxes"
+#define RFP_D_TPL_FULLWIDTH   "RFP-TPL-FULLWIDTH", RFP_ERROR, RFP_ERR_TEMPLATE, 4, \
+	"full-width braces, left in the document as text: %s%s", \
+	"type the braces half-width (半形), {{ and }}: switch the IME to English, or leave full-width (全形) mode with Shift+Space"
+#define RFP_D_TPL_MORE        "RFP-TPL-MORE", RFP_NOTE, RFP_ERR_TEMPLATE, 4, \
+	"%u more errors in this part not shown", \
+	"fix the errors shown and run again"
+#define RFP_D_TPL_NO_REQUIREMENTS "RFP-TPL-NO-REQUIREMENTS", RFP_ERROR, RFP_ERR_TEMPLATE, 4, \
+	"the template has no tag that inserts the requirements, so the annex would list none", \
+	"put {{requirements}} alone in a paragraph, or a section over families, items or checklist (docs/templates.md)"
 #define RFP_D_TPL_FIELD       "RFP-TPL-FIELD", RFP_ERROR, RFP_ERR_TEMPLATE, 4, \
 	"{{%.*s}} at byte %u: %s", \
 	"check the tag's spelling against the field list in docs/templates.md"

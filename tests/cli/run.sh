@@ -178,5 +178,37 @@ else
 	echo "FAIL ott-becomes-odt"; fail=$((fail + 1))
 fi
 
+# inspect: every tag, valid or not, as typed (entities decoded), then the
+# errors; --format json for pipelines. The template is a corpus one.
+mkdir "$T/insp" && cp -r "$SRC/tests/corpus/errors-all-at-once/." "$T/insp/" &&
+    sed -i 's|{{bad name}}|{{\&apos;x\&apos;}}|' "$T/insp/word/document.xml" &&
+    (cd "$T/insp" && zip -q -X -r ../insp.docx '[Content_Types].xml' .)
+expect inspect-errors 4 'has errors' -- inspect "$T/insp.docx"
+expect inspect-valid-tags-listed 4 "paragraph 5  \{\{no\}\}  field" -- inspect "$T/insp.docx"
+expect inspect-bad-tags-listed 4 "paragraph 1  \{\{agency  error" -- inspect "$T/insp.docx"
+expect inspect-as-typed 4 "invalid tag name in \{\{'x'\}\} \(paragraph 2\)" -- inspect "$T/insp.docx"
+if grep -q '&apos;' "$T/err" "$T/out"; then
+	echo "FAIL inspect-as-typed: an entity is shown escaped"; fail=$((fail + 1))
+fi
+if [ "$(grep -c "\{\{'x'\}\}" "$T/err")" -ne 1 ]; then
+	echo "FAIL inspect-one-message: the bad name has $(grep -c "{{'x'}}" "$T/err") messages"; fail=$((fail + 1))
+else
+	echo "ok   inspect-one-message"; pass=$((pass + 1))
+fi
+expect inspect-json 4 '"ok": false' -- inspect --format json "$T/insp.docx"
+if /usr/bin/python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+assert len(d["tags"]) == 8, d["tags"]
+assert sum(not t["ok"] for t in d["tags"]) == 5
+assert sorted(x["code"] for x in d["diagnostics"]) == sorted(["RFP-TPL-UNCLOSED-TAG", "RFP-TPL-NAME",
+    "RFP-TPL-UNKNOWN-FIELD", "RFP-TPL-LOOP-SCOPE", "RFP-TPL-UNOPENED"]), d["diagnostics"]
+' "$T/out"; then
+	echo "ok   inspect-json-content"; pass=$((pass + 1))
+else
+	echo "FAIL inspect-json-content"; fail=$((fail + 1))
+fi
+expect inspect-ok 0 'annex.docx: OK' -- inspect "$RFPGEN_DATA/templates/annex.docx"
+expect inspect-bad-format 2 "inspect --format: 'csv'" -- inspect --format csv "$RFPGEN_DATA/templates/annex.docx"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -65,7 +65,7 @@ fi
 if render header-footer; then
 	has header-footer "$out" word/header1.xml 案名：測試專案
 	has header-footer "$out" word/footer1.xml 測試機關
-	has header-footer "$out" word/document.xml 資通安全需求附件
+	has header-footer "$out" word/document.xml 資通安全需求附件 '全部項次：1.1.1 '
 fi
 if render textbox; then
 	[ "$(unzip -p "$out" word/document.xml | grep -o 測試機關 | wc -l)" -eq 2 ] ||
@@ -112,6 +112,20 @@ fi
 if render odt-single-tag; then
 	has odt-single-tag "$out" content.xml 壹、資安需求項目 貳、資安需求查檢表 '測試機關　2026-01-15'
 fi
+# Every character of a tag in its own run or span, with a character style,
+# direct formatting or none; tags split by a hyperlink, a field result, a
+# comment anchor or a bookmark.
+if render char-runs; then
+	has char-runs "$out" word/document.xml 機關：測試機關（逐字） 案名：測試專案（逐字無樣式） \
+	    委外類型：系統發展（超連結） 2026-01-15（功能變數） 防護需求等級：高（註解） '項次：1.1.1' \
+	    壹、資安需求項目
+	lacks char-runs "$out" word/document.xml '{'
+fi
+if render odt-char-spans; then
+	has odt-char-spans "$out" content.xml 機關：測試機關（逐字） 案名：測試專案（逐字無樣式） \
+	    委外類型：系統發展（超連結） 防護需求等級：高 日期：2026-01-15（書籤） '項次：1.1.1'
+	lacks odt-char-spans "$out" content.xml '{'
+fi
 if render odt-header-footer; then
 	has odt-header-footer "$out" styles.xml 案名：測試專案 '測試機關 第 '
 	has odt-header-footer "$out" content.xml 資通安全需求附件
@@ -151,6 +165,26 @@ expect_error errors-scope 'cannot tell what this section repeats: {{#checklist}}
 expect_error errors-unknown-field '{{agencyy}}' RFP-TPL-UNKNOWN-FIELD 'did you mean {{agency}}?'
 expect_error errors-many RFP-TPL-UNKNOWN-FIELD RFP-TPL-MISMATCH RFP-TPL-UNCLOSED-TAG
 expect_error errors-suffix 'rows of this section are not in one table' 'inline section spans paragraphs'
+
+expect_error errors-fullwidth 'full-width braces, left in the document as text: ｛｛agency｝｝ (paragraph 1)' \
+    'tag not closed before the end of its paragraph: {{project｝｝' 'type }} half-width (半形)' \
+    'invalid tag name in {{ｔｙｐｅ}}' 'the name has full-width (全形) characters' RFP-TPL-FULLWIDTH
+if [ "$(grep -c 'error:' "$tmp/errors-fullwidth.err")" -ne 3 ]; then
+	fail errors-fullwidth "want 3 errors, one per mistake: $(grep -c 'error:' "$tmp/errors-fullwidth.err")"
+fi
+expect_error errors-no-requirements 'no tag that inserts the requirements' RFP-TPL-NO-REQUIREMENTS
+expect_error errors-no-tags 'no tag that inserts the requirements' RFP-TPL-NO-REQUIREMENTS
+# A lexical error hides no other: all five kinds in one run, each once.
+expect_error errors-all-at-once 'tag not closed before the end of its paragraph: {{agency (paragraph 1)' \
+    'invalid tag name in {{bad name}} (paragraph 2)' 'unknown field: {{projcet}} (paragraph 3)' \
+    'cannot tell what this section repeats: {{#checklist}} (paragraph 4)' \
+    'closing tag without an opening tag: {{/items}} (paragraph 6)'
+if [ "$(grep -c 'error:' "$tmp/errors-all-at-once.err")" -ne 5 ]; then
+	fail errors-all-at-once "want 5 errors: $(grep -c 'error:' "$tmp/errors-all-at-once.err")"
+fi
+# After {{requirements}} a position is still the template's own: line 7,
+# paragraph 4 of a 4-paragraph document.
+expect_error errors-after-splice 'word/document.xml):7:44: error: unknown field: {{dat}} (paragraph 4)'
 
 if [ "$pdf" = --pdf ]; then
 	if ! command -v soffice >/dev/null; then
