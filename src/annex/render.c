@@ -12,6 +12,7 @@
 
 #include "annex/annex.h"
 #include "annex/guard.h"
+#include "annex/package.h"
 #include "annex/render.h"
 #include "pkg/pkg.h"
 
@@ -19,6 +20,7 @@ struct rfp_render_cache {
 	struct rfp_buf *bufs;		/* one per template part */
 	size_t nbufs;
 	struct rfp_buf numbering;
+	struct rfp_buf core, app;	/* the annex's own properties */
 	struct rfp_num_restart restarts;
 	size_t cache_bytes;
 	struct rfp_pkg_writer *w;	/* made at the first render */
@@ -32,6 +34,8 @@ rfp_render_cache_new(size_t cache_bytes)
 	if (c) {
 		c->cache_bytes = cache_bytes;
 		rfp_buf_init(&c->numbering, 0);
+		rfp_buf_init(&c->core, 1u << 20);
+		rfp_buf_init(&c->app, 1u << 20);
 	}
 	return c;
 }
@@ -45,6 +49,8 @@ rfp_render_cache_free(struct rfp_render_cache *c)
 		rfp_buf_fini(&c->bufs[i]);
 	free(c->bufs);
 	rfp_buf_fini(&c->numbering);
+	rfp_buf_fini(&c->core);
+	rfp_buf_fini(&c->app);
 	rfp_pkg_writer_free(c->w);
 	free(c);
 }
@@ -77,6 +83,8 @@ reset_bufs(struct rfp_render_cache *c, size_t n, size_t max)
 	}
 	rfp_buf_reset(&c->numbering);
 	c->numbering.max = max;
+	rfp_buf_reset(&c->core);
+	rfp_buf_reset(&c->app);
 	return true;
 }
 
@@ -135,6 +143,14 @@ rfp_render_cached(struct rfp_ctx *ctx, struct rfp_render_cache *c,
 		if (st)
 			goto out;
 	}
+	/* The template's own properties were left out when it was loaded. */
+	if ((st = rfp_annex_props(sel, t->format, t->odf_version, generator, mtime, &c->core,
+	    &c->app)) != RFP_OK ||
+	    (st = rfp_pkg_writer_add(c->w, t->format == RFP_FORMAT_ODT ? "meta.xml" :
+	    "docProps/core.xml", c->core.ptr, c->core.len, false)) != RFP_OK ||
+	    (t->format == RFP_FORMAT_DOCX &&
+	    (st = rfp_pkg_writer_add(c->w, "docProps/app.xml", c->app.ptr, c->app.len, false))))
+		goto out;
 	st = rfp_pkg_writer_finish(c->w, &out->data, &out->len);
 out:
 	rfp_arena_fini(&arena);

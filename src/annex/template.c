@@ -12,6 +12,7 @@
 
 #include "annex/annex.h"
 #include "annex/merge.h"
+#include "annex/package.h"
 #include "annex/template.h"
 #include "pkg/pkg.h"
 #include "util/text.h"
@@ -186,14 +187,19 @@ load_pkg(struct rfp_ctx *ctx, const char *path, struct rfp_pkg *pkg,
 	enum rfp_status st, worst = RFP_OK;
 	size_t k = 0;
 
-	t = calloc(1, sizeof(*t));
-	if (!t || !(t->parts = calloc(pkg->n ? pkg->n : 1, sizeof(*t->parts)))) {
+	if (!(t = calloc(1, sizeof(*t)))) {
 		worst = RFP_ERR_NOMEM;
 		goto out;
 	}
+	/* Cleaning and merging add and remove entries: count them after. */
 	if ((worst = detect_format(ctx, path, pkg, &t->format)) != RFP_OK ||
+	    (worst = rfp_annex_clean(ctx, path, t->format, pkg, t->odf_version)) != RFP_OK ||
 	    (worst = rfp_merge_requirements(ctx, path, t->format, pkg, &frag)) != RFP_OK)
 		goto out;
+	if (!(t->parts = calloc(pkg->n ? pkg->n : 1, sizeof(*t->parts)))) {
+		worst = RFP_ERR_NOMEM;
+		goto out;
+	}
 	/* Two passes give the required first entry, then the rest in order;
 	 * every part is compiled even after an error, to report all of them. */
 	for (int pass = 0; pass < 2; pass++) {

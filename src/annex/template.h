@@ -26,6 +26,7 @@ struct rfp_template {
 	enum rfp_format format;
 	struct rfp_tpart *parts;
 	size_t nparts;
+	char odf_version[8];		/* office:version of an ODT */
 	struct rfp_tpart *numbering_part;	/* word/numbering.xml, if any */
 	struct rfp_numbering numbering;
 };

@@ -206,6 +206,12 @@
 #define RFP_D_TPL_NO_REQUIREMENTS "RFP-TPL-NO-REQUIREMENTS", RFP_ERROR, RFP_ERR_TEMPLATE, 4, \
 	"the template has no tag that inserts the requirements, so the annex would list none", \
 	"put {{requirements}} alone in a paragraph, or a section over families, items or checklist (docs/templates.md)"
+#define RFP_D_TPL_MACRO       "RFP-TPL-MACRO", RFP_WARNING, RFP_OK, 0, \
+	"the template holds macros; the annex leaves them out", \
+	"an annex needs no macros: save the template as .docx or .odt, not .docm or with Basic code"
+#define RFP_D_TPL_EXTERNAL    "RFP-TPL-EXTERNAL", RFP_WARNING, RFP_OK, 0, \
+	"a relationship points at a file outside the document (%s); the annex leaves it out", \
+	"detach the attached template or the linked file in Word before using the template"
 #define RFP_D_TPL_FIELD       "RFP-TPL-FIELD", RFP_ERROR, RFP_ERR_TEMPLATE, 4, \
 	"{{%.*s}} at byte %u: %s", \
 	"check the tag's spelling against the field list in docs/templates.md"

@@ -112,6 +112,35 @@ fi
 if render odt-single-tag; then
 	has odt-single-tag "$out" content.xml 壹、資安需求項目 貳、資安需求查檢表 '測試機關　2026-01-15'
 fi
+# Macros, an attached template on a file server, thumbnails and the
+# template's own properties stay out of the annex; a web hyperlink stays.
+parts() { unzip -Z1 "$1"; }
+if render macro-docx; then
+	if parts "$out" | grep -q 'vbaProject\|thumbnail'; then fail macro-docx "a macro or thumbnail part is left: $(parts "$out" | tr '\n' ' ')"; fi
+	for p in '[Content_Types].xml' word/settings.xml word/_rels/document.xml.rels _rels/.rels word/_rels/settings.xml.rels; do
+		if unzip -p "$out" "$p" 2>/dev/null | grep -q 'macroEnabled\|vbaProject\|attachedTemplate\|fileserver\|thumbnail'; then
+			fail macro-docx "$p still names the macro, thumbnail or attached template"
+		fi
+	done
+	unzip -p "$out" word/_rels/document.xml.rels | grep -q 'https://www.example.gov.tw/' || fail macro-docx "the hyperlink was removed"
+	has macro-docx "$out" docProps/app.xml 'rfpgen '
+	has macro-docx "$out" docProps/core.xml 「測試專案」資通安全需求附件 系統發展／防護需求等級高 2026-01-15T00:00:00Z
+	lacks macro-docx "$out" docProps/core.xml 'rfpgen test corpus'
+fi
+"$rfpgen" inspect "$(pack "$here/macro-docx")" >"$tmp/insp.out" 2>"$tmp/insp.err"
+if grep -q RFP-TPL-MACRO "$tmp/insp.err" && grep -q 'fileserver.*RFP-TPL-EXTERNAL' "$tmp/insp.err"; then
+	echo "ok   macro-docx-inspect"; passes=$((passes + 1))
+else
+	fail macro-docx-inspect "inspect does not warn: $(head -2 "$tmp/insp.err")"
+fi
+if render odt-macro; then
+	if parts "$out" | grep -q '^Basic/\|^Thumbnails/'; then fail odt-macro "Basic/ or Thumbnails/ is left"; fi
+	if unzip -p "$out" META-INF/manifest.xml | grep -q 'Basic/\|Thumbnails/'; then fail odt-macro "the manifest still lists them"; fi
+	unzip -p "$out" META-INF/manifest.xml | grep -q 'full-path="meta.xml"' || fail odt-macro "meta.xml is not in the manifest"
+	has odt-macro "$out" meta.xml 'rfpgen ' 「測試專案」資通安全需求附件
+	if unzip -p "$out" meta.xml | grep -q 'document-statistic\|LibreOffice\|meta:template'; then fail odt-macro "meta.xml keeps the template's generator, statistics or template link"; fi
+fi
+
 # Every character of a tag in its own run or span, with a character style,
 # direct formatting or none; tags split by a hyperlink, a field result, a
 # comment anchor or a bookmark.
