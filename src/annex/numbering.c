@@ -156,3 +156,117 @@ rfp_numbering_fini(struct rfp_numbering *n)
 	free(n->map);
 	*n = (struct rfp_numbering){ 0 };
 }
+
+/* One paragraph style as styles.xml declares it. */
+struct pstyle {
+	xmlChar *id, *based;
+	uint32_t num;
+	uint8_t ilvl;
+	bool has_num;
+};
+
+static const struct pstyle *
+find_style(const struct pstyle *st, size_t n, const xmlChar *id)
+{
+	for (size_t i = 0; id && i < n; i++)
+		if (xmlStrEqual(st[i].id, id))
+			return &st[i];
+	return NULL;
+}
+
+enum rfp_status
+rfp_numbering_styles(struct rfp_ctx *ctx, const char *file, const char *data, size_t len,
+    struct rfp_style_num **out, size_t *nout)
+{
+	struct pstyle *st = NULL;
+	struct rfp_style_num *res = NULL;
+	size_t n = 0, nres = 0;
+	xmlDoc *doc = NULL;
+	xmlNode *root;
+	enum rfp_status rc;
+
+	*out = NULL;
+	*nout = 0;
+	if ((rc = rfp_xml_parse(ctx, file, "word/styles.xml", data, len, &doc)) != RFP_OK)
+		return rc;
+	rc = RFP_ERR_NOMEM;
+	root = xmlDocGetRootElement(doc);
+	for (xmlNode *s = root ? root->children : NULL; s; s = s->next) {
+		xmlChar *type;
+		struct pstyle p = { 0 };
+		void *grown;
+
+		if (!is_w(s, "style"))
+			continue;
+		type = xmlGetNsProp(s, (const xmlChar *)"type", (const xmlChar *)W_NS);
+		if (!type || !xmlStrEqual(type, (const xmlChar *)"paragraph")) {
+			xmlFree(type);
+			continue;
+		}
+		xmlFree(type);
+		p.id = xmlGetNsProp(s, (const xmlChar *)"styleId", (const xmlChar *)W_NS);
+		for (xmlNode *k = s->children; k; k = k->next) {
+			if (is_w(k, "basedOn"))
+				p.based = xmlGetNsProp(k, (const xmlChar *)"val", (const xmlChar *)W_NS);
+			for (xmlNode *np = is_w(k, "pPr") ? k->children : NULL; np; np = np->next) {
+				for (xmlNode *x = is_w(np, "numPr") ? np->children : NULL; x; x = x->next) {
+					uint32_t v;
+
+					if (is_w(x, "numId") && w_attr(x, "val", &v))
+						p.num = v, p.has_num = true;
+					else if (is_w(x, "ilvl") && w_attr(x, "val", &v) && v < 9)
+						p.ilvl = (uint8_t)v;
+				}
+			}
+		}
+		if (!p.id || !(grown = realloc(st, (n + 1) * sizeof(*st)))) {
+			xmlFree(p.id);
+			xmlFree(p.based);
+			if (!p.id)
+				continue;
+			goto out;
+		}
+		st = grown;
+		st[n++] = p;
+	}
+	/* What each style numbers with, through at most 16 w:basedOn steps;
+	 * w:numId 0 turns an inherited numbering off. */
+	for (size_t i = 0; i < n; i++) {
+		const struct pstyle *s = &st[i];
+		void *grown;
+
+		for (int depth = 0; s && !s->has_num && depth < 16; depth++)
+			s = find_style(st, n, s->based);
+		if (!s || !s->has_num || !s->num)
+			continue;
+		if (!(grown = realloc(res, (nres + 1) * sizeof(*res))))
+			goto out;
+		res = grown;
+		if (!(res[nres].style = strdup((const char *)st[i].id)))
+			goto out;
+		res[nres].num = s->num;
+		res[nres++].ilvl = s->ilvl;
+	}
+	*out = res;
+	*nout = nres;
+	res = NULL;
+	nres = 0;
+	rc = RFP_OK;
+out:
+	for (size_t i = 0; i < n; i++) {
+		xmlFree(st[i].id);
+		xmlFree(st[i].based);
+	}
+	free(st);
+	rfp_style_nums_free(res, nres);
+	xmlFreeDoc(doc);
+	return rc;
+}
+
+void
+rfp_style_nums_free(struct rfp_style_num *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(s[i].style);
+	free(s);
+}

@@ -44,4 +44,13 @@ enum rfp_status rfp_numbering_render(const struct rfp_numbering *n,
     const struct rfp_num_restart *nr, struct rfp_buf *out);
 void rfp_numbering_fini(struct rfp_numbering *n);
 
+/**
+ * The paragraph styles of word/styles.xml (data, len) that number their
+ * paragraphs, with what they inherit through w:basedOn; *out is malloc'd
+ * (rfp_style_nums_free).
+ */
+enum rfp_status rfp_numbering_styles(struct rfp_ctx *ctx, const char *file, const char *data,
+    size_t len, struct rfp_style_num **out, size_t *n);
+void rfp_style_nums_free(struct rfp_style_num *s, size_t n);
+
 #endif

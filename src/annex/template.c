@@ -103,15 +103,29 @@ goes_first(enum rfp_format fmt, const char *name)
  * sit in two runs or spans has no "{{" in the part's bytes. A part that
  * turns out to hold no tag is copied as it is, compressed once.
  */
+/* What every part of one template is compiled with. */
+struct loader {
+	struct rfp_ctx *ctx;
+	const char *path;
+	enum rfp_format fmt;
+	struct rfp_buf frag;		/* the {{requirements}} fragment, or empty */
+	struct rfp_buf *listing;	/* inspect */
+	enum rfp_listing_format lfmt;
+	struct rfp_style_num *style_nums;	/* styles that number paragraphs */
+	size_t nstyle_nums;
+};
+
 static enum rfp_status
-compile_part(struct rfp_ctx *ctx, const char *path, enum rfp_format fmt,
-    const struct rfp_buf *frag, struct rfp_buf *listing, enum rfp_listing_format lfmt,
-    struct rfp_pkg_entry *e, struct rfp_tpart *tp)
+compile_part(const struct loader *ld, struct rfp_pkg_entry *e, struct rfp_tpart *tp)
 {
-	const struct rfp_splice splice = { "requirements", frag->ptr, frag->len };
+	struct rfp_ctx *ctx = ld->ctx;
+	const char *path = ld->path;
+	enum rfp_format fmt = ld->fmt;
+	const struct rfp_splice splice = { "requirements", ld->frag.ptr, ld->frag.len };
 	struct rfp_compile_opts opts = { .mode = part_mode(fmt, e->name),
-	    .dict = rfp_annex_dict(), .splices = &splice, .nsplices = frag->len ? 1 : 0,
-	    .listing = listing, .listing_format = lfmt };
+	    .dict = rfp_annex_dict(), .splices = &splice, .nsplices = ld->frag.len ? 1 : 0,
+	    .listing = ld->listing, .listing_format = ld->lfmt,
+	    .style_nums = ld->style_nums, .nstyle_nums = ld->nstyle_nums };
 	xmlDoc *doc = NULL;
 	enum rfp_status st;
 
@@ -182,7 +196,10 @@ static enum rfp_status
 load_pkg(struct rfp_ctx *ctx, const char *path, struct rfp_pkg *pkg,
     struct rfp_buf *listing, enum rfp_listing_format lfmt, struct rfp_template **out)
 {
-	struct rfp_buf frag = RFP_BUF_INIT(4u << 20);	/* rfpgen's own fragment, not input */
+	/* The fragment is rfpgen's own, not input. */
+	struct loader ld = { ctx, path, RFP_FORMAT_DOCX, RFP_BUF_INIT(4u << 20), listing, lfmt,
+	    NULL, 0 };
+	const struct rfp_pkg_entry *styles;
 	struct rfp_template *t = NULL;
 	enum rfp_status st, worst = RFP_OK;
 	size_t k = 0;
@@ -194,7 +211,13 @@ load_pkg(struct rfp_ctx *ctx, const char *path, struct rfp_pkg *pkg,
 	/* Cleaning and merging add and remove entries: count them after. */
 	if ((worst = detect_format(ctx, path, pkg, &t->format)) != RFP_OK ||
 	    (worst = rfp_annex_clean(ctx, path, t->format, pkg, t->odf_version)) != RFP_OK ||
-	    (worst = rfp_merge_requirements(ctx, path, t->format, pkg, &frag)) != RFP_OK)
+	    (worst = rfp_merge_requirements(ctx, path, t->format, pkg, &ld.frag)) != RFP_OK)
+		goto out;
+	ld.fmt = t->format;
+	/* @restart renumbers paragraphs that their style numbers, too. */
+	if (t->format == RFP_FORMAT_DOCX && (styles = rfp_pkg_find(pkg, "word/styles.xml")) &&
+	    (worst = rfp_numbering_styles(ctx, path, styles->data, styles->len, &ld.style_nums,
+	    &ld.nstyle_nums)) != RFP_OK)
 		goto out;
 	if (!(t->parts = calloc(pkg->n ? pkg->n : 1, sizeof(*t->parts)))) {
 		worst = RFP_ERR_NOMEM;
@@ -209,8 +232,7 @@ load_pkg(struct rfp_ctx *ctx, const char *path, struct rfp_pkg *pkg,
 			    goes_first(t->format, pkg->entries[i].name) != (pass == 0))
 				continue;
 			template_to_document(&pkg->entries[i], t->format);
-			st = compile_part(ctx, path, t->format, &frag, listing, lfmt, &pkg->entries[i],
-			    &t->parts[k++]);
+			st = compile_part(&ld, &pkg->entries[i], &t->parts[k++]);
 			t->nparts = k;
 			if (st == RFP_ERR_NOMEM) {
 				worst = st;
@@ -231,7 +253,8 @@ load_pkg(struct rfp_ctx *ctx, const char *path, struct rfp_pkg *pkg,
 	*out = t;
 	t = NULL;
 out:
-	rfp_buf_fini(&frag);
+	rfp_buf_fini(&ld.frag);
+	rfp_style_nums_free(ld.style_nums, ld.nstyle_nums);
 	rfp_pkg_fini(pkg);
 	rfp_template_free(t);
 	return worst;

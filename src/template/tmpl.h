@@ -29,7 +29,11 @@ enum rfp_part_mode {
 	RFP_PART_ODF,		/* ODF text: text in text:p / text:h */
 };
 
-enum rfp_op_kind { RFP_OP_LIT, RFP_OP_FIELD, RFP_OP_OPEN, RFP_OP_CLOSE, RFP_OP_NUMID };
+/* NUMID: a w:numId element a @restart section renumbers; CONTINUE: an ODF
+ * list's continuation attribute (the bytes at off, len), left out of the
+ * first list of every repetition after the first, so that list restarts. */
+enum rfp_op_kind { RFP_OP_LIT, RFP_OP_FIELD, RFP_OP_OPEN, RFP_OP_CLOSE, RFP_OP_NUMID,
+	RFP_OP_CONTINUE };
 
 /* When a section's output may need the post-render guards (guard.c):
  * repeated zero times it may empty a table or cell; repeated twice or more
@@ -99,6 +103,15 @@ struct rfp_srcmap {
 
 enum rfp_listing_format { RFP_LISTING_TEXT, RFP_LISTING_JSON };
 
+/* A WordprocessingML paragraph style that numbers its paragraphs (its own
+ * w:numPr or one it inherits): a @restart section gives such paragraphs an
+ * explicit w:numPr, so that the numbering can start again. */
+struct rfp_style_num {
+	char *style;		/* w:styleId */
+	uint32_t num;		/* w:numId */
+	uint8_t ilvl;
+};
+
 struct rfp_compile_opts {
 	enum rfp_part_mode mode;
 	const struct rfp_dict *dict;	/* NULL: any name is accepted */
@@ -108,6 +121,8 @@ struct rfp_compile_opts {
 	enum rfp_listing_format listing_format;	/* JSON: one object a tag, each
 						 * followed by ",\n" */
 	const struct rfp_srcmap *map;	/* set when compiling a spliced part */
+	const struct rfp_style_num *style_nums;	/* Word: numbered styles */
+	size_t nstyle_nums;
 };
 
 /**

@@ -58,12 +58,12 @@ struct tag {
 	int32_t pair;			/* the matching open/close tag */
 };
 
-enum ev_kind { EV_TAG, EV_LIT, EV_NUMID };
+enum ev_kind { EV_TAG, EV_LIT, EV_NUMID, EV_CONTINUE };
 
 struct event {
 	uint32_t pos;
 	uint32_t seq;
-	uint32_t value;		/* EV_NUMID: the numId */
+	uint32_t value;		/* EV_NUMID: the numId; EV_CONTINUE: the length of lit */
 	uint8_t kind;
 	int32_t tag;
 	const char *lit;
@@ -1232,14 +1232,89 @@ place_tags(struct compiler *c)
 	}
 }
 
+/* The children of w:pPr that ECMA-376 puts after w:numPr (§17.3.1.26). */
+static bool
+after_numpr(const struct compiler *c, const struct tok *t)
+{
+	static const char *const later[] = { "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs",
+		"w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+		"w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+		"w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+		"w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+		"w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+		"w:pPrChange" };
+
+	for (size_t i = 0; i < sizeof(later) / sizeof(later[0]); i++)
+		if (name_is(c, t, later[i]))
+			return true;
+	return false;
+}
+
+static const struct rfp_style_num *
+style_num(const struct compiler *c, const char *v, size_t n)
+{
+	for (size_t i = 0; i < c->opts->nstyle_nums; i++)
+		if (strlen(c->opts->style_nums[i].style) == n &&
+		    memcmp(c->opts->style_nums[i].style, v, n) == 0)
+			return &c->opts->style_nums[i];
+	return NULL;
+}
+
 /*
- * For each @restart section, every <w:numId w:val="N"/> inside the part of
- * the document it repeats becomes an event the renderer can rewrite.
+ * A paragraph (start token p) numbered by its style alone gets its own
+ * w:numPr in its w:pPr, with a w:numId the renderer can renumber.
+ */
+static void
+number_by_style(struct compiler *c, size_t p)
+{
+	static const char *const ilvl[] = { "<w:numPr><w:ilvl w:val=\"0\"/>",
+		"<w:numPr><w:ilvl w:val=\"1\"/>", "<w:numPr><w:ilvl w:val=\"2\"/>",
+		"<w:numPr><w:ilvl w:val=\"3\"/>", "<w:numPr><w:ilvl w:val=\"4\"/>",
+		"<w:numPr><w:ilvl w:val=\"5\"/>", "<w:numPr><w:ilvl w:val=\"6\"/>",
+		"<w:numPr><w:ilvl w:val=\"7\"/>", "<w:numPr><w:ilvl w:val=\"8\"/>" };
+	const struct rfp_style_num *sn = NULL;
+	int32_t ppr = -1;
+	uint32_t at = 0;
+
+	for (size_t k = p + 1; k < c->ntoks && c->toks[k].parent >= (int32_t)p; k++) {
+		const struct tok *t = &c->toks[k];
+
+		if (t->parent == (int32_t)p && t->kind == T_START && name_is(c, t, "w:pPr"))
+			ppr = (int32_t)k;
+		if (ppr < 0 || t->parent != ppr)
+			continue;
+		if (name_is(c, t, "w:numPr"))
+			return;	/* numbered directly: its w:numId is renumbered */
+		if (name_is(c, t, "w:pStyle")) {
+			const char *v = memmem(c->data + t->off, t->len, "w:val=\"", 7);
+
+			if (v)
+				sn = style_num(c, v + 7, strcspn(v + 7, "\""));
+		}
+		if (!at && after_numpr(c, t))
+			at = t->off;
+	}
+	if (!sn || ppr < 0 || c->toks[ppr].match < 0)
+		return;
+	if (!at)
+		at = c->toks[c->toks[ppr].match].off;
+	add_event(c, at, 1, EV_LIT, -1, ilvl[sn->ilvl < 9 ? sn->ilvl : 0]);
+	add_event(c, at, 2, EV_NUMID, -1, NULL);
+	if (c->nevs)
+		c->evs[c->nevs - 1].value = sn->num;
+	add_event(c, at, 3, EV_LIT, -1, "</w:numPr>");
+}
+
+/*
+ * For each @restart section: in Word, every <w:numId w:val="N"/> inside
+ * what it repeats, and every paragraph numbered by its style, becomes an
+ * event the renderer can renumber; in ODF, every list's continuation
+ * attribute, which the renderer leaves out where a repetition starts.
  */
 static void
 place_restarts(struct compiler *c)
 {
-	if (c->mode != RFP_PART_WORD)
+	if (c->mode == RFP_PART_PLAIN)
 		return;
 	for (size_t i = 0; i < c->ntags; i++) {
 		const struct tag *o = &c->tags[i];
@@ -1259,8 +1334,32 @@ place_restarts(struct compiler *c)
 			const struct tok *t = &c->toks[k];
 			const char *v;
 
-			if (t->kind != T_EMPTY || t->off < from || t->off >= to ||
-			    !name_is(c, t, "w:numId"))
+			if (t->off < from || t->off >= to)
+				continue;
+			if (c->mode == RFP_PART_ODF) {
+				if (t->kind != T_START || !name_is(c, t, "text:list") ||
+				    (!(v = memmem(c->data + t->off, t->len, " text:continue-numbering=\"", 26)) &&
+				    !(v = memmem(c->data + t->off, t->len, " text:continue-list=\"", 21))))
+					continue;
+				{
+					const char *end = c->data + t->off + t->len,
+					    *q = memchr(v, '"', (size_t)(end - v));
+					uint32_t a = (uint32_t)(v - c->data), n;
+
+					q = q ? memchr(q + 1, '"', (size_t)(end - q - 1)) : NULL;
+					if (!q)
+						continue;
+					n = (uint32_t)(q + 1 - v);
+					add_del(c, a, a + n);
+					add_event(c, a, 0, EV_CONTINUE, -1, v);
+					if (c->nevs)
+						c->evs[c->nevs - 1].value = n;
+				}
+				continue;
+			}
+			if (t->kind == T_START && name_is(c, t, "w:p") && c->opts->nstyle_nums)
+				number_by_style(c, k);
+			if (t->kind != T_EMPTY || !name_is(c, t, "w:numId"))
 				continue;
 			v = memmem(c->data + t->off, t->len, "w:val=\"", 7);
 			if (!v)
@@ -1434,6 +1533,15 @@ emit_program(struct compiler *c, struct rfp_prog *prog)
 			op->off = (uint32_t)em.lits.len;
 			continue;
 		}
+		if (ev->kind == EV_CONTINUE) {
+			if (!(op = new_op(&em)))
+				break;
+			op->kind = RFP_OP_CONTINUE;
+			op->off = (uint32_t)em.lits.len;
+			op->len = ev->value;
+			rfp_buf_add(&em.lits, ev->lit, ev->value);
+			continue;
+		}
 		t = &c->tags[ev->tag];
 		if (t->kind == TAG_CLOSE) {
 			if (!depth || open_tags[depth - 1] != (uint32_t)t->pair) {
@@ -1516,6 +1624,101 @@ splice_of(const struct compiler *c, const struct tag *t)
 	return NULL;
 }
 
+/* Rank of a w:pPr child among the first few, in ECMA-376 order
+ * (§17.3.1.26): what a splice carries over is put in its place. */
+static int
+ppr_rank(const char *el, size_t n)
+{
+	static const char *const first[] = { "w:pStyle", "w:keepNext", "w:keepLines",
+		"w:pageBreakBefore" };
+
+	for (int i = 0; i < 4; i++)
+		if (strlen(first[i]) == n && memcmp(first[i], el, n) == 0)
+			return i;
+	return 4;
+}
+
+/*
+ * Appends the splice XML to src, carrying over what the author set on the
+ * tag's paragraph: keep-with-next, keep-lines and page-break-before go into
+ * the fragment's first paragraph; a section break (w:sectPr) ends the
+ * section after the fragment, in a paragraph of its own.
+ */
+static void
+add_splice(struct compiler *c, int32_t para, const struct rfp_splice *sp, struct rfp_buf *src)
+{
+	const char *carry[3] = { NULL, NULL, NULL };
+	const struct tok *sect = NULL;
+	const char *x = sp->xml, *end = sp->xml + sp->len, *ppr;
+	size_t ws;
+
+	for (size_t k = (size_t)para + 1; c->mode == RFP_PART_WORD && k < c->ntoks &&
+	    c->toks[k].parent >= para; k++) {
+		const struct tok *t = &c->toks[k];
+
+		if (t->parent < 0 || !name_is(c, &c->toks[t->parent], "w:pPr") ||
+		    c->toks[t->parent].parent != para)
+			continue;
+		if (t->kind == T_EMPTY && name_is(c, t, "w:keepNext"))
+			carry[0] = "<w:keepNext/>";
+		else if (t->kind == T_EMPTY && name_is(c, t, "w:keepLines"))
+			carry[1] = "<w:keepLines/>";
+		else if (t->kind == T_EMPTY && name_is(c, t, "w:pageBreakBefore"))
+			carry[2] = "<w:pageBreakBefore/>";
+		else if (t->kind == T_START && name_is(c, t, "w:sectPr") && t->match > 0)
+			sect = t;
+	}
+	ws = strspn(x, " \t\r\n");
+	ppr = sp->len > ws + 13 && memcmp(x + ws, "<w:p>", 5) == 0 &&
+	    memcmp(x + ws + 5, "<w:pPr>", 7) == 0 ? x + ws + 12 : NULL;
+	if (ppr && (carry[0] || carry[1] || carry[2])) {
+		/* The fragment's own pPr children are empty elements or short
+		 * ones; each carried element goes before the first that ranks
+		 * after it, unless the fragment already has it. */
+		const char *p = ppr;
+
+		rfp_buf_add(src, x, (size_t)(ppr - x));
+		for (int r = 1; r <= 3; r++) {
+			const char *q = p;
+			bool have = false;
+
+			while (q < end && *q == '<' && q[1] != '/') {
+				size_t n = strcspn(q + 1, " />");
+				const char *close = memchr(q, '>', (size_t)(end - q));
+
+				if (!close)
+					break;
+				if (ppr_rank(q + 1, n) == r)
+					have = true;
+				if (ppr_rank(q + 1, n) > r)
+					break;
+				if (close[-1] != '/') {
+					/* w:pPr children with content: skip to their end. */
+					char tag[40];
+					const char *e;
+
+					snprintf(tag, sizeof(tag), "</%.*s>", (int)(n < 30 ? n : 30), q + 1);
+					e = memmem(close, (size_t)(end - close), tag, strlen(tag));
+					close = e ? e + strlen(tag) - 1 : close;
+				}
+				q = close + 1;
+			}
+			rfp_buf_add(src, p, (size_t)(q - p));
+			if (carry[r - 1] && !have)
+				rfp_buf_adds(src, carry[r - 1]);
+			p = q;
+		}
+		rfp_buf_add(src, p, (size_t)(end - p));
+	} else {
+		rfp_buf_add(src, sp->xml, sp->len);
+	}
+	if (sect) {
+		rfp_buf_adds(src, "<w:p><w:pPr>");
+		rfp_buf_add(src, c->data + sect->off, end_of(c, (int32_t)(sect - c->toks)) - sect->off);
+		rfp_buf_adds(src, "</w:pPr></w:p>");
+	}
+}
+
 /*
  * Replaces each paragraph that holds only a splice tag by the splice's XML
  * and compiles the result instead, with a map back to this part so that
@@ -1544,14 +1747,14 @@ apply_splices(struct compiler *c, size_t nsplices, struct rfp_prog *prog)
 			continue;
 		rfp_buf_add(&src, c->data + at, c->toks[para].off - at);
 		g->at = (uint32_t)src.len;
-		g->len = (uint32_t)sp->len;
 		g->orig_at = c->toks[para].off;
 		at = end_of(c, para);
 		g->orig_len = at - g->orig_at;
 		format_listing(c, t, &line);
 		snprintf(g->line, sizeof(g->line), "%s", line.err ? "" : line.ptr);
 		rfp_buf_fini(&line);
-		rfp_buf_add(&src, sp->xml, sp->len);
+		add_splice(c, para, sp, &src);
+		g->len = (uint32_t)src.len - g->at;
 		map.nsegs++;
 	}
 	rfp_buf_add(&src, c->data + at, c->len - at);

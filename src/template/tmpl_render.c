@@ -26,6 +26,7 @@ struct renderer {
 	bool needs_guard;
 	struct rfp_num_restart *restarts;
 	uint32_t gen, ngen;		/* current restart generation; 0 = none */
+	bool list_restart;		/* ODF: the next list starts again */
 	uint32_t gen_of[256];		/* generation of each restart instance */
 };
 
@@ -168,8 +169,10 @@ render_range(struct renderer *r, size_t from, size_t to, const struct scope *sc)
 				for (const struct rfp_dnode *e = v->first; e && !r->st; e = e->next) {
 					struct scope inner = { e, sc };
 
-					if (op->restart)
+					if (op->restart) {
 						r->gen = e == v->first ? 0 : ++r->ngen;
+						r->list_restart = e != v->first;
+					}
 					render_range(r, i + 1, op->jump, &inner);
 				}
 				r->gen = outer;
@@ -188,6 +191,11 @@ render_range(struct renderer *r, size_t from, size_t to, const struct scope *sc)
 			break;
 		case RFP_OP_NUMID:
 			rfp_buf_addf(r->out, "<w:numId w:val=\"%u\"/>", numid(r, op->jump));
+			break;
+		case RFP_OP_CONTINUE:
+			if (!r->list_restart)
+				rfp_buf_add(r->out, name, op->len);
+			r->list_restart = false;
 			break;
 		}
 	}

@@ -86,6 +86,35 @@ if render restart 系統發展 普; then
 	unzip -p "$out" word/numbering.xml | xmllint --noout - 2>/dev/null ||
 		fail restart "numbering.xml is not well-formed"
 fi
+# The same when the list's numbering comes from the paragraph style (List
+# Number, through w:basedOn): each paragraph gets its own w:numPr, after
+# w:pStyle and w:keepNext as ECMA-376 orders them.
+if render restart-style 系統發展 普; then
+	n=$(unzip -p "$out" word/numbering.xml | grep -o '<w:startOverride w:val="1"/>' | wc -l)
+	fams=$(unzip -p "$out" word/document.xml | grep -o '<w:numId w:val="[0-9]*"/>' | sort -u | wc -l)
+	[ "$n" -ge 1 ] && [ "$fams" -eq $((n + 1)) ] ||
+		fail restart-style "$n restarted instances for $fams distinct numIds"
+	unzip -p "$out" word/document.xml | grep -q '<w:pStyle w:val="ab"/><w:keepNext/><w:numPr><w:ilvl w:val="0"/><w:numId w:val="[0-9]*"/></w:numPr><w:ind' ||
+		fail restart-style "the style-numbered paragraphs have no w:numPr in the right place"
+fi
+# ODT: the first list of each family after the first loses
+# text:continue-numbering, so its numbering starts again.
+if render odt-restart 系統發展 普; then
+	lists=$(unzip -p "$out" content.xml | grep -o '<text:list [^>]*>' | wc -l)
+	cont=$(unzip -p "$out" content.xml | grep -o '<text:list [^>]*continue-numbering[^>]*>' | wc -l)
+	fams=$(unzip -p "$out" content.xml | grep -o 'outline-level="2"' | wc -l)
+	[ "$fams" -gt 1 ] && [ "$((lists - cont))" -eq "$((fams - 1))" ] ||
+		fail odt-restart "$lists lists, $cont continue, for $fams families"
+fi
+# What the author set on the {{requirements}} paragraph stays: keep with
+# next and page break before on the first inserted paragraph, in ECMA-376
+# order after w:pStyle; its section break (landscape) after the fragment.
+if render pagebreak 系統發展 普; then
+	unzip -p "$out" word/document.xml | grep -q '<w:p><w:pPr><w:pStyle w:val="1"/><w:keepNext/><w:pageBreakBefore/></w:pPr><w:r><w:t>壹、資安需求項目' ||
+		fail pagebreak "the first inserted paragraph lost keepNext or pageBreakBefore"
+	unzip -p "$out" word/document.xml | grep -q '<w:p><w:pPr><w:sectPr><w:pgSz w:w="16838" w:h="11906" w:orient="landscape"/>' ||
+		fail pagebreak "the section break of the {{requirements}} paragraph is lost"
+fi
 if render single-tag; then
 	has single-tag "$out" word/document.xml 壹、資安需求項目 貳、資安需求查檢表 '測試機關　2026-01-15'
 	lacks single-tag "$out" word/document.xml '{{'
