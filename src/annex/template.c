@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <fnmatch.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,7 @@
 #include "annex/package.h"
 #include "annex/template.h"
 #include "pkg/pkg.h"
+#include "util/file.h"
 #include "util/text.h"
 #include "util/xml.h"
 
@@ -260,6 +262,25 @@ out:
 	return worst;
 }
 
+/* RFP_OK if the file is XML (a flat ODF document), RFP_ERR_ZIP if it is
+ * anything else, to be read as a package; RFP_ERR_IO is left to the zip
+ * reader's message. */
+static enum rfp_status
+is_flat(struct rfp_ctx *ctx, const char *path)
+{
+	char head[5] = "";
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	(void)ctx;
+	if (!f)
+		return RFP_ERR_ZIP;
+	n = fread(head, 1, sizeof(head) - 1, f);
+	fclose(f);
+	head[n] = '\0';
+	return head[0] == '<' || memcmp(head, "\xEF\xBB\xBF<", 4) == 0 ? RFP_OK : RFP_ERR_ZIP;
+}
+
 static enum rfp_status
 load(struct rfp_ctx *ctx, const char *path, struct rfp_buf *listing,
     enum rfp_listing_format lfmt, struct rfp_template **out)
@@ -269,7 +290,18 @@ load(struct rfp_ctx *ctx, const char *path, struct rfp_buf *listing,
 
 	if (!ctx || !path || !out)
 		return RFP_ERR_USAGE;
-	if ((st = rfp_pkg_read(ctx, path, &pkg)) != RFP_OK)
+	if ((st = is_flat(ctx, path)) == RFP_OK) {
+		char *data = NULL;
+		size_t len;
+
+		st = rfp_read_file(ctx, path, ctx->limits.max_file_bytes, &data, &len);
+		if (st == RFP_OK)
+			st = rfp_pkg_read_flat(ctx, path, data, len, &pkg);
+		free(data);
+	} else if (st == RFP_ERR_ZIP) {
+		st = rfp_pkg_read(ctx, path, &pkg);
+	}
+	if (st != RFP_OK)
 		return st;
 	return load_pkg(ctx, path, &pkg, listing, lfmt, out);
 }

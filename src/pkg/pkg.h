@@ -31,6 +31,13 @@ enum rfp_status rfp_pkg_read(struct rfp_ctx *ctx, const char *path, struct rfp_p
 /** rfp_pkg_read() for a package held in memory (name: for messages); data is not kept. */
 enum rfp_status rfp_pkg_read_buffer(struct rfp_ctx *ctx, const char *name,
     const void *data, size_t len, struct rfp_pkg *out);
+/**
+ * A flat ODF text document (.fodt, data of len bytes) as the package it
+ * stands for: mimetype, manifest, content.xml, styles.xml, settings.xml.
+ * Anything but an office:document of text is RFP-TPL-FORMAT.
+ */
+enum rfp_status rfp_pkg_read_flat(struct rfp_ctx *ctx, const char *path, const char *data,
+    size_t len, struct rfp_pkg *out);
 void rfp_pkg_fini(struct rfp_pkg *pkg);
 const struct rfp_pkg_entry *rfp_pkg_find(const struct rfp_pkg *pkg, const char *name);
 
