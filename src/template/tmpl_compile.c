@@ -93,6 +93,8 @@ struct compiler {
 	unsigned shown;		/* errors reported; past MAX_SHOWN only counted */
 	uint32_t *lines;	/* start offset of each line of the source */
 	size_t nlines;
+	uint32_t *ords;		/* per start token: its paragraph, table, row
+				 * or cell number, for messages (ordinals()) */
 	enum rfp_status st;
 };
 
@@ -206,57 +208,72 @@ where(struct compiler *c, uint32_t off, struct rfp_where *w)
 	w->col = col;
 }
 
-/* The ordinal of a paragraph among the part's paragraphs, for messages. */
-static unsigned
-para_ordinal(const struct compiler *c, int32_t para)
+/*
+ * The numbers messages give, counted once for the whole part so that a
+ * listing of every tag stays linear: each paragraph's and table's number
+ * in the part (a splice's counting as the one paragraph it replaced), and
+ * each row's and cell's among its siblings.
+ */
+static const uint32_t *
+ordinals(struct compiler *c)
 {
 	const struct rfp_srcmap *m = c->opts->map;
-	unsigned n = 0;
+	uint32_t *rows, *cells, paras = 0, tables = 0;
+	size_t seg = 0;
 
-	/* A splice's paragraphs count as the one paragraph it replaced. */
-	for (size_t k = 0; m && k < m->nsegs; k++)
-		if (para >= 0 && m->segs[k].at + m->segs[k].len <= c->toks[para].off)
-			n++;
-	for (int32_t i = 0; i <= para && i >= 0; i++)
-		if (c->toks[i].kind == T_START && c->toks[i].para == i && !in_splice(c, c->toks[i].off))
-			n++;
-	return n;
+	if (c->ords)
+		return c->ords;
+	c->ords = calloc(c->ntoks ? c->ntoks : 1, sizeof(*c->ords));
+	rows = calloc(c->ntoks ? c->ntoks : 1, sizeof(*rows));
+	cells = calloc(c->ntoks ? c->ntoks : 1, sizeof(*cells));
+	if (c->ords && rows && cells) {
+		for (size_t i = 0; i < c->ntoks; i++) {
+			const struct tok *t = &c->toks[i];
+			int32_t up = t->parent;
+
+			while (m && seg < m->nsegs && m->segs[seg].at + m->segs[seg].len <= t->off)
+				seg++, paras++;
+			if (t->kind != T_START || in_splice(c, t->off))
+				continue;
+			if (t->para == (int32_t)i)
+				c->ords[i] = ++paras;
+			else if (name_is(c, t, "w:tbl") || name_is(c, t, "table:table"))
+				c->ords[i] = ++tables;
+			else if (up >= 0 && (name_is(c, t, "w:tr") || name_is(c, t, "table:table-row")))
+				c->ords[i] = ++rows[up];
+			else if (up >= 0 && (name_is(c, t, "w:tc") || name_is(c, t, "table:table-cell")))
+				c->ords[i] = ++cells[up];
+		}
+	}
+	free(rows);
+	free(cells);
+	return c->ords;
 }
 
-/* Counts earlier siblings of start token i with the same element name. */
 static unsigned
-sibling_ordinal(const struct compiler *c, int32_t i)
+para_ordinal(struct compiler *c, int32_t para)
 {
-	unsigned n = 1;
+	const uint32_t *o = ordinals(c);
 
-	for (int32_t k = c->toks[i].parent + 1; k < i; k++)
-		if (c->toks[k].kind == T_START && c->toks[k].parent == c->toks[i].parent &&
-		    c->toks[k].name_len == c->toks[i].name_len &&
-		    memcmp(c->data + c->toks[k].off, c->data + c->toks[i].off, c->toks[i].name_len + 1) == 0)
-			n++;
-	return n;
+	return o && para >= 0 ? o[para] : 0;
 }
 
 /* ", table 2 row 3 cell 1" for a token in a table, or "". */
 static void
-cell_location(const struct compiler *c, const struct tok *tk, char *buf, size_t len)
+cell_location(struct compiler *c, const struct tok *tk, char *buf, size_t len)
 {
-	unsigned table = 0;
+	const uint32_t *o = ordinals(c);
 	int32_t tbl;
 
 	buf[0] = '\0';
-	if (tk->row < 0 || tk->cell < 0)
+	if (!o || tk->row < 0 || tk->cell < 0)
 		return;
 	tbl = c->toks[tk->row].parent;
 	while (tbl >= 0 && c->toks[tbl].kind == T_START &&
 	    !name_is(c, &c->toks[tbl], "w:tbl") && !name_is(c, &c->toks[tbl], "table:table"))
 		tbl = c->toks[tbl].parent;	/* ODF rows may sit in table:table-rows */
-	for (int32_t k = 0; k <= tbl; k++)
-		if (c->toks[k].kind == T_START && (name_is(c, &c->toks[k], "w:tbl") ||
-		    name_is(c, &c->toks[k], "table:table")) && !in_splice(c, c->toks[k].off))
-			table++;
-	snprintf(buf, len, ", table %u row %u cell %u", table, sibling_ordinal(c, tk->row),
-	    sibling_ordinal(c, tk->cell));
+	snprintf(buf, len, ", table %u row %u cell %u", tbl >= 0 ? o[tbl] : 0, o[tk->row],
+	    o[tk->cell]);
 }
 
 /* Appends to b the UTF-8 of code point cp. */
@@ -1813,6 +1830,7 @@ out:
 	if (!c.st && c.errors)
 		c.st = RFP_ERR_TEMPLATE;
 	free(c.lines);
+	free(c.ords);
 	free(c.toks);
 	free(c.tags);
 	free(c.evs);

@@ -222,6 +222,21 @@ assert sorted(x["code"] for x in d["diagnostics"]) == sorted(["RFP-TPL-UNCLOSED-
 else
 	echo "FAIL inspect-json-content"; fail=$((fail + 1))
 fi
+# 250 bad tags: 200 messages, then one note with the count.
+mkdir "$T/many" && cp -r "$SRC/tests/corpus/errors-no-tags/." "$T/many/" &&
+    /usr/bin/python3 -c 'import sys
+p = sys.argv[1] + "/word/document.xml"
+s = open(p, encoding="utf-8").read()
+ps = "".join("<w:p><w:r><w:t>%d {{projcet}}</w:t></w:r></w:p>" % i for i in range(250))
+open(p, "w", encoding="utf-8").write(s.replace("<w:body>", "<w:body>" + ps, 1))' "$T/many" &&
+    (cd "$T/many" && zip -q -X -r ../many.docx '[Content_Types].xml' .)
+expect inspect-capped 4 '50 more errors in this part not shown \[RFP-TPL-MORE\]' -- inspect "$T/many.docx"
+if [ "$(grep -c 'error:' "$T/err")" -eq 200 ] && [ "$(grep -c 'projcet}}  error' "$T/out")" -eq 250 ]; then
+	echo "ok   inspect-capped-counts"; pass=$((pass + 1))
+else
+	echo "FAIL inspect-capped-counts: $(grep -c 'error:' "$T/err") messages, $(grep -c 'projcet}}  error' "$T/out") listed"
+	fail=$((fail + 1))
+fi
 expect inspect-ok 0 'annex.docx: OK' -- inspect "$RFPGEN_DATA/templates/annex.docx"
 expect inspect-bad-format 2 "inspect --format: 'csv'" -- inspect --format csv "$RFPGEN_DATA/templates/annex.docx"
 
