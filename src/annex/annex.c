@@ -93,7 +93,11 @@ catalogue_version(struct rfp_arena *a, const struct rfp_catalogue *cat)
 #define ITEM_FIELDS(list) \
 	{ "no", list, false }, { "id", list, false }, { "measure", list, false }, \
 	{ "family_name", list, false }, { "text", list, false }, \
-	{ "modality", list, false }, { "party", list, false }, { "min_level", list, false }
+	{ "modality", list, false }, { "party", list, false }, { "min_level", list, false }, \
+	{ "legal", list, false }, { "source_kind", list, false }
+
+#define NOTICE_FIELDS(list) \
+	{ "notice_title", list, false }, { "notice_text", list, false }
 
 static const struct rfp_dict_entry dict_entries[] = {
 	{ "title", NULL, false }, { "agency", NULL, false }, { "project", NULL, false },
@@ -113,7 +117,8 @@ static const struct rfp_dict_entry dict_entries[] = {
 	{ "l", "impact", false },
 	{ "families", NULL, true },
 	{ "family_no", "families", false }, { "family_name", "families", false },
-	{ "family_id", "families", false }, { "items", "families", true },
+	{ "family_id", "families", false }, { "family_notice", "families", false },
+	{ "items", "families", true },
 	ITEM_FIELDS("items"),
 	{ "guidance", "items", false }, { "verification", "items", false },
 	{ "source", "items", false },
@@ -124,6 +129,9 @@ static const struct rfp_dict_entry dict_entries[] = {
 	ITEM_FIELDS("agency_items"),
 	{ "guidance", "agency_items", false }, { "verification", "agency_items", false },
 	{ "source", "agency_items", false },
+	{ "agency_intro", NULL, false },
+	{ "notices", NULL, true }, NOTICE_FIELDS("notices"),
+	{ "agency_notices", NULL, true }, NOTICE_FIELDS("agency_notices"),
 };
 
 const struct rfp_dict *
@@ -136,6 +144,77 @@ rfp_annex_dict(void)
 }
 
 #define STR(map, key, val) ok = ok && rfp_data_str(a, (map), (key), (val))
+
+/* How an item's source reads in the annex. */
+static const char *
+source_kind_text(enum rfp_source_kind k)
+{
+	static const char *const names[] = { "參考資料", "法規", "法規（版本未經核對）" };
+
+	return names[k];
+}
+
+/* A module's notice applies where its items are; the baseline's is the
+ * top-level notice. NULL when the family's file adds none. */
+static const char *
+module_notice(const struct rfp_catalogue *cat, const struct rfp_catfile *f)
+{
+	return f != cat->baseline && f->notice && *f->notice ? f->notice : NULL;
+}
+
+/*
+ * The list key of {notice_title, notice_text}: one element per module file
+ * with a notice that contributed items, in the order of their first item.
+ */
+static bool
+add_notices(struct rfp_arena *a, struct rfp_dnode *root, const char *key,
+    const struct rfp_catalogue *cat, const struct rfp_selected *items, size_t n)
+{
+	struct rfp_dnode *list = rfp_data_list(a, root, key), *m;
+	bool ok = list != NULL;
+
+	for (size_t i = 0; i < n && ok; i++) {
+		const struct rfp_catfile *f = items[i].item->file;
+		bool seen = false;
+
+		if (!module_notice(cat, f))
+			continue;
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = items[k].item->file == f;
+		if (seen)
+			continue;
+		ok = (m = rfp_data_list_map(a, list)) != NULL;
+		STR(m, "notice_title", f->title);
+		STR(m, "notice_text", f->notice);
+	}
+	return ok;
+}
+
+/*
+ * The sentence that opens the agency appendix. 「依法」 only when every duty
+ * listed comes from a law in force; otherwise the appendix says that the
+ * 依據 of each item tells a legal duty from a recommended practice.
+ */
+static const char *
+agency_intro(const struct rfp_selection *sel)
+{
+	size_t law = 0, unverified = 0;
+
+	for (size_t i = 0; i < sel->nduties; i++) {
+		law += sel->duties[i].item->source_kind == RFP_SOURCE_LAW;
+		unverified += sel->duties[i].item->source_kind == RFP_SOURCE_UNVERIFIED;
+	}
+	if (sel->nduties && law == sel->nduties)
+		return "本附錄列出依法應由機關自行辦理之事項，供機關內部管理使用，非廠商之"
+		    "履約義務，對外公告招標文件時請移除。";
+	if (!unverified)
+		return "本附錄列出應由機關自行辦理之事項，供機關內部管理使用，非廠商之履約"
+		    "義務，對外公告招標文件時請移除。各項「依據」為法規者屬機關之法定義務，"
+		    "依據為參考資料者係建議之作法。";
+	return "本附錄列出應由機關自行辦理之事項，供機關內部管理使用，非廠商之履約義務，"
+	    "對外公告招標文件時請移除。各項「依據」為法規者屬機關之法定義務，依據為"
+	    "參考資料者係建議之作法；依據為未經核對版本之法規者，請先以正式條文確認。";
+}
 
 static bool
 add_item(struct rfp_arena *a, struct rfp_dnode *m, const struct rfp_selected *si,
@@ -152,6 +231,8 @@ add_item(struct rfp_arena *a, struct rfp_dnode *m, const struct rfp_selected *si
 	STR(m, "modality", rfp_modality_name(it->modality));
 	STR(m, "party", rfp_party_name(it->party));
 	STR(m, "min_level", rfp_level_name(it->min_level));
+	STR(m, "legal", it->source_kind == RFP_SOURCE_LAW ? "是" : "");
+	STR(m, "source_kind", source_kind_text(it->source_kind));
 	if (checklist) {
 		STR(m, "p", it->min_level <= RFP_LEVEL_LOW ? "V" : "");
 		STR(m, "m", it->min_level <= RFP_LEVEL_MODERATE ? "V" : "");
@@ -227,13 +308,18 @@ rfp_annex_data(struct rfp_arena *a, const struct rfp_selection *sel, const char 
 			STR(f, "family_no", zh_number(a, ++nfam));
 			STR(f, "family_name", fam->name);
 			STR(f, "family_id", fam->id);
+			STR(f, "family_notice", module_notice(cat, fam->file) ?
+			    module_notice(cat, fam->file) : "");
 			if (!(items = rfp_data_list(a, f, "items")))
 				return NULL;
 		}
 		ok = ok && (m = rfp_data_list_map(a, items)) && add_item(a, m, si, false);
 		ok = ok && (m = rfp_data_list_map(a, check)) && add_item(a, m, si, true);
 	}
+	ok = ok && add_notices(a, root, "notices", cat, sel->items, sel->nitems);
 	STR(root, "has_agency_items", sel->nduties ? "是" : "");
+	STR(root, "agency_intro", agency_intro(sel));
+	ok = ok && add_notices(a, root, "agency_notices", cat, sel->duties, sel->nduties);
 	if (ok && sel->nduties) {
 		struct rfp_dnode *ag = rfp_data_list(a, root, "agency_items"), *m;
 

@@ -21,6 +21,9 @@
 #define RFP_PARAM_MARK '\x01'
 
 enum rfp_party { RFP_PARTY_VENDOR, RFP_PARTY_AGENCY, RFP_PARTY_SHARED };
+/* What an item's source is (source/@kind): guidance material is the default;
+ * only a law's duties are legal duties. */
+enum rfp_source_kind { RFP_SOURCE_GUIDANCE, RFP_SOURCE_LAW, RFP_SOURCE_UNVERIFIED };
 enum rfp_modality { RFP_MODALITY_SHALL, RFP_MODALITY_SHOULD, RFP_MODALITY_MAY };
 
 struct rfp_catfile {
@@ -35,7 +38,18 @@ struct rfp_param {
 	const struct rfp_catfile *file;
 	/* defaults[0]: any level; defaults[L]: from level L upwards. */
 	const char *defaults[4];
+	/* basis="stated": the defaults come from source_title/clause. Otherwise
+	 * they are suggestions (source_title/clause, if set, name the example
+	 * they follow), and the annex marks a default value as one. */
+	bool suggested;
+	const char *source_title, *clause;	/* NULL when not given */
 	unsigned line;
+};
+
+/* A figure of an item's prose that a source states (<stated>). */
+struct rfp_stated {
+	const char *figure;
+	const char *source_title, *clause;	/* NULL: the item's own source */
 };
 
 struct rfp_family {
@@ -58,11 +72,14 @@ struct rfp_item {
 	enum rfp_party party;
 	enum rfp_modality modality;
 	const char *source_title;	/* resolved from the file's sources */
+	enum rfp_source_kind source_kind;
 	const char *clause;
 	unsigned condition;		/* enum rfp_condition bit, 0 = always */
 	const char *condition_name;
 	const char *types_text;		/* as written, for listings */
 	const char *text, *guidance, *verification;	/* may hold inserts */
+	const struct rfp_stated *stated;	/* figures the source states */
+	size_t nstated;
 	const struct rfp_measure *measure;
 	const struct rfp_catfile *file;
 	unsigned line;
@@ -84,6 +101,8 @@ struct rfp_catalogue {
 };
 
 const char *rfp_party_name(enum rfp_party p);
+/* "law", "guidance", "unverified" (as in the catalogue). */
+const char *rfp_source_kind_name(enum rfp_source_kind k);
 const char *rfp_modality_name(enum rfp_modality m);
 const struct rfp_param *rfp_catalogue_param(const struct rfp_catalogue *cat,
     const char *id, size_t idlen);

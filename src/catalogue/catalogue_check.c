@@ -2,11 +2,16 @@
 /*
  * The semantic pass: what XSD 1.0 cannot say about a set of catalogue
  * files. Ids must be unique across all files, exactly one file must be a
- * baseline, the items of a measure must run from 普 to 高 as the columns of
- * 附表十 do, and per-level parameter defaults must not be ambiguous.
+ * baseline, the items of a measure must run from 普 to 高 (levels are
+ * cumulative, so each level lists what it adds to the one below), per-level
+ * parameter defaults must not be ambiguous, a parameter stated by a source
+ * must name it, and each figure an item marks as <stated> must occur in the
+ * item's prose. (Whether every figure of the prose is covered is checked by
+ * tests/figures.py over the shipped catalogue, not at load.)
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -110,6 +115,11 @@ check_params(struct rfp_ctx *ctx, const struct rfp_catalogue *cat)
 			rfp_diag(ctx, CAT_PARAM, &w, p->id);
 			st = RFP_ERR_INVALID;
 		}
+		/* A default stated by a source names the source and the clause. */
+		if (!p->suggested && (!p->source_title || !p->clause)) {
+			rfp_diag(ctx, CAT_PARAM_BASIS, &w, p->id);
+			st = RFP_ERR_INVALID;
+		}
 	}
 	return st;
 }
@@ -130,6 +140,29 @@ check_items(struct rfp_ctx *ctx, const struct rfp_catalogue *cat)
 
 		if (!*it->text) {
 			rfp_diag(ctx, CAT_EMPTY, &w, it->id);
+			st = RFP_ERR_INVALID;
+		}
+	}
+	return st;
+}
+
+/* A figure marked as stated by the source is one the item's prose prints. */
+static enum rfp_status
+check_stated(struct rfp_ctx *ctx, const struct rfp_catalogue *cat)
+{
+	enum rfp_status st = RFP_OK;
+
+	for (size_t i = 0; i < cat->nitems; i++) {
+		const struct rfp_item *it = cat->items[i];
+		struct rfp_where w = { .file = it->file->path, .line = it->line };
+
+		for (size_t k = 0; k < it->nstated; k++) {
+			const char *f = it->stated[k].figure;
+
+			if (*f && (strstr(it->text, f) || strstr(it->guidance, f) ||
+			    strstr(it->verification, f)))
+				continue;
+			rfp_diag(ctx, CAT_STATED, &w, it->id, f);
 			st = RFP_ERR_INVALID;
 		}
 	}
@@ -159,6 +192,8 @@ rfp_catalogue_check(struct rfp_ctx *ctx, struct rfp_catalogue *cat)
 	if ((s = check_level_order(ctx, cat)) != RFP_OK && !st)
 		st = s;
 	if ((s = check_params(ctx, cat)) != RFP_OK && !st)
+		st = s;
+	if ((s = check_stated(ctx, cat)) != RFP_OK && !st)
 		st = s;
 	return st;
 }

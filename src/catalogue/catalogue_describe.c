@@ -20,7 +20,8 @@ levels_from(enum rfp_level l)
 	return s[l];
 }
 
-/* Prose with each insert shown as 〔參數 id「label」，預設 value〕. */
+/* Prose with each insert shown as 〔參數 id「label」，預設 value〕, and
+ * "，建議值" before the bracket closes when the default is a suggestion. */
 static void
 add_prose(struct rfp_buf *b, const struct rfp_catalogue *cat, const char *s)
 {
@@ -32,11 +33,27 @@ add_prose(struct rfp_buf *b, const struct rfp_catalogue *cat, const char *s)
 		e = strchr(m + 1, RFP_PARAM_MARK);
 		p = rfp_catalogue_param(cat, m + 1, (size_t)(e - m - 1));
 		if (p)
-			rfp_buf_addf(b, "〔參數 %s「%s」，預設 %s〕", p->id, p->label,
-			    p->defaults[0] ? p->defaults[0] : p->defaults[1] ? p->defaults[1] : "（無）");
+			rfp_buf_addf(b, "〔參數 %s「%s」，預設 %s%s〕", p->id, p->label,
+			    p->defaults[0] ? p->defaults[0] : p->defaults[1] ? p->defaults[1] : "（無）",
+			    p->suggested ? "，建議值" : "");
 		s = e + 1;
 	}
 	rfp_buf_adds(b, s);
+}
+
+/* Where a parameter's default comes from, on one line. */
+static void
+add_basis(struct rfp_buf *b, const struct rfp_param *p)
+{
+	if (p->suggested) {
+		rfp_buf_adds(b, "建議值，機關得依需求調整（附件中標示）");
+		if (p->source_title)
+			rfp_buf_addf(b, "；參考 %s%s%s", p->source_title, p->clause ? "，" : "",
+			    p->clause ? p->clause : "");
+	} else {
+		rfp_buf_addf(b, "%s，%s", p->source_title ? p->source_title : "",
+		    p->clause ? p->clause : "");
+	}
 }
 
 enum rfp_status
@@ -69,7 +86,19 @@ rfp_catalogue_describe(const struct rfp_catalogue *cat, const char *id, char **o
 		rfp_buf_adds(&b, "\n驗收方式：");
 		add_prose(&b, cat, it->verification);
 	}
-	rfp_buf_addf(&b, "\n來源：%s，%s\n", it->source_title, it->clause);
+	rfp_buf_addf(&b, "\n來源：%s，%s（%s）\n", it->source_title, it->clause,
+	    it->source_kind == RFP_SOURCE_LAW ? "法規" :
+	    it->source_kind == RFP_SOURCE_UNVERIFIED ? "法規，版本未經核對" : "參考資料");
+	for (size_t k = 0; k < it->nstated; k++) {
+		const struct rfp_stated *st = &it->stated[k];
+
+		rfp_buf_addf(&b, "%s%s", k ? "、" : "來源所載數值：", st->figure);
+		if (st->source_title)
+			rfp_buf_addf(&b, "（%s%s%s）", st->source_title, st->clause ? "，" : "",
+			    st->clause ? st->clause : "");
+		if (k + 1 == it->nstated)
+			rfp_buf_adds(&b, "\n");
+	}
 	rfp_buf_addf(&b, "目錄：%s %s（%s:%u）\n", it->file->id, it->file->version,
 	    it->file->path, it->line);
 	return rfp_buf_take(&b, out, NULL);
@@ -97,6 +126,8 @@ rfp_catalogue_params(const struct rfp_catalogue *cat, char **out)
 		}
 		if (first)
 			rfp_buf_adds(&b, "（無，須以 --set 指定）");
+		rfp_buf_adds(&b, "\n  依據：");
+		add_basis(&b, p);
 		rfp_buf_adds(&b, "\n  使用於：");
 		snprintf(mark, sizeof(mark), "%c%s%c", RFP_PARAM_MARK, p->id, RFP_PARAM_MARK);
 		first = true;

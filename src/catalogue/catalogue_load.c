@@ -176,6 +176,22 @@ elem_text(struct loader *ld, const xmlNode *n)
 	return s;
 }
 
+/* s without leading and trailing layout whitespace (in place); NULL stays NULL. */
+static char *
+trim(char *s)
+{
+	size_t n;
+
+	if (!s)
+		return NULL;
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
+		s[--n] = '\0';
+	return s;
+}
+
 /* Appends p to a growable array of pointers owned by the catalogue. */
 static bool
 push(void ***arr, size_t *n, void *p)
@@ -198,8 +214,56 @@ push(void ***arr, size_t *n, void *p)
 			(ld)->st = RFP_ERR_NOMEM; \
 	} while (0)
 
+/* The <source> element with that id in the header's sources, or NULL. */
+static const xmlNode *
+find_source(const xmlNode *header, const char *id)
+{
+	const xmlNode *srcs = child(header, "sources"), *s;
+	bool match;
+	xmlChar *v;
+
+	for (s = srcs ? srcs->children : NULL; s; s = s->next) {
+		if (!is_el(s, "source"))
+			continue;
+		v = xmlGetNoNsProp(s, (const xmlChar *)"id");
+		match = v && strcmp((const char *)v, id) == 0;
+		xmlFree(v);
+		if (match)
+			return s;
+	}
+	return NULL;
+}
+
+/* The title of source id, in the arena; NULL if id names no source. */
+static const char *
+source_title(struct loader *ld, const xmlNode *header, const char *id)
+{
+	const xmlNode *src = *id ? find_source(header, id) : NULL;
+
+	return src ? attr(ld, src, "title") : NULL;
+}
+
+static enum rfp_source_kind
+source_kind(struct loader *ld, const xmlNode *header, const char *id)
+{
+	const xmlNode *src = find_source(header, id);
+	const char *k = src ? attr(ld, src, "kind") : "";
+
+	return strcmp(k, "law") == 0 ? RFP_SOURCE_LAW :
+	    strcmp(k, "unverified") == 0 ? RFP_SOURCE_UNVERIFIED : RFP_SOURCE_GUIDANCE;
+}
+
+/* An optional attribute: NULL when absent. */
+static const char *
+attr_opt(struct loader *ld, const xmlNode *n, const char *name)
+{
+	const char *s = attr(ld, n, name);
+
+	return *s ? s : NULL;
+}
+
 static void
-load_params(struct loader *ld, const xmlNode *params)
+load_params(struct loader *ld, const xmlNode *header, const xmlNode *params)
 {
 	const xmlNode *p, *d;
 	struct rfp_param *prm;
@@ -220,6 +284,9 @@ load_params(struct loader *ld, const xmlNode *params)
 		prm->label = attr(ld, p, "label");
 		prm->file = ld->file;
 		prm->line = (unsigned)xmlGetLineNo(p);
+		prm->suggested = strcmp(attr(ld, p, "basis"), "stated") != 0;
+		prm->source_title = source_title(ld, header, attr(ld, p, "source"));
+		prm->clause = attr_opt(ld, p, "clause");
 		for (d = p->children; d; d = d->next) {
 			if (!is_el(d, "default"))
 				continue;
@@ -240,24 +307,6 @@ load_params(struct loader *ld, const xmlNode *params)
 		}
 		PUSH(ld, params, prm);
 	}
-}
-
-static const char *
-source_title(const xmlNode *header, const char *id)
-{
-	const xmlNode *srcs = child(header, "sources"), *s;
-	const char *title = NULL;
-	xmlChar *v;
-
-	for (s = srcs ? srcs->children : NULL; s && !title; s = s->next) {
-		if (!is_el(s, "source"))
-			continue;
-		v = xmlGetNoNsProp(s, (const xmlChar *)"id");
-		if (v && strcmp((const char *)v, id) == 0)
-			title = (const char *)xmlGetNoNsProp(s, (const xmlChar *)"title");
-		xmlFree(v);
-	}
-	return title;
 }
 
 static unsigned
@@ -293,8 +342,10 @@ load_item(struct loader *ld, const xmlNode *header, const xmlNode *n,
     const struct rfp_measure *m)
 {
 	struct rfp_item *it;
+	const xmlNode *c;
+	struct rfp_stated *st;
 	const char *s;
-	xmlChar *title;
+	size_t nst = 0;
 
 	it = rfp_arena_alloc(&ld->cat->arena, sizeof(*it));
 	if (!it) {
@@ -315,9 +366,11 @@ load_item(struct loader *ld, const xmlNode *header, const xmlNode *n,
 	s = attr(ld, n, "modality");
 	it->modality = strcmp(s, "宜") == 0 ? RFP_MODALITY_SHOULD :
 	    strcmp(s, "得") == 0 ? RFP_MODALITY_MAY : RFP_MODALITY_SHALL;
-	title = (xmlChar *)source_title(header, attr(ld, n, "source"));
-	it->source_title = rfp_arena_strdup(&ld->cat->arena, title ? (const char *)title : "");
-	xmlFree(title);
+	s = attr(ld, n, "source");
+	it->source_title = source_title(ld, header, s);
+	if (!it->source_title)
+		it->source_title = "";	/* the schema's keyref rules this out */
+	it->source_kind = source_kind(ld, header, s);
 	it->clause = attr(ld, n, "clause");
 	it->types_text = attr(ld, n, "types");
 	s = attr(ld, n, "if");
@@ -333,8 +386,24 @@ load_item(struct loader *ld, const xmlNode *header, const xmlNode *n,
 	it->text = prose(ld, child(n, "text"));
 	it->guidance = prose(ld, child(n, "guidance"));
 	it->verification = prose(ld, child(n, "verification"));
-	if (!it->source_title)
+	for (c = n->children; c; c = c->next)
+		nst += is_el(c, "stated");
+	st = nst ? rfp_arena_alloc(&ld->cat->arena, nst * sizeof(*st)) : NULL;
+	if (nst && !st) {
 		ld->st = RFP_ERR_NOMEM;
+		return;
+	}
+	for (c = nst ? n->children : NULL; c; c = c->next) {
+		if (!is_el(c, "stated"))
+			continue;
+		st[it->nstated].figure = trim(elem_text(ld, c));
+		st[it->nstated].source_title = source_title(ld, header, attr(ld, c, "source"));
+		st[it->nstated].clause = attr_opt(ld, c, "clause");
+		if (!st[it->nstated].figure)
+			return;
+		it->nstated++;
+	}
+	it->stated = st;
 	PUSH(ld, items, it);
 }
 
@@ -353,7 +422,7 @@ load_tree(struct loader *ld, const xmlNode *root)
 	cf->amended = elem_text(ld, child(header, "amended"));
 	cf->version = elem_text(ld, child(header, "version"));
 	cf->notice = elem_text(ld, child(header, "notice"));
-	load_params(ld, child(header, "params"));
+	load_params(ld, header, child(header, "params"));
 	for (f = root->children; f && !ld->st; f = f->next) {
 		if (!is_el(f, "family"))
 			continue;

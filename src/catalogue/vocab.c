@@ -204,3 +204,11 @@ rfp_modality_name(enum rfp_modality m)
 
 	return names[m];
 }
+
+const char *
+rfp_source_kind_name(enum rfp_source_kind k)
+{
+	static const char *const names[] = { "guidance", "law", "unverified" };
+
+	return names[k];
+}

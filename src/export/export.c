@@ -81,6 +81,7 @@ json_item(struct rfp_buf *b, const struct rfp_selected *si)
 	json_str(b, "verification", si->verification, true);
 	json_str(b, "source", it->source_title, true);
 	json_str(b, "clause", it->clause, true);
+	json_str(b, "source_kind", rfp_source_kind_name(it->source_kind), true);
 	json_str(b, "catalogue", it->file->id, false);
 	rfp_buf_adds(b, "}");
 }
@@ -106,9 +107,19 @@ export_json(struct rfp_buf *b, const struct rfp_selection *sel)
 		rfp_buf_adds(b, i ? ", \"" : "\"");
 		rfp_json_escape(b, sel->params[i].param->id);
 		rfp_buf_adds(b, "\": {");
-		json_str(b, "label", sel->params[i].param->label, true);
-		json_str(b, "value", sel->params[i].value, false);
-		rfp_buf_adds(b, "}");
+		const struct rfp_resolved_param *rp = &sel->params[i];
+
+		json_str(b, "label", rp->param->label, true);
+		json_str(b, "value", rp->value, true);
+		/* Where the value comes from: --set, or a default that a source
+		 * states or that is only a suggestion (marked in the text). */
+		json_str(b, "from", rp->set ? "set" : "default", true);
+		json_str(b, "basis", rp->param->suggested ? "suggested" : "stated", true);
+		if (rp->param->source_title)
+			json_str(b, "source", rp->param->source_title, true);
+		if (rp->param->clause)
+			json_str(b, "clause", rp->param->clause, true);
+		rfp_buf_addf(b, "\"marked_as_suggestion\": %s}", rp->noted ? "true" : "false");
 	}
 	rfp_buf_addf(b, "},\n\"count\": %zu,\n\"items\": [\n", sel->nitems);
 	for (size_t i = 0; i < sel->nitems; i++) {
@@ -127,7 +138,7 @@ static void
 export_csv(struct rfp_buf *b, const struct rfp_selection *sel)
 {
 	rfp_buf_adds(b, "id,no,family,measure,min_level,levels,types,party,modality,"
-	    "condition,text,guidance,verification,source,clause\r\n");
+	    "condition,text,guidance,verification,source,clause,source_kind\r\n");
 	for (size_t i = 0; i < sel->nitems + sel->nduties; i++) {
 		const struct rfp_selected *si = i < sel->nitems ? &sel->items[i] :
 		    &sel->duties[i - sel->nitems];
@@ -136,7 +147,8 @@ export_csv(struct rfp_buf *b, const struct rfp_selection *sel)
 			it->measure->name, rfp_level_name(it->min_level), levels_of(it->min_level),
 			it->types_text, rfp_party_name(it->party), rfp_modality_name(it->modality),
 			it->condition_name ? it->condition_name : "", si->text, si->guidance,
-			si->verification, it->source_title, it->clause };
+			si->verification, it->source_title, it->clause,
+			rfp_source_kind_name(it->source_kind) };
 
 		for (size_t k = 0; k < sizeof(cells) / sizeof(cells[0]); k++) {
 			if (k)
@@ -154,12 +166,24 @@ export_md(struct rfp_buf *b, const struct rfp_selection *sel)
 	    rfp_level_name(sel->level), sel->nitems);
 	rfp_buf_addf(b, "目錄：%s %s\n\n", sel->cat->baseline->id, sel->cat->baseline->version);
 	if (sel->nparams) {
-		rfp_buf_adds(b, "| 參數 | 說明 | 值 |\n| --- | --- | --- |\n");
+		rfp_buf_adds(b, "| 參數 | 說明 | 值 | 依據 |\n| --- | --- | --- | --- |\n");
 		for (size_t i = 0; i < sel->nparams; i++) {
-			rfp_buf_addf(b, "| %s | ", sel->params[i].param->id);
-			md_cell(b, sel->params[i].param->label);
+			const struct rfp_resolved_param *rp = &sel->params[i];
+
+			rfp_buf_addf(b, "| %s | ", rp->param->id);
+			md_cell(b, rp->param->label);
 			rfp_buf_adds(b, " | ");
-			md_cell(b, sel->params[i].value);
+			md_cell(b, rp->value);
+			rfp_buf_adds(b, " | ");
+			if (rp->set)
+				rfp_buf_adds(b, "--set 指定");
+			else if (rp->param->suggested)
+				rfp_buf_adds(b, "建議值，機關得依需求調整");
+			else {
+				md_cell(b, rp->param->source_title ? rp->param->source_title : "");
+				rfp_buf_adds(b, "，");
+				md_cell(b, rp->param->clause ? rp->param->clause : "");
+			}
 			rfp_buf_adds(b, " |\n");
 		}
 		rfp_buf_adds(b, "\n");

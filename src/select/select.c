@@ -4,7 +4,10 @@
  * its min-level is at or below the requested level (levels are cumulative).
  * Parameter inserts are replaced here, so every later stage sees plain text.
  * Precedence: a --set value, then the default for the highest level at or
- * below the requested one, then the level-less default.
+ * below the requested one, then the level-less default. A default of a
+ * parameter whose basis is not "stated" is a suggestion: the note
+ * RFP_SUGGESTION_NOTE, naming the parameter, follows the value. A value
+ * given with --set gets no note.
  */
 #include "config.h"
 
@@ -16,13 +19,18 @@
 #include "util/ctx.h"
 #include "util/text.h"
 
+/* The value of p for this request; *set tells whether --set gave it. */
 static const char *
 param_value(const struct rfp_param *p, const struct rfp_request *req,
-    enum rfp_level level)
+    enum rfp_level level, bool *set)
 {
-	for (size_t i = 0; i < req->nparams; i++)
-		if (strcmp(req->params[i].name, p->id) == 0)
+	*set = false;
+	for (size_t i = 0; i < req->nparams; i++) {
+		if (strcmp(req->params[i].name, p->id) == 0) {
+			*set = true;
 			return req->params[i].value;
+		}
+	}
 	for (int l = (int)level; l >= RFP_LEVEL_NONE; l--)
 		if (p->defaults[l])
 			return p->defaults[l];
@@ -31,13 +39,14 @@ param_value(const struct rfp_param *p, const struct rfp_request *req,
 
 /* Records a parameter's value once, for exports. */
 static void
-note_param(struct rfp_selection *sel, const struct rfp_param *p, const char *v)
+note_param(struct rfp_selection *sel, const struct rfp_param *p, const char *v, bool set)
 {
 	for (size_t i = 0; i < sel->nparams; i++)
 		if (sel->params[i].param == p)
 			return;
 	if (sel->nparams < sel->cat->nparams)
-		sel->params[sel->nparams++] = (struct rfp_resolved_param){ p, v };
+		sel->params[sel->nparams++] = (struct rfp_resolved_param){ p, v, set,
+		    p->suggested && !set };
 }
 
 static enum rfp_status
@@ -48,6 +57,7 @@ resolve(struct rfp_ctx *ctx, struct rfp_selection *sel, const struct rfp_request
 	enum rfp_status st = RFP_OK;
 	const char *m, *e, *v;
 	const struct rfp_param *p;
+	bool set = false;
 
 	if (!strchr(s, RFP_PARAM_MARK)) {
 		*out = s;	/* no inserts: share the catalogue's string */
@@ -57,9 +67,9 @@ resolve(struct rfp_ctx *ctx, struct rfp_selection *sel, const struct rfp_request
 		rfp_buf_add(&b, s, (size_t)(m - s));
 		e = strchr(m + 1, RFP_PARAM_MARK);
 		p = rfp_catalogue_param(sel->cat, m + 1, (size_t)(e - m - 1));
-		v = p ? param_value(p, req, sel->level) : NULL;
+		v = p ? param_value(p, req, sel->level, &set) : NULL;
 		if (v)
-			note_param(sel, p, v);
+			note_param(sel, p, v, set);
 		if (!v) {
 			struct rfp_where w = { .file = it->file->path, .line = it->line };
 
@@ -68,6 +78,8 @@ resolve(struct rfp_ctx *ctx, struct rfp_selection *sel, const struct rfp_request
 			v = "";
 		}
 		rfp_buf_adds(&b, v);
+		if (p && p->suggested && !set && *v)
+			rfp_buf_addf(&b, RFP_SUGGESTION_NOTE, p->id);
 		s = e + 1;
 	}
 	rfp_buf_adds(&b, s);

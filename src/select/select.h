@@ -20,7 +20,13 @@ struct rfp_selected {
 struct rfp_resolved_param {
 	const struct rfp_param *param;
 	const char *value;
+	bool set;		/* the value came from --set, not a default */
+	bool noted;		/* the annex marks it as a suggestion */
 };
+
+/* Appended after a parameter's value when it is a suggested default; %s is
+ * the parameter id. */
+#define RFP_SUGGESTION_NOTE "（建議值，機關得依需求調整：--set %s=…）"
 
 struct rfp_selection {
 	struct rfp_arena arena;

@@ -55,6 +55,51 @@ test_mini_model(void **state)
 	rfp_catalogue_free(cat);
 }
 
+/* Where figures and duties come from: parameter basis, <stated>, source kind. */
+static void
+test_figures_model(void **state)
+{
+	const char *files[] = { "tests/data/mini-baseline.xml", "tests/data/module-figures.xml" };
+	struct rfp_catalogue *cat = NULL;
+	const struct rfp_param *retry, *uptime, *keep;
+	const struct rfp_item *n1 = NULL, *n2 = NULL;
+	struct capture cap;
+
+	assert_int_equal(load(&cap, files, 2, &cat), RFP_OK);
+	assert_int_equal(cap.len, 0);
+	retry = rfp_catalogue_param(cat, "retry", 5);
+	uptime = rfp_catalogue_param(cat, "uptime", 6);
+	keep = rfp_catalogue_param(cat, "keep", 4);
+	assert_non_null(retry);
+	assert_non_null(uptime);
+	assert_non_null(keep);
+	assert_false(retry->suggested);
+	assert_string_equal(retry->source_title, "測試法規");
+	assert_string_equal(retry->clause, "第1條");
+	assert_true(uptime->suggested);
+	assert_null(uptime->source_title);
+	assert_true(keep->suggested);	/* no basis: a suggestion */
+	for (size_t i = 0; i < cat->nitems; i++) {
+		if (strcmp(cat->items[i]->id, "N.1") == 0)
+			n1 = cat->items[i];
+		if (strcmp(cat->items[i]->id, "N.2") == 0)
+			n2 = cat->items[i];
+	}
+	assert_non_null(n1);
+	assert_non_null(n2);
+	assert_int_equal(n1->source_kind, RFP_SOURCE_LAW);
+	assert_int_equal(n2->source_kind, RFP_SOURCE_GUIDANCE);
+	assert_int_equal(cat->items[0]->source_kind, RFP_SOURCE_GUIDANCE);	/* no kind */
+	assert_int_equal(n1->nstated, 2);
+	assert_string_equal(n1->stated[0].figure, "30日");
+	assert_null(n1->stated[0].source_title);
+	assert_string_equal(n1->stated[1].figure, "30公里");
+	assert_string_equal(n1->stated[1].source_title, "測試問答");
+	assert_string_equal(n1->stated[1].clause, "第2問");
+	assert_int_equal(n2->nstated, 0);
+	rfp_catalogue_free(cat);
+}
+
 /* Loads a failing set and checks the status and that the message has text. */
 static void
 expect_error(const char *const *files, size_t n, enum rfp_status st, const char *text)
@@ -137,6 +182,16 @@ test_doctype_refused(void **state)
 	expect_error(f, 1, RFP_ERR_XML, "bad-xxe.xml:2: document type declarations are not allowed");
 }
 
+/* A stated default names its source; a stated figure is one the text has. */
+static void
+test_stated_checks(void **state)
+{
+	const char *f[] = { "tests/data/bad-stated.xml" };
+
+	expect_error(f, 1, RFP_ERR_INVALID, "parameter 'days' has basis=\"stated\" but no source and clause");
+	expect_error(f, 1, RFP_ERR_INVALID, "item 'X.1': the <stated> figure '14日' does not occur");
+}
+
 static void
 test_missing_file(void **state)
 {
@@ -190,6 +245,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mini_model),
+		cmocka_unit_test(test_figures_model),
+		cmocka_unit_test(test_stated_checks),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_schema_enum),
 		cmocka_unit_test(test_schema_keyref),

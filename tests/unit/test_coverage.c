@@ -76,7 +76,7 @@ test_coverage_2021(void **state)
 {
 	static const size_t expect[RFP_TYPE_COUNT][3] = {
 		[RFP_TYPE_CONSULTING] = { 41, 41, 41 },
-		[RFP_TYPE_DEVELOPMENT] = { 105, 130, 150 },
+		[RFP_TYPE_DEVELOPMENT] = { 104, 129, 149 },
 		[RFP_TYPE_OPERATIONS] = { 99, 120, 138 },
 		[RFP_TYPE_CLOUD] = { 97, 118, 136 },
 	};
@@ -89,7 +89,7 @@ test_coverage_2025(void **state)
 {
 	static const size_t expect[RFP_TYPE_COUNT][3] = {
 		[RFP_TYPE_CONSULTING] = { 41, 41, 41 },
-		[RFP_TYPE_DEVELOPMENT] = { 115, 134, 152 },
+		[RFP_TYPE_DEVELOPMENT] = { 114, 133, 151 },
 		[RFP_TYPE_OPERATIONS] = { 109, 124, 140 },
 		[RFP_TYPE_CLOUD] = { 107, 122, 138 },
 	};
@@ -200,6 +200,24 @@ test_conditions(void **state)
 	assert_true(contains(secret, "MG.06") && contains(secret, "MG.07"));
 	assert_false(contains(cloud, "CLD.07"));
 	assert_true(contains(gdpr, "CLD.07"));
+	/* The seed's GDPR advice is not about one outsourcing type. */
+	for (int t = 0; t < RFP_TYPE_COUNT; t++) {
+		struct rfp_selection *eu = sel_for(cat, (enum rfp_type)t, RFP_LEVEL_LOW,
+		    RFP_COND_EU_PERSONAL_DATA);
+
+		if (!contains(eu, "CLD.07"))
+			fail_msg("%s with EU personal data lacks the GDPR item",
+			    rfp_type_name((enum rfp_type)t));
+		rfp_selection_free(eu);
+	}
+	/* 附表十 5.6.1 is the agency's duty: an agency item, never a vendor one. */
+	for (size_t i = 0; i < rfp_selection_count(off); i++) {
+		struct rfp_item_view v;
+
+		rfp_selection_item(off, i, &v);
+		assert_string_not_equal(v.id, "SA.OUTSRC.1");
+	}
+	assert_true(contains(off, "SA.OUTSRC.1"));	/* agency_checklist is on */
 	/* Agency duties are never among the vendor items. */
 	for (size_t i = 0; i < rfp_selection_count(core); i++) {
 		struct rfp_item_view v;

@@ -3,6 +3,8 @@
  * agency duties and parameters. */
 #include "testutil.h"
 
+#include "select/select.h"
+
 static struct rfp_catalogue *
 load(const char *const *files, size_t n)
 {
@@ -84,16 +86,18 @@ count(const struct rfp_catalogue *cat, enum rfp_type t, enum rfp_level l)
  * Counted by hand, not by the code: 附表十 (2021) has 35 items at 普, 23 at
  * 中 and 20 at 高 (regulation.md §1.2), so 35/58/78 cumulative for 系統發展.
  * 維運服務 and 雲端服務 drop the 9 items of the 需求/設計/開發/委外 phases
- * (5 at 普, 2 at 中, 2 at 高): 30/51/69. 顧問訓練 takes none. The 26 project
- * management items (all 普) apply to 10 (顧問訓練), 20 (系統發展),
- * 22 (維運服務) and 21 (雲端服務) types in the seed's table.
+ * (5 at 普, 2 at 中, 2 at 高): 30/51/69. 顧問訓練 takes none. 5.6.1 (委外
+ * 階段, 普) is the agency's duty, not the vendor's, so 系統發展 has 34/57/77
+ * vendor items. The 26 project management items (all 普) apply to 10
+ * (顧問訓練), 20 (系統發展), 22 (維運服務) and 21 (雲端服務) types in the
+ * seed's table.
  */
 static void
 test_counts_issue2_catalogue(void **state)
 {
 	static const size_t expect[RFP_TYPE_COUNT][3] = {
 		[RFP_TYPE_CONSULTING] = { 10, 10, 10 },
-		[RFP_TYPE_DEVELOPMENT] = { 55, 78, 98 },
+		[RFP_TYPE_DEVELOPMENT] = { 54, 77, 97 },
 		[RFP_TYPE_OPERATIONS] = { 52, 73, 91 },
 		[RFP_TYPE_CLOUD] = { 51, 72, 90 },
 	};
@@ -164,27 +168,63 @@ test_parameters(void **state)
 	struct rfp_item_view v;
 	struct capture cap;
 
+	/* "keep" has no basis: its defaults are suggestions, and say so. */
 	sel = select_mini(cat, &req, &cap, RFP_OK);
 	rfp_selection_item(sel, 0, &v);
-	assert_string_equal(v.text, "日誌應保存6個月以上。");
+	assert_string_equal(v.text, "日誌應保存6個月（建議值，機關得依需求調整：--set keep=…）以上。");
+	assert_int_equal(sel->nparams, 1);
+	assert_false(sel->params[0].set);
+	assert_true(sel->params[0].noted);
 	rfp_selection_free(sel);
 
 	req.level = RFP_LEVEL_HIGH;	/* the per-level default */
 	sel = select_mini(cat, &req, &cap, RFP_OK);
 	rfp_selection_item(sel, 0, &v);
-	assert_string_equal(v.text, "日誌應保存1年以上。");
+	assert_string_equal(v.text, "日誌應保存1年（建議值，機關得依需求調整：--set keep=…）以上。");
 	rfp_selection_free(sel);
 
-	req.params = set;	/* --set wins over every default */
+	req.params = set;	/* --set wins over every default, and is no suggestion */
 	req.nparams = 1;
 	sel = select_mini(cat, &req, &cap, RFP_OK);
 	rfp_selection_item(sel, 0, &v);
 	assert_string_equal(v.text, "日誌應保存2年以上。");
+	assert_true(sel->params[0].set);
+	assert_false(sel->params[0].noted);
 	rfp_selection_free(sel);
 
 	req.params = bad;
 	assert_null(select_mini(cat, &req, &cap, RFP_ERR_USAGE));
 	assert_non_null(strstr(cap.text, "unknown parameter 'kept'"));
+	rfp_catalogue_free(cat);
+}
+
+/* A default stated by a source prints as it is; a suggested one is marked. */
+static void
+test_stated_and_suggested(void **state)
+{
+	const char *files[] = { "tests/data/mini-baseline.xml", "tests/data/module-figures.xml" };
+	struct rfp_catalogue *cat = load(files, 2);
+	struct rfp_request req = { .type = RFP_TYPE_OPERATIONS, .level = RFP_LEVEL_LOW,
+	    .agency_checklist = true };
+	struct rfp_param_value set[] = { { "uptime", "99.5%" } };
+	struct rfp_selection *sel;
+	struct rfp_item_view v;
+	struct capture cap;
+
+	sel = select_mini(cat, &req, &cap, RFP_OK);
+	rfp_selection_item(sel, rfp_selection_count(sel) - 1, &v);
+	assert_string_equal(v.id, "N.1");
+	assert_string_equal(v.text, "失敗達3次後鎖定，並於30日內通知；可用率不低於"
+	    "99%（建議值，機關得依需求調整：--set uptime=…）。");
+	assert_int_equal(rfp_selection_agency_count(sel), 2);	/* F2.A.1, N.2 */
+	rfp_selection_free(sel);
+
+	req.params = set;
+	req.nparams = 1;
+	sel = select_mini(cat, &req, &cap, RFP_OK);
+	rfp_selection_item(sel, rfp_selection_count(sel) - 1, &v);
+	assert_string_equal(v.text, "失敗達3次後鎖定，並於30日內通知；可用率不低於99.5%。");
+	rfp_selection_free(sel);
 	rfp_catalogue_free(cat);
 }
 
@@ -214,6 +254,7 @@ main(void)
 		cmocka_unit_test(test_counts_issue2_catalogue),
 		cmocka_unit_test(test_conditions_and_duties),
 		cmocka_unit_test(test_parameters),
+		cmocka_unit_test(test_stated_and_suggested),
 		cmocka_unit_test(test_impact_request),
 	};
 
