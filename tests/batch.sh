@@ -20,7 +20,9 @@ mkdir "$T/j1" "$T/j2" "$T/x" "$T/o"
 check "batch-exit-0" '[ $rc1 -eq 0 ] && [ $rc2 -eq 0 ]'
 check "batch-wrote-all" '[ "$(ls "$T/j1" | wc -l)" -eq 10 ]'
 check "j1-equals-j2" 'diff -r "$T/j1" "$T/j2" >/dev/null'
-check "report-json" "$PY -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r[\"written\"]==10 and r[\"failed\"]==0; assert all(x[\"status\"]==\"ok\" and x[\"items\"]>0 for x in r[\"rows\"]); assert r[\"rows\"][0][\"row\"]==2' '$T/j1.json'"
+check "report-json" "$PY -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r[\"written\"]==10 and r[\"failed\"]==0; assert all(x[\"status\"]==\"written\" and x[\"items\"]>0 for x in r[\"rows\"]); assert r[\"rows\"][0][\"row\"]==2; assert r[\"tool\"].startswith(\"rfpgen \") and r[\"baseline\"]' '$T/j1.json'"
+# The report's digest is the file's; its type and level are the resolved ones.
+check "report-sha256" "$PY -c 'import json,sys,hashlib; r=json.load(open(sys.argv[1])); x=r[\"rows\"][0]; assert hashlib.sha256(open(x[\"output\"],\"rb\").read()).hexdigest()==x[\"sha256\"]; assert x[\"type\"] and x[\"level\"]' '$T/j1.json'"
 # XLSX and ODS made by LibreOffice from the same CSV give the same annexes.
 "$RFPGEN" batch "$P/sample.xlsx" -O "$T/x" -j 2 -q
 "$RFPGEN" batch "$P/sample.ods" -O "$T/o" -j 2 -q
@@ -35,16 +37,20 @@ A1,好系統,甲機關,甲案,系統發展,高
 A2,壞系統,乙機關,乙案,系統開發,高
 A3,也好,丙機關,丙案,cloud,low
 A4,評等,丁機關,丁案,雲端服務,
+,,,,,
 CSV
 mkdir "$T/m"
 "$RFPGEN" batch "$T/mixed.csv" -O "$T/m" -j 2 --report "$T/m.json" 2>"$T/m.err"; rc=$?
 check "failed-row-exit-7" '[ $rc -eq 7 ]'
 check "failed-row-message" 'grep -q "row 3 A2: error: column 委外類型: unknown type .系統開發." "$T/m.err"'
-check "missing-rating-message" 'grep -q "row 5 A4: error: column 機密性: no level and no rating" "$T/m.err"'
+check "missing-rating-message" 'grep -q "row 5 A4: error: column 防護需求等級 is empty in this row \[RFP-ROW-EMPTY-CELL\]" "$T/m.err"'
 check "failed-row-no-file" '! ls "$T/m" | grep -q A2'
 check "good-rows-written" '[ -f "$T/m/A1-系統發展-高.docx" ] && [ -f "$T/m/A3-雲端服務-普.docx" ]'
 check "summary" 'grep -q "2 written, 2 failed, 0 skipped" "$T/m.err"'
-check "report-failed" "$PY -c 'import json,sys; r=json.load(open(sys.argv[1])); s=[x[\"status\"] for x in r[\"rows\"]]; assert s==[\"ok\",\"failed\",\"ok\",\"failed\"], s' '$T/m.json'"
+check "report-failed" "$PY -c 'import json,sys; r=json.load(open(sys.argv[1])); s=[x[\"status\"] for x in r[\"rows\"]]; assert s==[\"written\",\"failed\",\"written\",\"failed\",\"empty\"], s' '$T/m.json'"
+# Only a written file has an output and a digest; a failed row has its
+# code and column.
+check "report-truth" "$PY -c 'import json,sys; r=json.load(open(sys.argv[1])); f=r[\"rows\"][1]; assert \"output\" not in f and \"sha256\" not in f, f; assert f[\"code\"]==\"RFP-ROW-TYPE\" and f[\"column\"]==\"委外類型\", f; assert r[\"empty\"]==1' '$T/m.json'"
 mkdir "$T/ff"
 "$RFPGEN" batch "$T/mixed.csv" -O "$T/ff" -j 1 --fail-fast 2>"$T/ff.err"
 check "fail-fast-skips" 'grep -q "1 written, 1 failed, 2 skipped" "$T/ff.err"'
@@ -64,7 +70,7 @@ iconv -f UTF-8 -t CP950 "$T/mixed.csv" >"$T/big5.csv"
 mkdir "$T/b5"
 "$RFPGEN" batch "$T/big5.csv" -O "$T/b5" -q 2>/dev/null
 check "cp950-detected" '[ -f "$T/b5/A1-系統發展-高.docx" ] && unzip -p "$T/b5/A1-系統發展-高.docx" word/document.xml | grep -q "甲機關"'
-printf '系統編號,名稱\nX,Y\n' >"$T/nohdr.csv"
+printf '系統編號,備註\nX,Y\n' >"$T/nohdr.csv"
 "$RFPGEN" batch "$T/nohdr.csv" -O "$T/m" 2>"$T/nh.err"; rc=$?
 check "no-type-column" '[ $rc -eq 3 ] && grep -q "no outsourcing-type column" "$T/nh.err"'
 
@@ -103,6 +109,60 @@ check "diff-levels-json" "$PY -c 'import json,sys; r=json.load(open(sys.argv[1])
 check "diff-types-text" 'grep -q "^- SA.DEV.1 " "$T/diff.txt" && grep -q "removed" "$T/diff.txt"'
 "$RFPGEN" diff --type 系統發展 --level 高 --to-baseline 2025 --format md >"$T/diff.md"
 check "diff-baselines-md" 'grep -q "^| ~ | AC.ACCT.2 |" "$T/diff.md" && grep -q "added, .* removed, .* changed" "$T/diff.md"'
+
+# --- Rows checked as strictly as the command line; defaults from it --------
+cat >"$T/rows.csv" <<'CSV'
+系統編號,機關,委外類型,防護需求等級,機密性,完整性,可用性,法律遵循性,契約金額,輸出檔名
+B1,,系統發展,高 ,,,,,"10,000,000",
+B2,乙機關,系統發展,高,高,中,普,普,,
+B3,丙機關,雲端服務,中,,,,,"NT$12,000,000元",
+B4,,,,,,,,,b4.docx
+B5,,系統發展,普,,,,,,annex.odt
+B6,,系統發展,普,,,,,,Annex.ODT
+B7,,系統發展,普,,,,,,CON.docx
+B8,戊機關,系統發展,普,,,,,,odt-in-docx.docx
+CSV
+mkdir "$T/rows"
+"$RFPGEN" batch "$T/rows.csv" -O "$T/rows" -j 2 --agency 預設機關 --level 中 --report "$T/rows.json" 2>"$T/rows.err"; rc=$?
+check "rows-exit-7" '[ $rc -eq 7 ]'
+check "rows-amounts-and-spaces" '[ -f "$T/rows/B1-系統發展-高.docx" ] && [ -f "$T/rows/B3-雲端服務-中.docx" ]'
+check "rows-agency-default" 'unzip -p "$T/rows/B1-系統發展-高.docx" word/document.xml | grep -q 預設機關'
+check "rows-contract-value-adds-testing" "[ \"\$(unzip -p '$T/rows/B1-系統發展-高.docx' word/document.xml | grep -c 第三方)\" -ge 1 ]"
+check "rows-level-and-ratings" 'grep -q "row 3 B2: error: the row has a level (高) and ratings.*RFP-ROW-BOTH" "$T/rows.err"'
+check "rows-type-required" 'grep -q "row 5 B4: error: column 委外類型 is empty" "$T/rows.err"'
+check "rows-case-duplicate" 'grep -q "row 7 B6: error: output name .Annex.ODT. is already used by row 6" "$T/rows.err"'
+check "rows-windows-device" '[ -f "$T/rows/_CON.docx" ] && [ ! -e "$T/rows/CON.docx" ]'
+"$RFPGEN" batch "$T/rows.csv" -O "$T/rows2" -T "$SRC/examples/agency-template.odt" --level 中 2>"$T/rows2.err"
+check "rows-template-format-lie" 'grep -q "row 9 B8: error: the output .odt-in-docx.docx. and the template disagree on the format (ODT).*RFP-ROW-FORMAT" "$T/rows2.err" && [ ! -e "$T/rows2/odt-in-docx.docx" ]'
+# A template whose name says nothing of its format is checked after loading.
+cp "$SRC/examples/agency-template.odt" "$T/agency.tpl"
+"$RFPGEN" batch "$T/rows.csv" -O "$T/rows5" -T "$T/agency.tpl" --level 中 2>"$T/rows5.err"
+check "rows-template-content-lie" 'grep -q "row 9 B8: error: the template .*agency.tpl is a ODT package, but the output .odt-in-docx.docx. is DOCX.*RFP-ROW-TEMPLATE-FORMAT" "$T/rows5.err" && [ ! -e "$T/rows5/odt-in-docx.docx" ]'
+"$RFPGEN" batch "$T/rows.csv" -O "$T/rows3" --format odt --level 中 2>"$T/rows3.err"
+check "rows-format-option-lie" 'grep -q "row 9 B8: error: the output .odt-in-docx.docx. and --format disagree on the format (ODT).*RFP-ROW-FORMAT" "$T/rows3.err" && [ -f "$T/rows3/B1-系統發展-高.odt" ]'
+# A near-miss column name would drop a legal duty silently: refused.
+printf '系統編號,委外類型,防護需求等級,核心資通系統\nC1,系統發展,高,是\n' >"$T/near.csv"
+"$RFPGEN" batch "$T/near.csv" -O "$T/near" 2>"$T/near.err"; rc=$?
+check "near-miss-column" '[ $rc -eq 3 ] && grep -q "column .核心資通系統. is not one rfpgen reads; did you mean .核心系統.?.*RFP-BATCH-COLUMN-NEAR" "$T/near.err" && [ ! -e "$T/near/C1-系統發展-高.docx" ]'
+"$RFPGEN" batch "$T/near.csv" -O "$T/near" --ignore-column 核心資通系統 -q 2>"$T/near.err"; rc=$?
+check "near-miss-ignored" '[ $rc -eq 0 ] && [ -f "$T/near/C1-系統發展-高.docx" ]'
+# A carriage return in a cell cannot rewrite the terminal line.
+printf '系統編號,委外類型,防護需求等級\n"D1\rEVIL",系統開發,高\n' >"$T/cr.csv"
+"$RFPGEN" batch "$T/cr.csv" -O "$T/cr" 2>"$T/cr.err"
+check "control-chars-escaped" 'grep -q "row 2 D1\\\\rEVIL: error" "$T/cr.err" && ! grep -q "$(printf "\r")" "$T/cr.err"'
+# --report is checked before any annex is written.
+"$RFPGEN" batch "$T/rows.csv" -O "$T/rows4" --level 中 --report "$T/no/such/dir/r.json" 2>"$T/rep.err"; rc=$?
+check "report-unwritable-first" '[ $rc -eq 5 ] && grep -q "RFP-REPORT" "$T/rep.err" && [ ! -d "$T/rows4" ]'
+# A failed row is printed as it happens, with --progress on a pipe.
+"$RFPGEN" batch "$T/mixed.csv" -O "$T/prog" --progress 2>"$T/prog.err"
+check "progress-lines" 'grep -q "rfpgen: batch: 4/4 rows (100%), 2 failed" "$T/prog.err" && ! grep -q "$(printf "\r")" "$T/prog.err"'
+# SIGTERM: rows not started are skipped, no temporary file is left.
+mkdir "$T/term"
+"$RFPGEN" batch "$SRC/tests/data/portfolio/sample.csv" -O "$T/term" -j 1 -q 2>/dev/null &
+pid=$!
+kill -TERM $pid 2>/dev/null
+wait $pid; rc=$?
+check "sigterm-clean" '{ [ $rc -eq 130 ] || [ $rc -eq 143 ] || [ $rc -eq 0 ]; } && [ "$(ls -A "$T/term" | grep -c "^\.")" -eq 0 ]'
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

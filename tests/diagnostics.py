@@ -67,7 +67,7 @@ def main():
                 print("%s: code %s is not in src/util/diag.h" % (os.path.relpath(p, root), code))
                 bad += 1
         # An ID is used as an argument: rfp_diag(ctx, XML, ...), tag_error(c, t, TPL_NAME, ...).
-        used_ids.update(re.findall(r'[(,]\s*([A-Z][A-Z0-9_]*)\s*[,)]', s))
+        used_ids.update(re.findall(r'(?<=[(,])\s*([A-Z][A-Z0-9_]*)\s*(?=[,)])', s))
     for ident in sorted(ids - used_ids):
         print("diag.h: RFP_D_%s is never used in src/" % ident)
         bad += 1

@@ -85,7 +85,7 @@ fi
 gen pkg-no-document 4 'no-document\.docx: error: .*word/document\.xml.*missing.*\[RFP-TPL-FORMAT\]' \
     -T "$H/no-document.docx"
 gen pkg-no-content 4 'no-content\.odt: error: .*content\.xml.*missing.*\[RFP-TPL-FORMAT\]' \
-    -T "$H/no-content.odt" -f odt
+    -T "$H/no-content.odt"
 gen pkg-zip-bomb 6 'bomb\.docx\(word/document\.xml\): error: .*\[RFP-LIMIT-(RATIO|PART)\]' \
     -T "$H/bomb.docx"
 # A hint may only recommend options the program has.
@@ -107,7 +107,7 @@ for a in xxe-file xxe-http billion-laughs; do
 	    -T "$H/tpl-$a.docx"
 done
 gen tpl-xxe-file-odt 4 'tpl-xxe-file\.odt\(content\.xml\):[0-9]+: error: document type declarations are not allowed \[RFP-XML-DTD\]' \
-    -T "$H/tpl-xxe-file.odt" -f odt
+    -T "$H/tpl-xxe-file.odt"
 # The same DOCTYPE in a UTF-16 part must be refused as well: it must neither
 # pass into the annex nor leave the part's tags unrendered.
 new_out tpl-utf16-xxe

@@ -75,6 +75,13 @@ RFP_API const char *rfp_type_name(enum rfp_type t);
 /** "顧問訓練 (consulting), 系統發展 (development), ..." for messages (static). */
 RFP_API const char *rfp_type_choices(void);
 
+/**
+ * The choice nearest to word, for "did you mean" hints: at most one edit
+ * (two when either has four characters or more) away, counted in characters,
+ * letters without case; NULL if none is that near or word is one of them.
+ */
+RFP_API const char *rfp_nearest(const char *word, const char *const *choices, size_t n);
+
 /** Parses 普/中/高 or low/moderate/high. */
 RFP_API bool rfp_level_parse(const char *s, enum rfp_level *out);
 /** The Chinese name of a level (static); "" for RFP_LEVEL_NONE. */
@@ -318,6 +325,26 @@ RFP_API enum rfp_status rfp_write_file(struct rfp_ctx *ctx, const char *path,
 
 /* ---- Portfolio batch ------------------------------------------------ */
 
+enum rfp_row_status { RFP_ROW_OK, RFP_ROW_FAILED, RFP_ROW_SKIPPED, RFP_ROW_EMPTY };
+
+struct rfp_batch_row {
+	unsigned line;			/* the portfolio row (sheet row or CSV line) */
+	const char *system_id;
+	const char *output;		/* the file written; "" unless status is OK */
+	size_t items;
+	enum rfp_row_status status;
+	enum rfp_type type;		/* as resolved, when has_request */
+	enum rfp_level level;
+	bool has_request;
+	const char *code;		/* why it failed: a code of docs/diagnostics.md, or "" */
+	const char *column;		/* the column at fault, or "" */
+	const char *message;		/* why it failed or was skipped, or "" */
+	const char *sha256;		/* of the file written (hex), or "" */
+};
+
+/* Which of rfp_batch_options.defaults apply to rows that leave them out. */
+enum rfp_batch_default { RFP_DEFAULT_TYPE = 1u << 0, RFP_DEFAULT_LEVEL = 1u << 1 };
+
 struct rfp_batch_options {
 	const char *portfolio;		/* .csv, .xlsx or .ods */
 	const char *sheet;		/* workbooks: NULL = the first sheet */
@@ -326,28 +353,30 @@ struct rfp_batch_options {
 	const char *template_path;	/* every row; NULL = per row or default */
 	const char *default_docx;	/* default templates by output format */
 	const char *default_odt;
-	enum rfp_format format;		/* when a row's output name does not say */
+	enum rfp_format format;		/* with format_given: every row's format */
+	bool format_given;
+	/*
+	 * What every row has unless its own cells say otherwise (the command
+	 * line's options): agency, project, date, parameters (a row's set:
+	 * column wins for the same name) and conditions (added to the row's);
+	 * type and level or impact as defaults_set says. NULL: none.
+	 */
+	const struct rfp_request *defaults;
+	unsigned defaults_set;		/* enum rfp_batch_default bits */
+	const char *const *ignore_columns;	/* header names not to warn about */
+	size_t nignore_columns;
 	unsigned jobs;			/* worker threads; 0 = number of cores */
 	bool fail_fast;			/* start no new row after a failure */
 	const char *generator;
 	const char *date;		/* YYYY-MM-DD shown in the annexes */
 	int64_t mtime;
-	/* Called after each row, from worker threads, one call at a time. */
-	void (*progress)(size_t done, size_t total, size_t failed, void *data);
+	/* Called after each row, from worker threads, one call at a time:
+	 * the row just finished, and the counts so far. */
+	void (*progress)(const struct rfp_batch_row *row, size_t done, size_t total,
+	    size_t failed, void *data);
 	void *progress_data;
 	/* Set from a signal handler: rows not yet started are skipped. */
 	const volatile int *stop;
-};
-
-enum rfp_row_status { RFP_ROW_OK, RFP_ROW_FAILED, RFP_ROW_SKIPPED };
-
-struct rfp_batch_row {
-	unsigned line;			/* the portfolio row (sheet row or CSV line) */
-	const char *system_id;
-	const char *output;		/* the file written (or that would have been) */
-	size_t items;
-	enum rfp_row_status status;
-	const char *message;		/* why it failed or was skipped, or "" */
 };
 
 struct rfp_batch;
@@ -363,7 +392,12 @@ RFP_API enum rfp_status rfp_batch_run(struct rfp_ctx *ctx, const struct rfp_cata
 RFP_API size_t rfp_batch_count(const struct rfp_batch *b);
 RFP_API void rfp_batch_row(const struct rfp_batch *b, size_t i, struct rfp_batch_row *out);
 RFP_API void rfp_batch_totals(const struct rfp_batch *b, size_t *ok, size_t *failed, size_t *skipped);
-/** One JSON record per row: row, system_id, output, items, status, message. */
+/**
+ * The run and one JSON record per row, in row order: the tool, the
+ * baseline, the counts, then per row its status (written, failed, skipped,
+ * empty), the resolved type and level, items, and for a written file its
+ * path and SHA-256; for a failed one the code, column and message.
+ */
 RFP_API enum rfp_status rfp_batch_report_json(const struct rfp_batch *b, char **out, size_t *len);
 RFP_API void rfp_batch_free(struct rfp_batch *b);
 

@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -22,8 +23,10 @@
 #include <unistd.h>
 
 #include <libxml/parser.h>
+#include <openssl/evp.h>
 
 #include "annex/render.h"
+#include "catalogue/catalogue.h"
 #include "output/write.h"
 #include "portfolio/sheet.h"
 #include "util/arena.h"
@@ -65,15 +68,21 @@ struct job {
 	char *output;			/* file name inside out_dir */
 	char *path;			/* out_dir/output */
 	struct rfp_request req;
-	struct rfp_param_value params[MAX_PARAMS];
+	bool has_request;		/* type and level resolved */
+	struct rfp_param_value params[MAX_PARAMS * 2];
+	enum rfp_format fmt;
 	int tmpl;			/* index into templates, -1 if none */
 	enum rfp_row_status status;
 	size_t items;
+	const char *code;		/* why it failed: a table code (static) */
+	const char *column;		/* the column at fault (arena or static) */
 	char *message;			/* malloc'd, or NULL */
+	char sha256[65];		/* of the file written */
 };
 
 struct rfp_batch {
 	struct rfp_arena arena;		/* row strings */
+	const char *tool, *baseline;	/* for the report (arena) */
 	struct job *jobs;
 	size_t njobs;
 };
@@ -85,6 +94,7 @@ struct shared {
 	struct rfp_template *templates[MAX_TEMPLATES];
 	const struct rfp_limits *limits;
 	atomic_size_t next, done, failed;
+	size_t nrows;			/* rows to run: not empty ones */
 	pthread_mutex_t lock;
 };
 
@@ -132,36 +142,64 @@ yes(const char *s)
 	return false;
 }
 
+/* Fails row j with its first reason: a message of the table, the code
+ * apart for the report, and the column at fault ("" for none). */
 static void
-fail_row(struct job *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-fail_row(struct job *j, const char *fmt, ...)
+fail_with(struct job *j, const char *code, const char *column, struct rfp_buf *msg)
 {
-	va_list ap;
-
-	if (j->status == RFP_ROW_FAILED)
-		return;		/* keep the first reason */
-	va_start(ap, fmt);
-	j->message = rfp_vstrfmt(fmt, ap);
-	va_end(ap);
-	j->status = RFP_ROW_FAILED;
+	if (j->status != RFP_ROW_FAILED) {
+		j->status = RFP_ROW_FAILED;
+		j->code = code;
+		j->column = column;
+		j->message = rfp_buf_detach(msg, NULL);
+	}
+	rfp_buf_fini(msg);
 }
 
-/* A file name safe inside out_dir: no separators, no control characters,
- * no leading dot. */
+#define fail_row(j, ID, column, ...) do { \
+	struct rfp_buf m_ = RFP_BUF_INIT(8192); \
+	rfp_diag_format(&m_, ID, __VA_ARGS__); \
+	fail_with((j), rfp_diag_code(ID), (column), &m_); \
+} while (0)
+
+/* True if the name before its first dot is one Windows reserves for a
+ * device (CON, PRN, AUX, NUL, COM1-9, LPT1-9), in any case. */
+static bool
+windows_device(const char *n)
+{
+	static const char *const dev[] = { "CON", "PRN", "AUX", "NUL" };
+	size_t len = strcspn(n, ".");
+
+	for (size_t i = 0; i < 4; i++)
+		if (len == 3 && strncasecmp(n, dev[i], 3) == 0)
+			return true;
+	return len == 4 && (strncasecmp(n, "COM", 3) == 0 || strncasecmp(n, "LPT", 3) == 0) &&
+	    n[3] >= '1' && n[3] <= '9';
+}
+
+/*
+ * A file name safe inside out_dir and on a Windows share: no separators,
+ * control characters or <>:"|?*, no leading dot, no trailing dot or space,
+ * and no device name (CON.docx becomes _CON.docx).
+ */
 static char *
 safe_name(struct rfp_arena *a, const char *s)
 {
-	char *n = rfp_arena_strdup(a, s);
+	char *n = rfp_arena_alloc(a, strlen(s) + 2), *p;
 
 	if (!n)
 		return NULL;
-	for (char *p = n; *p; p++)
-		if (*p == '/' || *p == '\\' || (unsigned char)*p < 0x20 || *p == ':')
+	p = n;
+	if (windows_device(s))
+		*p++ = '_';
+	strcpy(p, s);
+	for (; *p; p++)
+		if (strchr("/\\:<>\"|?*", *p) || (unsigned char)*p < 0x20 || *p == 0x7F)
 			*p = '_';
 	if (n[0] == '.')
 		n[0] = '_';
+	for (size_t len = strlen(n); len && (n[len - 1] == '.' || n[len - 1] == ' '); len--)
+		n[len - 1] = '_';
 	return n;
 }
 
@@ -185,91 +223,203 @@ template_index(const char **paths, size_t *n, const char *path)
 	return (int)(*n)++;
 }
 
-/* Fills job j from a data row: request, conditions, parameters, names. */
+/* The format a path names by its extension; false if it names none. */
+static bool
+format_of(const char *path, enum rfp_format *fmt)
+{
+	const char *e = ext_of(path);
+
+	if (strcasecmp(e, "docx") == 0 || strcasecmp(e, "dotx") == 0)
+		*fmt = RFP_FORMAT_DOCX;
+	else if (strcasecmp(e, "odt") == 0 || strcasecmp(e, "ott") == 0 || strcasecmp(e, "fodt") == 0)
+		*fmt = RFP_FORMAT_ODT;
+	else
+		return false;
+	return true;
+}
+
+static const char *
+format_name(enum rfp_format f)
+{
+	return f == RFP_FORMAT_ODT ? "ODT" : "DOCX";
+}
+
+/*
+ * A whole number of NT dollars as Excel or Calc show one: "10,000,000",
+ * "NT$12,000,000", "12,000,000元", with spaces around. false otherwise.
+ */
+static bool
+parse_amount(const char *s, unsigned long long *out)
+{
+	unsigned long long v = 0;
+	bool digits = false;
+
+	while (*s == ' ')
+		s++;
+	if (strncasecmp(s, "NT$", 3) == 0)
+		s += 3;
+	else if (*s == '$')
+		s++;
+	for (; *s; s++) {
+		if (*s >= '0' && *s <= '9') {
+			if (v > (ULLONG_MAX - 9) / 10)
+				return false;
+			v = v * 10 + (unsigned)(*s - '0');
+			digits = true;
+		} else if (*s != ',' || !digits) {
+			break;
+		}
+	}
+	if (strncmp(s, "元", 3) == 0)
+		s += 3;
+	while (*s == ' ')
+		s++;
+	*out = v;
+	return digits && !*s;
+}
+
+/* Fills job j from a data row: request, conditions, parameters, names,
+ * the format. The command line's options (defaults) fill what the row
+ * leaves empty; a row's own value wins. */
 static void
 map_row(struct shared *sh, struct job *j, const struct rfp_sheet_row *row, const int *col,
-    const int *pcol, const char *const *pname, size_t nparams, const char **tpaths, size_t *ntp)
+    const int *pcol, const char **pname, size_t nparams, const char **tpaths, size_t *ntp)
 {
 	struct rfp_arena *a = &sh->b->arena;
 	const struct rfp_batch_options *opt = sh->opt;
-	const char *type = cell(row, col, COL_TYPE), *level = cell(row, col, COL_LEVEL);
-	const char *out = cell(row, col, COL_OUTPUT), *tmpl = cell(row, col, COL_TEMPLATE);
-	const char *value = cell(row, col, COL_VALUE);
-	enum rfp_format fmt = opt->format;
+	const struct rfp_request *def = opt->defaults;
+	const char *type = trimmed(a, cell(row, col, COL_TYPE));
+	const char *level = trimmed(a, cell(row, col, COL_LEVEL));
+	const char *out = trimmed(a, cell(row, col, COL_OUTPUT));
+	const char *tmpl = trimmed(a, cell(row, col, COL_TEMPLATE));
+	const char *value = trimmed(a, cell(row, col, COL_VALUE));
+	static const int rating_col[4] = { COL_C, COL_I, COL_A, COL_L };
+	const char *rating[4];
+	size_t nratings = 0;
+	enum rfp_format tfmt;
+	bool has_fmt = false, has_tfmt;
 	char *name;
 
 	j->line = row->line;
 	j->system_id = trimmed(a, cell(row, col, COL_ID));
 	j->tmpl = -1;
-	if (row->error) {
-		fail_row(j, "%s", row->error);
+	j->column = "";
+	if (!type || !level || !out || !tmpl || !value || !j->system_id) {
+		fail_row(j, BATCH_ROW, "", "out of memory");
 		return;
 	}
-	j->req.agency = trimmed(a, cell(row, col, COL_AGENCY));
-	j->req.project = trimmed(a, cell(row, col, COL_PROJECT));
+	if (row->error) {
+		fail_row(j, BATCH_ROW, "", row->error);
+		return;
+	}
+	if (def)
+		j->req = *def;
+	j->req.params = j->params;
+	j->req.nparams = 0;
 	j->req.date = opt->date;
-	if (!rfp_type_parse(type, &j->req.type)) {
-		fail_row(j, "column 委外類型: unknown type '%s'; valid: %s", type, rfp_type_choices());
+	if (*cell(row, col, COL_AGENCY) || !def || !def->agency)
+		j->req.agency = trimmed(a, cell(row, col, COL_AGENCY));
+	if (*cell(row, col, COL_PROJECT) || !def || !def->project)
+		j->req.project = trimmed(a, cell(row, col, COL_PROJECT));
+	if (*type) {
+		if (!rfp_type_parse(type, &j->req.type)) {
+			fail_row(j, ROW_TYPE, role_names[COL_TYPE][0], type, rfp_type_choices());
+			return;
+		}
+	} else if (!(opt->defaults_set & RFP_DEFAULT_TYPE)) {
+		fail_row(j, ROW_EMPTY_CELL, role_names[COL_TYPE][0], role_names[COL_TYPE][0]);
+		return;
+	}
+	for (int k = 0; k < 4; k++)
+		if (*(rating[k] = trimmed(a, cell(row, col, rating_col[k]))))
+			nratings++;
+	/* A level and ratings together say two things: refused, as the
+	 * command line refuses --level with --impact. */
+	if (*level && nratings) {
+		fail_row(j, ROW_BOTH, role_names[COL_LEVEL][0], level);
 		return;
 	}
 	if (*level) {
+		j->req.has_impact = false;
 		if (!rfp_level_parse(level, &j->req.level)) {
-			fail_row(j, "column 防護需求等級: unknown level '%s'; valid: %s", level,
-			    rfp_level_choices());
+			fail_row(j, ROW_LEVEL, role_names[COL_LEVEL][0], level, rfp_level_choices());
 			return;
 		}
-	} else {
-		static const int r[4] = { COL_C, COL_I, COL_A, COL_L };
+	} else if (nratings) {
 		enum rfp_level *slot[4] = { &j->req.impact.c, &j->req.impact.i,
 			&j->req.impact.a, &j->req.impact.l };
 
 		for (int k = 0; k < 4; k++) {
-			const char *v = cell(row, col, r[k]);
-
-			if (!rfp_level_parse(v, slot[k])) {
-				fail_row(j, "column %s: %s; give 防護需求等級 or all four ratings (%s)",
-				    role_names[r[k]][0], *v ? "unknown level" : "no level and no rating",
+			if (!rfp_level_parse(rating[k], slot[k])) {
+				fail_row(j, ROW_RATING, role_names[rating_col[k]][0],
+				    role_names[rating_col[k]][0], *rating[k] ? rating[k] : "(empty)",
 				    rfp_level_choices());
 				return;
 			}
 		}
 		j->req.has_impact = true;
+		j->req.level = RFP_LEVEL_NONE;
+	} else if (!(opt->defaults_set & RFP_DEFAULT_LEVEL)) {
+		fail_row(j, ROW_EMPTY_CELL, role_names[COL_LEVEL][0], role_names[COL_LEVEL][0]);
+		return;
 	}
-	if (yes(cell(row, col, COL_CORE)))
+	j->has_request = true;
+	if (yes(trimmed(a, cell(row, col, COL_CORE))))
 		j->req.conditions |= RFP_COND_CORE_OR_LARGE;
-	if (yes(cell(row, col, COL_EU)))
+	if (yes(trimmed(a, cell(row, col, COL_EU))))
 		j->req.conditions |= RFP_COND_EU_PERSONAL_DATA;
-	if (yes(cell(row, col, COL_SECRET)))
+	if (yes(trimmed(a, cell(row, col, COL_SECRET))))
 		j->req.conditions |= RFP_COND_CLASSIFIED;
 	if (*value) {
-		char *end;
 		unsigned long long v;
 
-		errno = 0;
-		v = strtoull(value, &end, 10);
-		if (errno || *end || value[0] == '-') {
-			fail_row(j, "column 契約金額: '%s' is not a whole number of NT dollars", value);
+		if (!parse_amount(value, &v)) {
+			fail_row(j, ROW_AMOUNT, role_names[COL_VALUE][0], value);
 			return;
 		}
 		if (v >= 10000000ULL)
 			j->req.conditions |= RFP_COND_CORE_OR_LARGE;
 	}
+	/* The command line's --set first, then the row's set: columns, which
+	 * win for the same name (the later value is the one used). */
+	for (size_t k = 0; def && k < def->nparams && k < MAX_PARAMS; k++)
+		j->params[j->req.nparams++] = def->params[k];
 	for (size_t k = 0; k < nparams; k++) {
 		const char *v = (size_t)pcol[k] < row->ncells ? row->cells[pcol[k]] : "";
 
 		if (*v)
 			j->params[j->req.nparams++] = (struct rfp_param_value){ pname[k], v };
 	}
-	j->req.params = j->params;
-	/* Output name and format: the 輸出檔名 column, else <id>-<type>-<level>. */
+	/* One format per row, from whichever of the output name, --format
+	 * and the template says one; when two disagree the row fails. */
+	if (opt->template_path)
+		tmpl = opt->template_path;
+	has_tfmt = *tmpl && format_of(tmpl, &tfmt);
+	if (*out && !format_of(out, &j->fmt)) {
+		fail_row(j, ROW_OUTPUT, role_names[COL_OUTPUT][0], out);
+		return;
+	}
+	has_fmt = *out;
+	if (opt->format_given) {
+		if (has_fmt && j->fmt != opt->format) {
+			fail_row(j, ROW_FORMAT, role_names[COL_OUTPUT][0], out, "--format",
+			    format_name(opt->format));	/* 'x.odt' and --format disagree: DOCX */
+			return;
+		}
+		j->fmt = opt->format;
+		has_fmt = true;
+	}
+	if (has_tfmt) {
+		if (has_fmt && j->fmt != tfmt) {
+			fail_row(j, ROW_FORMAT, *out ? role_names[COL_OUTPUT][0] : "", *out ? out : "--format",
+			    "the template", format_name(tfmt));
+			return;
+		}
+		j->fmt = tfmt;
+	}
+	/* Output name: the 輸出檔名 column, else <id>-<type>-<level>. */
 	if (*out) {
 		name = safe_name(a, out);
-		if (strcasecmp(ext_of(out), "odt") == 0)
-			fmt = RFP_FORMAT_ODT;
-		else if (strcasecmp(ext_of(out), "docx") == 0)
-			fmt = RFP_FORMAT_DOCX;
-		else
-			fail_row(j, "column 輸出檔名: '%s' must end in .docx or .odt", out);
 	} else {
 		struct rfp_buf b = RFP_BUF_INIT(4096);
 		enum rfp_level l = j->req.has_impact ? rfp_impact_level(&j->req.impact) : j->req.level;
@@ -279,40 +429,62 @@ map_row(struct shared *sh, struct job *j, const struct rfp_sheet_row *row, const
 		else
 			rfp_buf_addf(&b, "row%u", row->line);
 		rfp_buf_addf(&b, "-%s-%s.%s", rfp_type_name(j->req.type), rfp_level_name(l),
-		    fmt == RFP_FORMAT_ODT ? "odt" : "docx");
+		    j->fmt == RFP_FORMAT_ODT ? "odt" : "docx");
 		name = safe_name(a, b.ptr);
 		rfp_buf_fini(&b);
 	}
 	j->output = name;
-	if (opt->template_path)
-		tmpl = opt->template_path;
-	else if (!*tmpl)
-		tmpl = fmt == RFP_FORMAT_ODT ? opt->default_odt : opt->default_docx;
+	if (!*tmpl)
+		tmpl = j->fmt == RFP_FORMAT_ODT ? opt->default_odt : opt->default_docx;
 	j->tmpl = template_index(tpaths, ntp, tmpl);
 	if (j->tmpl < 0)
-		fail_row(j, "more than %d different templates in one batch", MAX_TEMPLATES);
+		fail_row(j, ROW_TEMPLATES, role_names[COL_TEMPLATE][0], MAX_TEMPLATES);
 }
 
-/* Two rows may not write the same file. */
-static void
+static int
+cmp_output(const void *x, const void *y)
+{
+	const struct job *a = *(const struct job *const *)x, *b = *(const struct job *const *)y;
+	int c = strcasecmp(a->output, b->output);
+
+	return c ? c : (a->line > b->line) - (a->line < b->line);
+}
+
+/*
+ * Two rows may not write the same file, nor two names that a Windows share
+ * or a case-insensitive disk takes for one (Annex.docx, annex.docx): the
+ * names sorted without case, neighbours compared, O(n log n).
+ */
+static enum rfp_status
 check_unique_outputs(struct rfp_batch *b)
 {
+	struct job **by = malloc((b->njobs ? b->njobs : 1) * sizeof(*by));
+	size_t n = 0;
+
+	if (!by)
+		return RFP_ERR_NOMEM;
 	for (size_t i = 0; i < b->njobs; i++)
-		for (size_t k = 0; k < i; k++)
-			if (b->jobs[i].output && b->jobs[k].output &&
-			    b->jobs[i].status != RFP_ROW_FAILED &&
-			    strcmp(b->jobs[i].output, b->jobs[k].output) == 0) {
-				fail_row(&b->jobs[i], "output name '%s' is already used by row %u; "
-				    "give each row a distinct 系統編號 or 輸出檔名",
-				    b->jobs[i].output, b->jobs[k].line);
-				break;
-			}
+		if (b->jobs[i].output && b->jobs[i].status != RFP_ROW_FAILED &&
+		    b->jobs[i].status != RFP_ROW_EMPTY)
+			by[n++] = &b->jobs[i];
+	qsort(by, n, sizeof(*by), cmp_output);
+	for (size_t i = 1, first = 0; i < n; i++) {
+		if (strcasecmp(by[first]->output, by[i]->output) != 0) {
+			first = i;	/* a new name; the group's first row keeps it */
+			continue;
+		}
+		fail_row(by[i], ROW_DUPLICATE, role_names[COL_OUTPUT][0], by[i]->output,
+		    by[first]->line);
+	}
+	free(by);
+	return RFP_OK;
 }
 
 /* ---- workers -------------------------------------------------------- */
 
 struct row_diag {
 	struct rfp_buf msg;
+	const char *code;	/* of the first error (the table's, static) */
 };
 
 static void
@@ -322,6 +494,7 @@ keep_first_diag(const struct rfp_diag *d, void *data)
 
 	if (d->severity != RFP_ERROR || rd->msg.len)
 		return;
+	rd->code = d->code;
 	if (d->file)
 		rfp_buf_addf(&rd->msg, "%s%s%s", d->file, d->part ? "(" : "", d->part ? d->part : "");
 	if (d->file && d->part)
@@ -329,6 +502,20 @@ keep_first_diag(const struct rfp_diag *d, void *data)
 	if (d->line)
 		rfp_buf_addf(&rd->msg, ":%u", d->line);
 	rfp_buf_addf(&rd->msg, "%s%s [%s]", d->file ? ": " : "", d->msg, d->code);
+}
+
+/* The SHA-256 of the file written, for the report. */
+static void
+digest(const struct rfp_output *out, char hex[65])
+{
+	unsigned char md[32];
+	unsigned int n = 0;
+
+	hex[0] = '\0';
+	if (!EVP_Digest(out->data, out->len, md, &n, EVP_sha256(), NULL) || n != 32)
+		return;
+	for (unsigned i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
 }
 
 static void
@@ -341,8 +528,9 @@ run_job(struct shared *sh, struct rfp_ctx *ctx, struct rfp_render_cache *rc,
 	enum rfp_status st;
 
 	rfp_buf_reset(&rd->msg);
+	rd->code = NULL;
 	if (!t) {
-		fail_row(j, "template could not be loaded (see the messages above)");
+		fail_row(j, ROW_TEMPLATE, role_names[COL_TEMPLATE][0], "see the messages above");
 		return;
 	}
 	st = rfp_select(ctx, sh->cat, &j->req, &sel);
@@ -352,12 +540,19 @@ run_job(struct shared *sh, struct rfp_ctx *ctx, struct rfp_render_cache *rc,
 	}
 	/* A flush per file would make a batch disk-bound; rfp_batch_run syncs
 	 * the output file system once when the workers are done. */
-	if (!st)
+	if (!st) {
+		digest(&out, j->sha256);
 		st = rfp_output_write(ctx, j->path, out.data, out.len, false);
-	if (st)
-		fail_row(j, "%s", rd->msg.len ? rd->msg.ptr : rfp_strerror(st));
-	else
+	}
+	if (st) {
+		struct rfp_buf m = RFP_BUF_INIT(8192);
+
+		rfp_buf_adds(&m, rd->msg.len ? rd->msg.ptr : rfp_strerror(st));
+		fail_with(j, rd->code ? rd->code : rfp_diag_code(BATCH_ROW), "", &m);
+		j->sha256[0] = '\0';
+	} else {
 		j->status = RFP_ROW_OK;
+	}
 	rfp_output_fini(&out);
 	rfp_selection_free(sel);
 }
@@ -366,7 +561,7 @@ static void *
 worker(void *arg)
 {
 	struct shared *sh = arg;
-	struct row_diag rd = { RFP_BUF_INIT(8192) };
+	struct row_diag rd = { RFP_BUF_INIT(8192), NULL };
 	struct rfp_ctx *ctx = rfp_ctx_new();
 	struct rfp_render_cache *rc = rfp_render_cache_new(sh->limits->max_cache_bytes);
 	size_t i;
@@ -378,6 +573,8 @@ worker(void *arg)
 	while ((i = atomic_fetch_add(&sh->next, 1)) < sh->b->njobs) {
 		struct job *j = &sh->b->jobs[i];
 
+		if (j->status == RFP_ROW_EMPTY)
+			continue;
 		if ((sh->opt->stop && *sh->opt->stop) ||
 		    (sh->opt->fail_fast && atomic_load(&sh->failed))) {
 			j->status = RFP_ROW_SKIPPED;
@@ -391,8 +588,11 @@ worker(void *arg)
 			atomic_fetch_add(&sh->failed, 1);
 		atomic_fetch_add(&sh->done, 1);
 		if (sh->opt->progress) {
+			struct rfp_batch_row row;
+
+			rfp_batch_row(sh->b, i, &row);
 			pthread_mutex_lock(&sh->lock);
-			sh->opt->progress(atomic_load(&sh->done), sh->b->njobs,
+			sh->opt->progress(&row, atomic_load(&sh->done), sh->nrows,
 			    atomic_load(&sh->failed), sh->opt->progress_data);
 			pthread_mutex_unlock(&sh->lock);
 		}
@@ -428,39 +628,97 @@ read_portfolio(struct rfp_ctx *ctx, const struct rfp_batch_options *opt, struct 
 	return rfp_sheet_read_csv(ctx, opt->portfolio, opt->encoding, sh);
 }
 
+/* Header names that are near a known one: another name for it, or one
+ * typing error away. A near miss that is ignored would silently drop what
+ * the column says (a core system's third-party testing, say). */
+static const char *
+near_role(const char *h)
+{
+	static const char *const synonyms[][2] = {
+		{ "核心資通系統", "核心系統" }, { "資通系統防護需求等級", "防護需求等級" },
+		{ "系統防護需求等級", "防護需求等級" }, { "防護等級", "防護需求等級" },
+		{ "委外項目", "委外類型" }, { "委外服務類型", "委外類型" }, { "專案名稱", "案名" },
+		{ "標案名稱", "案名" }, { "契約價金", "契約金額" }, { "歐盟個人資料", "歐盟個資" },
+	};
+	const char *best = NULL;
+	unsigned bestd = 99;
+
+	for (size_t i = 0; i < sizeof(synonyms) / sizeof(synonyms[0]); i++)
+		if (strcasecmp(h, synonyms[i][0]) == 0)
+			return synonyms[i][1];
+	for (int r = 0; r < NROLES; r++) {
+		for (int k = 0; role_names[r][k]; k++) {
+			const char *n = role_names[r][k];
+			size_t len = strlen(n) > strlen(h) ? strlen(n) : strlen(h);
+			unsigned d = rfp_text_distance(h, n), cap = len >= 9 ? 2 : 1;
+
+			/* One letter names (C, I, A, L) are too short to guess at. */
+			if (strlen(n) > 1 && d <= cap && d < bestd) {
+				bestd = d;
+				best = role_names[r][0];
+			}
+		}
+	}
+	return best;
+}
+
+static bool
+ignored(const struct rfp_batch_options *opt, const char *h)
+{
+	for (size_t i = 0; i < opt->nignore_columns; i++)
+		if (strcasecmp(opt->ignore_columns[i], h) == 0)
+			return true;
+	return false;
+}
+
+#define MAX_COLUMN_WARNINGS 10
+
 static enum rfp_status
 map_header(struct rfp_ctx *ctx, struct rfp_batch *b, const struct rfp_batch_options *opt,
     const struct rfp_sheet_row *hdr, int *col, int *pcol, const char **pname, size_t *nparams)
 {
 	struct rfp_where w = { .file = opt->portfolio, .line = hdr->line };
+	unsigned unused = 0;
+	enum rfp_status st = RFP_OK;
 
 	for (int r = 0; r < NROLES; r++)
 		col[r] = -1;
 	for (size_t c = 0; c < hdr->ncells; c++) {
 		char *h = trimmed(&b->arena, hdr->cells[c]);
+		const char *near;
 		int r;
 
 		if (!h)
 			return RFP_ERR_NOMEM;
+		w.col = (unsigned)c + 1;
 		if (strncasecmp(h, "set:", 4) == 0 && h[4] && *nparams < MAX_PARAMS) {
 			pcol[*nparams] = (int)c;
 			pname[(*nparams)++] = h + 4;
 		} else if ((r = role_of(h)) >= 0 && col[r] < 0) {
 			col[r] = (int)c;
-		} else if (*h) {
-			w.col = (unsigned)c + 1;
+		} else if (!*h || ignored(opt, h)) {
+			continue;
+		} else if ((near = near_role(h)) != NULL) {
+			rfp_diag(ctx, BATCH_COLUMN_NEAR, &w, h, near, h);
+			st = RFP_ERR_INVALID;
+		} else if (++unused <= MAX_COLUMN_WARNINGS) {
 			rfp_diag(ctx, BATCH_COLUMN, &w, h);
 		}
 	}
 	w.col = 0;
-	if (col[COL_TYPE] < 0) {
-		rfp_diag_hint(ctx, BATCH_HEADER, "name a column 委外類型 (or type)", &w,
+	if (unused > MAX_COLUMN_WARNINGS)
+		rfp_diag(ctx, BATCH_COLUMN_MORE, &w, unused - MAX_COLUMN_WARNINGS);
+	if (st)
+		return st;
+	if (col[COL_TYPE] < 0 && !(opt->defaults_set & RFP_DEFAULT_TYPE)) {
+		rfp_diag_hint(ctx, BATCH_HEADER, "name a column 委外類型 (or type), or give --type", &w,
 		    "outsourcing-type column");
 		return RFP_ERR_INVALID;
 	}
-	if (col[COL_LEVEL] < 0 && (col[COL_C] < 0 || col[COL_I] < 0 || col[COL_A] < 0 || col[COL_L] < 0)) {
+	if (col[COL_LEVEL] < 0 && (col[COL_C] < 0 || col[COL_I] < 0 || col[COL_A] < 0 || col[COL_L] < 0) &&
+	    !(opt->defaults_set & RFP_DEFAULT_LEVEL)) {
 		rfp_diag_hint(ctx, BATCH_HEADER,
-		    "add 防護需求等級 (level) or the four columns 機密性, 完整性, 可用性, 法律遵循性 (C, I, A, L)",
+		    "add 防護需求等級 (level) or the four columns 機密性, 完整性, 可用性, 法律遵循性 (C, I, A, L), or give --level",
 		    &w, "level column and not all four rating columns");
 		return RFP_ERR_INVALID;
 	}
@@ -502,6 +760,8 @@ rfp_batch_run(struct rfp_ctx *ctx, const struct rfp_catalogue *cat,
 	}
 	sh.b = b;
 	sh.limits = rfp_ctx_limits(ctx);
+	b->tool = rfp_arena_strdup(&b->arena, opt->generator);
+	b->baseline = rfp_arena_strdup(&b->arena, cat->baseline->id);
 	if (!sheet.nrows) {
 		rfp_diag(ctx, BATCH_EMPTY, &(struct rfp_where){ .file = opt->portfolio });
 		st = RFP_ERR_INVALID;
@@ -513,9 +773,13 @@ rfp_batch_run(struct rfp_ctx *ctx, const struct rfp_catalogue *cat,
 		struct job *j;
 		struct rfp_buf path = RFP_BUF_INIT(8192);
 
-		if (blank_row(&sheet.rows[r]))
-			continue;
 		j = &b->jobs[b->njobs++];
+		if (blank_row(&sheet.rows[r])) {
+			*j = (struct job){ .line = sheet.rows[r].line, .system_id = "", .tmpl = -1,
+			    .status = RFP_ROW_EMPTY, .column = "" };
+			continue;
+		}
+		sh.nrows++;
 		map_row(&sh, j, &sheet.rows[r], col, pcol, pname, nparams, tpaths, &ntp);
 		if (j->output) {
 			rfp_buf_addf(&path, "%s/%s", opt->out_dir, j->output);
@@ -523,18 +787,29 @@ rfp_batch_run(struct rfp_ctx *ctx, const struct rfp_catalogue *cat,
 		}
 		rfp_buf_fini(&path);
 	}
-	check_unique_outputs(b);
+	if ((st = check_unique_outputs(b)) != RFP_OK)
+		goto out;
 	/* Each distinct template once, before the workers start. */
 	for (size_t t = 0; t < ntp; t++)
 		if (rfp_template_load(ctx, tpaths[t], &sh.templates[t]) != RFP_OK)
 			sh.templates[t] = NULL;
+	/* A template whose package is not the row's format would write ODT
+	 * bytes into a .docx: the row fails instead. */
+	for (size_t i = 0; i < b->njobs; i++) {
+		struct job *j = &b->jobs[i];
+		const struct rfp_template *t = j->tmpl >= 0 ? sh.templates[j->tmpl] : NULL;
+
+		if (t && j->status == RFP_ROW_OK && rfp_template_format(t) != j->fmt)
+			fail_row(j, ROW_TEMPLATE_FORMAT, role_names[COL_TEMPLATE][0], tpaths[j->tmpl],
+			    format_name(rfp_template_format(t)), j->output, format_name(j->fmt));
+	}
 	nthreads = opt->jobs ? opt->jobs : (size_t)sysconf(_SC_NPROCESSORS_ONLN);
 	if (nthreads < 1)
 		nthreads = 1;
 	if (nthreads > sizeof(threads) / sizeof(threads[0]))
 		nthreads = sizeof(threads) / sizeof(threads[0]);
-	if (nthreads > b->njobs)
-		nthreads = b->njobs ? b->njobs : 1;
+	if (nthreads > sh.nrows)
+		nthreads = sh.nrows ? sh.nrows : 1;
 	pthread_mutex_init(&sh.lock, NULL);
 	/* The guards parse in the workers; libxml2's first use must not race. */
 	xmlInitParser();
@@ -572,9 +847,14 @@ rfp_batch_row(const struct rfp_batch *b, size_t i, struct rfp_batch_row *out)
 {
 	const struct job *j = &b->jobs[i];
 
+	/* Only a file that was written has a path and a digest. */
 	*out = (struct rfp_batch_row){ .line = j->line, .system_id = j->system_id,
-	    .output = j->path ? j->path : "", .items = j->items, .status = j->status,
-	    .message = j->message ? j->message : "" };
+	    .output = j->status == RFP_ROW_OK && j->path ? j->path : "", .items = j->items,
+	    .status = j->status, .has_request = j->has_request, .type = j->req.type,
+	    .level = j->req.has_impact ? rfp_impact_level(&j->req.impact) : j->req.level,
+	    .code = j->code ? j->code : "", .column = j->column ? j->column : "",
+	    .message = j->message ? j->message : "",
+	    .sha256 = j->status == RFP_ROW_OK ? j->sha256 : "" };
 }
 
 void
@@ -586,33 +866,57 @@ rfp_batch_totals(const struct rfp_batch *b, size_t *ok, size_t *failed, size_t *
 			(*ok)++;
 		else if (b->jobs[i].status == RFP_ROW_FAILED)
 			(*failed)++;
-		else
+		else if (b->jobs[i].status == RFP_ROW_SKIPPED)
 			(*skipped)++;
 	}
+}
+
+static void
+json_field(struct rfp_buf *r, const char *key, const char *v)
+{
+	rfp_buf_addf(r, ", \"%s\": \"", key);
+	rfp_json_escape(r, v);
+	rfp_buf_addc(r, '"');
 }
 
 enum rfp_status
 rfp_batch_report_json(const struct rfp_batch *b, char **out, size_t *len)
 {
-	static const char *const status[] = { "ok", "failed", "skipped" };
+	static const char *const status[] = { "written", "failed", "skipped", "empty" };
 	struct rfp_buf r = RFP_BUF_INIT(256u << 20);
-	size_t ok, failed, skipped;
+	size_t ok, failed, skipped, empty = 0;
 
 	rfp_batch_totals(b, &ok, &failed, &skipped);
-	rfp_buf_addf(&r, "{\"written\": %zu, \"failed\": %zu, \"skipped\": %zu, \"rows\": [\n",
-	    ok, failed, skipped);
+	for (size_t i = 0; i < b->njobs; i++)
+		empty += b->jobs[i].status == RFP_ROW_EMPTY;
+	rfp_buf_adds(&r, "{\"tool\": \"");
+	rfp_json_escape(&r, b->tool ? b->tool : "");
+	rfp_buf_adds(&r, "\", \"baseline\": \"");
+	rfp_json_escape(&r, b->baseline ? b->baseline : "");
+	rfp_buf_addf(&r, "\",\n \"written\": %zu, \"failed\": %zu, \"skipped\": %zu, "
+	    "\"empty\": %zu, \"rows\": [\n", ok, failed, skipped, empty);
 	for (size_t i = 0; i < b->njobs; i++) {
 		struct rfp_batch_row row;
 
 		rfp_batch_row(b, i, &row);
-		rfp_buf_addf(&r, "{\"row\": %u, \"system_id\": \"", row.line);
-		rfp_json_escape(&r, row.system_id ? row.system_id : "");
-		rfp_buf_adds(&r, "\", \"output\": \"");
-		rfp_json_escape(&r, row.output);
-		rfp_buf_addf(&r, "\", \"items\": %zu, \"status\": \"%s\", \"message\": \"",
-		    row.items, status[row.status]);
-		rfp_json_escape(&r, row.message);
-		rfp_buf_adds(&r, i + 1 < b->njobs ? "\"},\n" : "\"}\n");
+		rfp_buf_addf(&r, "{\"row\": %u, \"status\": \"%s\"", row.line, status[row.status]);
+		json_field(&r, "system_id", row.system_id ? row.system_id : "");
+		if (row.has_request) {
+			json_field(&r, "type", rfp_type_name(row.type));
+			json_field(&r, "level", rfp_level_name(row.level));
+		}
+		if (row.status == RFP_ROW_OK) {
+			rfp_buf_addf(&r, ", \"items\": %zu", row.items);
+			json_field(&r, "output", row.output);
+			json_field(&r, "sha256", row.sha256);
+		}
+		if (*row.code) {
+			json_field(&r, "code", row.code);
+			json_field(&r, "column", row.column);
+		}
+		if (*row.message)
+			json_field(&r, "message", row.message);
+		rfp_buf_adds(&r, i + 1 < b->njobs ? "},\n" : "}\n");
 	}
 	rfp_buf_adds(&r, "]}\n");
 	return rfp_buf_take(&r, out, len);

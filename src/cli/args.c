@@ -101,6 +101,23 @@ cli_usage_error(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+/* Writes s to f with control characters as \r, \t or \xNN, so that a cell
+ * or a file name cannot move the cursor or rewrite the line. */
+static void
+put_safe(FILE *f, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '\r')
+			fputs("\\r", f);
+		else if (*p == '\t')
+			fputs("\\t", f);
+		else if (*p < 0x20 || *p == 0x7F)
+			fprintf(f, "\\x%02X", *p);
+		else
+			fputc(*p, f);
+	}
+}
+
 void
 cli_print_diag(const struct rfp_diag *d, void *userdata)
 {
@@ -111,18 +128,38 @@ cli_print_diag(const struct rfp_diag *d, void *userdata)
 		return;
 	fputs("rfpgen: ", stderr);
 	if (d->file)
-		fputs(d->file, stderr);
-	if (d->part)
-		fprintf(stderr, "%s%s%s", d->file ? "(" : "", d->part, d->file ? ")" : "");
+		put_safe(stderr, d->file);
+	if (d->part) {
+		fputs(d->file ? "(" : "", stderr);
+		put_safe(stderr, d->part);
+		fputs(d->file ? ")" : "", stderr);
+	}
 	if (d->line)
 		fprintf(stderr, ":%u", d->line);
 	if (d->line && d->col)
 		fprintf(stderr, ":%u", d->col);
 	if (d->file || d->part)
 		fputs(": ", stderr);
-	fprintf(stderr, "%s: %s [%s]\n", sev[d->severity], d->msg, d->code);
-	if (d->hint)
-		fprintf(stderr, "  hint: %s\n", d->hint);
+	fprintf(stderr, "%s: ", sev[d->severity]);
+	put_safe(stderr, d->msg);
+	fprintf(stderr, " [%s]\n", d->code);
+	if (d->hint) {
+		fputs("  hint: ", stderr);
+		put_safe(stderr, d->hint);
+		fputc('\n', stderr);
+	}
+}
+
+void
+cli_print_row(const char *portfolio, const struct rfp_batch_row *row)
+{
+	fputs("rfpgen: ", stderr);
+	put_safe(stderr, portfolio);
+	fprintf(stderr, ": row %u%s", row->line, *row->system_id ? " " : "");
+	put_safe(stderr, row->system_id);
+	fputs(": error: ", stderr);
+	put_safe(stderr, row->message);
+	fputc('\n', stderr);
 }
 
 int
@@ -241,50 +278,93 @@ cli_find_catalogues(struct cli *cli)
 	return EXIT_OK;
 }
 
+static const struct option longopts[] = {
+	{ "type", required_argument, NULL, 't' },
+	{ "level", required_argument, NULL, 'l' },
+	{ "impact", required_argument, NULL, 'I' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "format", required_argument, NULL, 'f' },
+	{ "template", required_argument, NULL, 'T' },
+	{ "agency", required_argument, NULL, 'a' },
+	{ "project", required_argument, NULL, 'p' },
+	{ "date", required_argument, NULL, 'D' },
+	{ "set", required_argument, NULL, 'S' },
+	{ "baseline", required_argument, NULL, 'B' },
+	{ "catalogue", required_argument, NULL, 'C' },
+	{ "data-dir", required_argument, NULL, 'd' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "contract-value", required_argument, NULL, 'M' },
+	{ "output-dir", required_argument, NULL, 'O' },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "sheet", required_argument, NULL, 1004 },
+	{ "encoding", required_argument, NULL, 1005 },
+	{ "report", required_argument, NULL, 1006 },
+	{ "fail-fast", no_argument, NULL, 1007 },
+	{ "progress", no_argument, NULL, 1008 },
+	{ "ignore-column", required_argument, NULL, 1009 },
+	{ "max-file-size", required_argument, NULL, 1101 },
+	{ "max-part-size", required_argument, NULL, 1102 },
+	{ "max-entries", required_argument, NULL, 1103 },
+	{ "max-rows", required_argument, NULL, 1104 },
+	{ "max-field-size", required_argument, NULL, 1105 },
+	{ "max-cache-size", required_argument, NULL, 1107 },
+	{ "verify", no_argument, NULL, 1106 },
+	{ "to-type", required_argument, NULL, 1001 },
+	{ "to-level", required_argument, NULL, 1002 },
+	{ "to-baseline", required_argument, NULL, 1003 },
+	{ "core-system", no_argument, NULL, 'K' },
+	{ "eu-personal-data", no_argument, NULL, 'E' },
+	{ "classified", no_argument, NULL, 'X' },
+	{ "agency-checklist", no_argument, NULL, 'G' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* The commands that use each option of longopts (same order): one that is
+ * given to a command that would not use it is refused, never ignored. */
+enum { C_GEN = 1, C_LIST = 2, C_DIFF = 4, C_BATCH = 8, C_INSPECT = 16, C_EXPLAIN = 32,
+	C_PARAMS = 64, C_ALL = 127 };
+#define C_SELECT (C_GEN | C_LIST | C_DIFF | C_BATCH)
+#define C_CATALOGUE (C_SELECT | C_EXPLAIN | C_PARAMS)
+static const unsigned char option_commands[] = {
+	C_SELECT, C_SELECT, C_SELECT,			/* type level impact */
+	C_GEN | C_LIST | C_DIFF, C_ALL & ~(C_EXPLAIN | C_PARAMS), C_GEN | C_BATCH, /* output format template */
+	C_GEN | C_BATCH, C_GEN | C_BATCH, C_GEN | C_BATCH,	/* agency project date */
+	C_SELECT, C_CATALOGUE, C_CATALOGUE, C_CATALOGUE,	/* set baseline catalogue data-dir */
+	C_ALL, C_SELECT,				/* quiet contract-value */
+	C_BATCH, C_BATCH, C_BATCH, C_BATCH, C_BATCH, C_BATCH, C_BATCH, C_BATCH,
+	/* output-dir jobs sheet encoding report fail-fast progress ignore-column */
+	C_ALL, C_ALL, C_ALL, C_ALL, C_ALL, C_ALL,	/* max-* */
+	C_GEN | C_BATCH,				/* verify */
+	C_DIFF, C_DIFF, C_DIFF,				/* to-type to-level to-baseline */
+	C_SELECT, C_SELECT, C_SELECT, C_SELECT,		/* conditions, agency-checklist */
+	C_ALL, C_ALL,					/* help version */
+};
+_Static_assert(sizeof(option_commands) == sizeof(longopts) / sizeof(longopts[0]) - 1,
+    "one entry of option_commands per option");
+
+static const char *const commands[] = { "generate", "list", "diff", "batch", "inspect",
+	"explain", "params", "help" };
+
+/* "unknown option '--lvl'; did you mean --level?" */
+static int
+unknown_option(const char *arg)
+{
+	const char *names[sizeof(longopts) / sizeof(longopts[0])], *near;
+	size_t n = 0;
+
+	for (; longopts[n].name; n++)
+		names[n] = longopts[n].name;
+	near = strncmp(arg, "--", 2) == 0 ? rfp_nearest(arg + 2, names, n) : NULL;
+	if (near)
+		return cli_usage_error("unknown option '%s'; did you mean --%s?", arg, near);
+	return cli_usage_error("unknown option '%s'", arg);
+}
+
 static int
 cli_parse_args(int argc, char **argv, struct options *opt)
 {
-	static const struct option longopts[] = {
-		{ "type", required_argument, NULL, 't' },
-		{ "level", required_argument, NULL, 'l' },
-		{ "impact", required_argument, NULL, 'I' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "template", required_argument, NULL, 'T' },
-		{ "agency", required_argument, NULL, 'a' },
-		{ "project", required_argument, NULL, 'p' },
-		{ "date", required_argument, NULL, 'D' },
-		{ "set", required_argument, NULL, 'S' },
-		{ "baseline", required_argument, NULL, 'B' },
-		{ "catalogue", required_argument, NULL, 'C' },
-		{ "data-dir", required_argument, NULL, 'd' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "contract-value", required_argument, NULL, 'M' },
-		{ "output-dir", required_argument, NULL, 'O' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "sheet", required_argument, NULL, 1004 },
-		{ "encoding", required_argument, NULL, 1005 },
-		{ "report", required_argument, NULL, 1006 },
-		{ "fail-fast", no_argument, NULL, 1007 },
-		{ "progress", no_argument, NULL, 1008 },
-		{ "max-file-size", required_argument, NULL, 1101 },
-		{ "max-part-size", required_argument, NULL, 1102 },
-		{ "max-entries", required_argument, NULL, 1103 },
-		{ "max-rows", required_argument, NULL, 1104 },
-		{ "max-field-size", required_argument, NULL, 1105 },
-		{ "max-cache-size", required_argument, NULL, 1107 },
-		{ "verify", no_argument, NULL, 1106 },
-		{ "to-type", required_argument, NULL, 1001 },
-		{ "to-level", required_argument, NULL, 1002 },
-		{ "to-baseline", required_argument, NULL, 1003 },
-		{ "core-system", no_argument, NULL, 'K' },
-		{ "eu-personal-data", no_argument, NULL, 'E' },
-		{ "classified", no_argument, NULL, 'X' },
-		{ "agency-checklist", no_argument, NULL, 'G' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
 	int c, optidx = 0;
 
 	opt->command = "generate";
@@ -295,6 +375,10 @@ cli_parse_args(int argc, char **argv, struct options *opt)
 	}
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":t:l:o:f:T:a:p:O:j:qhV", longopts, &optidx)) != -1) {
+		/* Which option it was, also when given by its short name. */
+		for (size_t i = 0; c != '?' && c != ':' && longopts[i].name; i++)
+			if (longopts[i].val == c)
+				opt->given |= 1ULL << i;
 		switch (c) {
 		case 't': opt->type = optarg; break;
 		case 'l': opt->level = optarg; break;
@@ -316,6 +400,11 @@ cli_parse_args(int argc, char **argv, struct options *opt)
 		case 1006: opt->report = optarg; break;
 		case 1007: opt->fail_fast = true; break;
 		case 1008: opt->progress = true; break;
+		case 1009:
+			if (opt->nignore_columns == MAX_LIST)
+				return cli_usage_error("too many --ignore-column options (at most %d)", MAX_LIST);
+			opt->ignore_columns[opt->nignore_columns++] = optarg;
+			break;
 		case 1101: case 1102: case 1103: case 1104: case 1105: case 1107:
 			if (opt->nlimits == 8)
 				return cli_usage_error("too many --max-* options");
@@ -349,7 +438,7 @@ cli_parse_args(int argc, char **argv, struct options *opt)
 		case 'h': print_help(); exit(EXIT_OK);
 		case 'V': printf("rfpgen %s\n", RFP_VERSION); exit(EXIT_OK);
 		case ':': return cli_usage_error("option '%s' needs a value", argv[optind - 1]);
-		default: return cli_usage_error("unknown option '%s'", argv[optind - 1]);
+		default: return unknown_option(argv[optind - 1]);
 		}
 	}
 	while (optind < argc) {
@@ -444,11 +533,53 @@ cli_resolve_dates(struct options *opt, char *buf, size_t buflen, int64_t *mtime)
 	return EXIT_OK;
 }
 
+/* "unknown type '系統開發'; did you mean 系統發展? valid: …" */
 static int
-cli_build_request(const struct options *opt, struct rfp_request *req)
+unknown_value(const char *what, const char *v, const char *const *names, size_t n,
+    const char *choices)
+{
+	const char *near = rfp_nearest(v, names, n);
+
+	if (near)
+		return cli_usage_error("unknown %s '%s'; did you mean %s? valid: %s", what, v, near,
+		    choices);
+	return cli_usage_error("unknown %s '%s'; valid: %s", what, v, choices);
+}
+
+static const char *const type_names[] = { "顧問訓練", "系統發展", "維運服務", "維運管理",
+	"雲端服務", "consulting", "development", "operations", "cloud" };
+static const char *const level_names[] = { "普", "中", "高", "low", "moderate", "high" };
+
+int
+cli_parse_type(const char *v, enum rfp_type *out)
+{
+	if (rfp_type_parse(v, out))
+		return EXIT_OK;
+	return unknown_value("type", v, type_names, sizeof(type_names) / sizeof(type_names[0]),
+	    rfp_type_choices());
+}
+
+int
+cli_parse_level(const char *v, enum rfp_level *out)
+{
+	if (rfp_level_parse(v, out))
+		return EXIT_OK;
+	return unknown_value("level", v, level_names, sizeof(level_names) / sizeof(level_names[0]),
+	    rfp_level_choices());
+}
+
+/*
+ * The request of the command line. For batch, type and level are
+ * defaults for rows that leave them out (*set says which were given).
+ */
+static int
+cli_build_request(const struct options *opt, bool batch, struct rfp_request *req,
+    unsigned *set)
 {
 	char err[256];
+	int rc;
 
+	*set = 0;
 	*req = (struct rfp_request){ .agency = opt->agency, .project = opt->project,
 	    .date = opt->date, .params = opt->params, .nparams = opt->nparams,
 	    .conditions = opt->conditions, .agency_checklist = opt->agency_checklist };
@@ -465,21 +596,26 @@ cli_build_request(const struct options *opt, struct rfp_request *req)
 		if (v >= 10000000ULL)
 			req->conditions |= RFP_COND_CORE_OR_LARGE;
 	}
-	if (!opt->type)
+	if (!opt->type && !batch)
 		return cli_usage_error("--type is required; valid: %s", rfp_type_choices());
-	if (!rfp_type_parse(opt->type, &req->type))
-		return cli_usage_error("unknown type '%s'; valid: %s", opt->type, rfp_type_choices());
+	if (opt->type) {
+		if ((rc = cli_parse_type(opt->type, &req->type)))
+			return rc;
+		*set |= RFP_DEFAULT_TYPE;
+	}
 	if (opt->level && opt->impact)
 		return cli_usage_error("give --level or --impact, not both");
-	if (!opt->level && !opt->impact)
+	if (!opt->level && !opt->impact && !batch)
 		return cli_usage_error("--level or --impact is required; levels: %s", rfp_level_choices());
-	if (opt->level && !rfp_level_parse(opt->level, &req->level))
-		return cli_usage_error("unknown level '%s'; valid: %s", opt->level, rfp_level_choices());
+	if (opt->level && (rc = cli_parse_level(opt->level, &req->level)))
+		return rc;
 	if (opt->impact) {
 		if (!rfp_impact_parse(opt->impact, &req->impact, err, sizeof(err)))
 			return cli_usage_error("--impact: %s", err);
 		req->has_impact = true;
 	}
+	if (opt->level || opt->impact)
+		*set |= RFP_DEFAULT_LEVEL;
 	return EXIT_OK;
 }
 
@@ -496,20 +632,43 @@ cli_start(struct cli *cli, int argc, char **argv, struct rfp_request *req, int64
 
 	if ((rc = cli_parse_args(argc, argv, &cli->opt)))
 		return rc;
+	size_t cmd;
+
+	for (cmd = 0; cmd < sizeof(commands) / sizeof(commands[0]); cmd++)
+		if (cli_is(cli, commands[cmd]))
+			break;
+	if (cmd == sizeof(commands) / sizeof(commands[0])) {
+		const char *near = rfp_nearest(cli->opt.command, commands,
+		    sizeof(commands) / sizeof(commands[0]));
+
+		if (near)
+			return cli_usage_error("unknown command '%s'; did you mean %s?", cli->opt.command, near);
+		return cli_usage_error("unknown command '%s'; commands: generate, list, diff, batch, "
+		    "inspect, explain, params, help", cli->opt.command);
+	}
+	if (cli_is(cli, "help")) {
+		print_help();
+		exit(EXIT_OK);
+	}
+	for (size_t i = 0; longopts[i].name; i++)
+		if ((cli->opt.given >> i & 1) && !(option_commands[i] & (1u << cmd)))
+			return cli_usage_error("--%s is not an option of %s; see 'rfpgen --help'",
+			    longopts[i].name, cli->opt.command);
 	bool describe = cli_is(cli, "explain") || cli_is(cli, "params") || cli_is(cli, "inspect");
 	bool batch = cli_is(cli, "batch");
 
-	if (!describe && !batch && !cli_is(cli, "generate") && !cli_is(cli, "list") &&
-	    !cli_is(cli, "diff"))
-		return cli_usage_error("unknown command '%s'; commands: generate, list, diff, batch, "
-		    "inspect, explain, params", cli->opt.command);
 	if (!describe && !batch && cli->opt.nargs)
 		return cli_usage_error("unexpected argument '%s'", cli->opt.args[0]);
 	if (!describe &&
 	    (rc = cli_resolve_dates(&cli->opt, cli->datebuf, sizeof(cli->datebuf), mtime)))
 		return rc;
-	if (!describe && !batch && (rc = cli_build_request(&cli->opt, req)))
+	if (!describe && (rc = cli_build_request(&cli->opt, batch, req, &cli->defaults_set)))
 		return rc;
+	/* The newer 附表十 was not checked against the official text. */
+	if (cli->opt.baseline && strcmp(cli->opt.baseline, "2021") != 0 && !cli->opt.quiet)
+		fprintf(stderr, "rfpgen: warning: baseline %s is not verified against the official text "
+		    "of 附表十; the annex says so [%s]\n  hint: %s\n", cli->opt.baseline,
+		    rfp_diag_code(BASELINE_UNVERIFIED), rfp_diag_table_hint(BASELINE_UNVERIFIED));
 	if (!(cli->ctx = rfp_ctx_new())) {
 		fputs("rfpgen: out of memory\n", stderr);
 		return EXIT_INTERNAL;

@@ -49,6 +49,9 @@ struct options {
 	unsigned conditions;
 	bool agency_checklist;
 	bool quiet, verify;
+	const char *ignore_columns[MAX_LIST];	/* batch */
+	size_t nignore_columns;
+	uint64_t given;		/* bit i: longopts[i] was given */
 	const char *args[4];	/* positional arguments of a command */
 	size_t nargs;
 };
@@ -60,6 +63,7 @@ struct cli {
 	char *paths[MAX_LIST + 1];	/* catalogue files found in the data dir */
 	size_t npaths;
 	char datebuf[32];		/* the date shown, unless --date */
+	unsigned defaults_set;		/* batch: which of type, level were given */
 };
 
 /*
@@ -74,6 +78,11 @@ struct cli {
 
 /** Prints "rfpgen: error: MESSAGE [RFP-USAGE]" and a hint; returns EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/** "unknown type '…'; did you mean …?" as a usage error, or EXIT_OK. */
+int cli_parse_type(const char *v, enum rfp_type *out);
+int cli_parse_level(const char *v, enum rfp_level *out);
+/** Prints a failed batch row, control characters escaped. */
+void cli_print_row(const char *portfolio, const struct rfp_batch_row *row);
 /** The diagnostic callback (userdata: the struct options). */
 void cli_print_diag(const struct rfp_diag *d, void *userdata);
 /** The exit code for st; phase_code for the errors of the phase that failed. */

@@ -15,6 +15,22 @@
 
 #include "cli/args.h"
 
+static const char *
+extension(const char *path)
+{
+	const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+
+	return dot && (!slash || dot > slash) ? dot + 1 : "";
+}
+
+/* The export format an output name's extension names, for -o x.json. */
+static bool
+export_of(const char *path, enum rfp_export_format *fmt)
+{
+	return path && strcmp(path, "-") != 0 && rfp_export_format_parse(extension(path), fmt) &&
+	    *fmt != RFP_EXPORT_TEXT;
+}
+
 int
 cli_load_selection(struct cli *cli, const struct rfp_request *req,
     struct rfp_catalogue **cat, struct rfp_selection **sel)
@@ -35,6 +51,7 @@ cli_list(struct cli *cli, const struct rfp_request *req)
 	struct rfp_catalogue *cat = NULL;
 	struct rfp_selection *sel = NULL;
 	struct winsize ws;
+	enum rfp_export_format xfmt;
 	unsigned cols = 0;
 	const char *env;
 	enum rfp_status st;
@@ -48,11 +65,20 @@ cli_list(struct cli *cli, const struct rfp_request *req)
 		if ((env = getenv("COLUMNS")) && atoi(env) > 40)
 			cols = (unsigned)atoi(env);
 	}
+	if (cli->opt.format && (!rfp_export_format_parse(cli->opt.format, &xfmt)))
+		return cli_usage_error("list --format: '%s'; valid: text, json, csv, md", cli->opt.format);
+	if (!cli->opt.format && !export_of(cli->opt.output, &xfmt))
+		xfmt = RFP_EXPORT_TEXT;
+	if (cli->opt.output && strcmp(cli->opt.output, "-") != 0)
+		cols = 0;	/* a file gets whole lines */
 	if ((rc = cli_load_selection(cli, req, &cat, &sel)) == EXIT_OK) {
-		if ((st = rfp_selection_list(sel, cols, &text, &len)) != RFP_OK)
+		st = xfmt == RFP_EXPORT_TEXT ? rfp_selection_list(sel, cols, &text, &len) :
+		    rfp_selection_export(sel, xfmt, &text, &len);
+		if (st != RFP_OK)
 			rc = cli_exit_for(st, EXIT_INTERNAL);
-		else
-			fwrite(text, 1, len, stdout);
+		else if ((st = rfp_write_file(cli->ctx, cli->opt.output ? cli->opt.output : "-",
+		    text, len)) != RFP_OK)
+			rc = cli_exit_for(st, EXIT_IO);
 	}
 	free(text);
 	rfp_selection_free(sel);
@@ -77,28 +103,32 @@ cli_load_catalogue(struct cli *cli, struct rfp_catalogue **cat)
 	return cli_exit_for(st, EXIT_DATA);
 }
 
-static const char *
-extension(const char *path)
-{
-	const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
-
-	return dot && (!slash || dot > slash) ? dot + 1 : "";
-}
-
+/*
+ * The one format of generate's output: --format, else the output name's
+ * extension, else the template's. When two of them say different things
+ * the command is refused: a .odt file must hold ODT bytes.
+ */
 static int
 choose_format(const struct options *opt, enum rfp_format *fmt)
 {
-	const char *f = opt->format;
+	const char *f = opt->format, *ext = strcmp(opt->output, "-") != 0 ? extension(opt->output) : "";
 
-	if (!f && strcmp(opt->output, "-") != 0) {
-		f = extension(opt->output);
-		if (strcasecmp(f, "docx") != 0 && strcasecmp(f, "odt") != 0)
-			return cli_usage_error("cannot tell the format from '%s'; name it .docx or .odt, or give --format",
-			    opt->output);
-	}
+	if (!*ext)
+		ext = NULL;	/* no extension: /dev/stdout, a name without one */
+
+	if (ext && strcasecmp(ext, "docx") != 0 && strcasecmp(ext, "odt") != 0 &&
+	    (!f || strcasecmp(f, ext) != 0))
+		return cli_usage_error("cannot tell the format from '%s'; name it .docx or .odt, or give --format",
+		    opt->output);
+	if (f && ext && strcasecmp(f, ext) != 0)
+		return cli_usage_error("the output '%s' says %s but --format says %s; make them agree",
+		    opt->output, ext, f);
 	if (!f)
-		f = opt->template_path && strcasecmp(extension(opt->template_path), "odt") == 0 ?
-		    "odt" : "docx";
+		f = ext;
+	if (!f)
+		f = opt->template_path && (strcasecmp(extension(opt->template_path), "odt") == 0 ||
+		    strcasecmp(extension(opt->template_path), "ott") == 0 ||
+		    strcasecmp(extension(opt->template_path), "fodt") == 0) ? "odt" : "docx";
 	if (strcasecmp(f, "docx") == 0)
 		*fmt = RFP_FORMAT_DOCX;
 	else if (strcasecmp(f, "odt") == 0)
@@ -107,6 +137,7 @@ choose_format(const struct options *opt, enum rfp_format *fmt)
 		return cli_usage_error("unknown format '%s'; valid: docx, odt, json, csv, md", f);
 	return EXIT_OK;
 }
+
 
 /* --format json|csv|md: the selection as data, not a document. */
 static int
@@ -150,8 +181,16 @@ cli_generate(struct cli *cli, const struct rfp_request *req, int64_t mtime)
 	if (cli->opt.format && strcasecmp(cli->opt.format, "text") != 0 &&
 	    rfp_export_format_parse(cli->opt.format, &xfmt))
 		return cmd_export(cli, req, xfmt);
+	if (!cli->opt.format && export_of(cli->opt.output, &xfmt))
+		return cmd_export(cli, req, xfmt);
 	if ((rc = choose_format(&cli->opt, &fmt)))
 		return rc;
+	/* A zip package on an interactive terminal is garbage, and may be
+	 * escape sequences. */
+	if (strcmp(cli->opt.output, "-") == 0 && isatty(STDOUT_FILENO)) {
+		cli_error(NULL, TTY, fmt == RFP_FORMAT_ODT ? "ODT" : "DOCX");
+		return EXIT_USAGE;
+	}
 	if ((rc = cli_load_selection(cli, req, &cat, &sel)))
 		goto out;
 	if (cli->opt.template_path)

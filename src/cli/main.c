@@ -88,13 +88,24 @@ cmd_diff(struct cli *cli, const struct rfp_request *req)
 
 	if (cli->opt.format && !rfp_export_format_parse(cli->opt.format, &fmt))
 		return cli_usage_error("unknown format '%s'; valid: text, json, csv, md", cli->opt.format);
-	if (cli->opt.to_type && !rfp_type_parse(cli->opt.to_type, &req2.type))
-		return cli_usage_error("unknown type '%s'; valid: %s", cli->opt.to_type, rfp_type_choices());
+	/* -o d.json means JSON, as for generate; --format wins only if it agrees. */
+	if (cli->opt.output && strcmp(cli->opt.output, "-") != 0) {
+		const char *dot = strrchr(cli->opt.output, '.');
+		enum rfp_export_format ext;
+
+		if (dot && rfp_export_format_parse(dot + 1, &ext)) {
+			if (cli->opt.format && ext != fmt)
+				return cli_usage_error("the output '%s' says %s but --format says %s; make them agree",
+				    cli->opt.output, dot + 1, cli->opt.format);
+			fmt = ext;
+		}
+	}
+	if (cli->opt.to_type && (rc = cli_parse_type(cli->opt.to_type, &req2.type)))
+		return rc;
 	if (cli->opt.to_level) {
 		req2.has_impact = false;
-		if (!rfp_level_parse(cli->opt.to_level, &req2.level))
-			return cli_usage_error("unknown level '%s'; valid: %s", cli->opt.to_level,
-			    rfp_level_choices());
+		if ((rc = cli_parse_level(cli->opt.to_level, &req2.level)))
+			return rc;
 	}
 	if ((rc = cli_load_selection(cli, req, &cat, &a)))
 		goto out;
@@ -136,14 +147,37 @@ on_sigint(int sig)
 	interrupted = 1;
 }
 
+/*
+ * Progress of a batch: on a terminal one line, "[#####.....] 120/500
+ * 40.1/s  ETA 9s  failed: 1", redrawn at most ten times a second; with
+ * --progress elsewhere a line at every tenth. A failed row's message is
+ * printed as it happens, above the bar.
+ */
 struct progress {
-	struct timespec start;
-	bool show;
+	struct timespec start, last;
+	bool show, tty, drawn;
+	unsigned tenth;			/* non-terminal: last tenth printed */
+	const char *portfolio;
 };
 
-/* "[#####.....] 120/500  40.1/s  ETA 9s" on a terminal line, redrawn. */
+static double
+since(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) + (b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+/* Ends the bar's line, so that what comes next starts on its own. */
 static void
-show_progress(size_t done, size_t total, size_t failed, void *data)
+end_bar(struct progress *p)
+{
+	if (p->drawn)
+		fputs("\r\033[K", stderr);
+	p->drawn = false;
+}
+
+static void
+show_progress(const struct rfp_batch_row *row, size_t done, size_t total, size_t failed,
+    void *data)
 {
 	struct progress *p = data;
 	struct timespec now;
@@ -151,33 +185,85 @@ show_progress(size_t done, size_t total, size_t failed, void *data)
 	char bar[21];
 	size_t fill = total ? done * 20 / total : 20;
 
+	if (row->status == RFP_ROW_FAILED) {
+		end_bar(p);
+		cli_print_row(p->portfolio, row);
+	}
 	if (!p->show)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	secs = (double)(now.tv_sec - p->start.tv_sec) + (now.tv_nsec - p->start.tv_nsec) / 1e9;
+	secs = since(&p->start, &now);
 	rate = secs > 0 ? (double)done / secs : 0;
+	if (!p->tty) {
+		unsigned tenth = total ? (unsigned)(done * 10 / total) : 10;
+
+		if (tenth > p->tenth || done == total) {
+			p->tenth = tenth;
+			fprintf(stderr, "rfpgen: batch: %zu/%zu rows (%u%%), %zu failed\n", done, total,
+			    tenth * 10, failed);
+		}
+		return;
+	}
+	if (p->drawn && done < total && since(&p->last, &now) < 0.1)
+		return;
+	p->last = now;
 	for (size_t i = 0; i < 20; i++)
 		bar[i] = i < fill ? '#' : '.';
 	bar[20] = '\0';
-	fprintf(stderr, "\r[%s] %zu/%zu  %.1f/s  ETA %.0fs%s%s", bar, done, total, rate,
-	    rate > 0 ? (double)(total - done) / rate : 0.0,
-	    failed ? "  failed: " : "", failed ? "" : "");
+	fprintf(stderr, "\r[%s] %zu/%zu  %.1f/s", bar, done, total, rate);
+	/* An estimate from the first few rows says nothing yet. */
+	if (done >= 5 && rate > 0 && done < total)
+		fprintf(stderr, "  ETA %.0fs", (double)(total - done) / rate);
 	if (failed)
-		fprintf(stderr, "%zu", failed);
+		fprintf(stderr, "  failed: %zu", failed);
+	fputs("\033[K", stderr);
+	p->drawn = true;
 	if (done == total)
-		fputc('\n', stderr);
+		end_bar(p);
 	fflush(stderr);
 }
 
+/* --report must be writable before any annex is made: a temporary file is
+ * made in its directory and removed. */
 static int
-cmd_batch(struct cli *cli, int64_t mtime)
+check_report_path(const char *path)
+{
+	char dir[PATH_MAX], probe[PATH_MAX + 32];
+	const char *slash = strrchr(path, '/');
+	struct stat sb;
+	int fd, err;
+
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		cli_error(path, REPORT, "it is a directory or a device");
+		return EXIT_IO;
+	}
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
+	if (!*dir)
+		snprintf(dir, sizeof(dir), "/");
+	snprintf(probe, sizeof(probe), "%s/.rfpgen-report-XXXXXX", dir);
+	if ((fd = mkstemp(probe)) < 0) {
+		err = errno;
+		cli_error(path, REPORT, strerror(err));
+		return EXIT_IO;
+	}
+	close(fd);
+	unlink(probe);
+	return EXIT_OK;
+}
+
+static int
+cmd_batch(struct cli *cli, const struct rfp_request *defaults, unsigned defaults_set,
+    int64_t mtime)
 {
 	struct rfp_batch_options bo = { .sheet = cli->opt.sheet, .encoding = cli->opt.encoding,
 	    .out_dir = cli->opt.out_dir, .template_path = cli->opt.template_path,
 	    .fail_fast = cli->opt.fail_fast, .generator = "rfpgen " RFP_VERSION,
-	    .date = cli->opt.date, .mtime = mtime, .stop = &interrupted };
+	    .date = cli->opt.date, .mtime = mtime, .stop = &interrupted,
+	    .defaults = defaults, .defaults_set = defaults_set,
+	    .ignore_columns = cli->opt.ignore_columns, .nignore_columns = cli->opt.nignore_columns };
 	struct progress prog = { .show = !cli->opt.quiet &&
-	    (cli->opt.progress || isatty(STDERR_FILENO)) };
+	    (cli->opt.progress || isatty(STDERR_FILENO)), .tty = isatty(STDERR_FILENO),
+	    .portfolio = cli->opt.args[0] };
 	struct rfp_catalogue *cat = NULL;
 	struct rfp_batch *b = NULL;
 	char docx[PATH_MAX + 64], odt[PATH_MAX + 64], *report = NULL;
@@ -192,13 +278,6 @@ cmd_batch(struct cli *cli, int64_t mtime)
 	bo.portfolio = cli->opt.args[0];
 	if (!bo.out_dir)
 		return cli_usage_error("batch needs -O DIR, the directory for the annexes");
-	/* -O names a directory, made here if it is new (its parent must exist). */
-	err = stat(bo.out_dir, &sb) != 0 ? (mkdir(bo.out_dir, 0777) != 0 ? errno : 0) :
-	    S_ISDIR(sb.st_mode) ? 0 : ENOTDIR;
-	if (err) {
-		cli_error(bo.out_dir, BATCH_OUTDIR, strerror(err));
-		return EXIT_IO;
-	}
 	if (cli->opt.jobs) {
 		char *end;
 		long n = strtol(cli->opt.jobs, &end, 10);
@@ -208,10 +287,20 @@ cmd_batch(struct cli *cli, int64_t mtime)
 		bo.jobs = (unsigned)n;
 	}
 	if (cli->opt.format) {
+		bo.format_given = true;
 		if (strcasecmp(cli->opt.format, "odt") == 0)
 			bo.format = RFP_FORMAT_ODT;
 		else if (strcasecmp(cli->opt.format, "docx") != 0)
 			return cli_usage_error("batch --format: '%s'; valid: docx, odt", cli->opt.format);
+	}
+	if (cli->opt.report && (rc = check_report_path(cli->opt.report)))
+		return rc;
+	/* -O names a directory, made here if it is new (its parent must exist). */
+	err = stat(bo.out_dir, &sb) != 0 ? (mkdir(bo.out_dir, 0777) != 0 ? errno : 0) :
+	    S_ISDIR(sb.st_mode) ? 0 : ENOTDIR;
+	if (err) {
+		cli_error(bo.out_dir, BATCH_OUTDIR, strerror(err));
+		return EXIT_IO;
 	}
 	if ((rc = cli_load_catalogue(cli, &cat)))
 		return rc;
@@ -222,21 +311,18 @@ cmd_batch(struct cli *cli, int64_t mtime)
 	bo.progress = show_progress;
 	bo.progress_data = &prog;
 	clock_gettime(CLOCK_MONOTONIC, &prog.start);
+	/* Ctrl-C, a kill or a closed terminal: rows not started are skipped,
+	 * finished files are complete, no temporary file is left. */
 	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	st = rfp_batch_run(cli->ctx, cat, &bo, &b);
+	end_bar(&prog);
 	if (st) {
 		rc = cli_exit_for(st, EXIT_DATA);
 		goto out;
 	}
 	rfp_batch_totals(b, &ok, &failed, &skipped);
-	for (size_t i = 0; i < rfp_batch_count(b); i++) {
-		struct rfp_batch_row row;
-
-		rfp_batch_row(b, i, &row);
-		if (row.status == RFP_ROW_FAILED)
-			fprintf(stderr, "rfpgen: %s: row %u%s%s: error: %s\n", bo.portfolio, row.line,
-			    *row.system_id ? " " : "", row.system_id, row.message);
-	}
 	if (cli->opt.report) {
 		if ((st = rfp_batch_report_json(b, &report, &len)) != RFP_OK ||
 		    (st = rfp_write_file(cli->ctx, cli->opt.report, report, len)) != RFP_OK) {
@@ -245,7 +331,8 @@ cmd_batch(struct cli *cli, int64_t mtime)
 		}
 	}
 	if (!cli->opt.quiet || failed)
-		fprintf(stderr, "rfpgen: batch: %zu written, %zu failed, %zu skipped\n", ok, failed, skipped);
+		fprintf(stderr, "rfpgen: batch: %zu written, %zu failed, %zu skipped%s\n", ok, failed,
+		    skipped, interrupted ? " (interrupted)" : "");
 	rc = interrupted ? EXIT_INTERRUPTED : failed ? EXIT_ROWS : EXIT_OK;
 out:
 	free(report);
@@ -264,7 +351,7 @@ main(int argc, char **argv)
 
 	if ((rc = cli_start(&cli, argc, argv, &req, &mtime)) == EXIT_OK) {
 		if (cli_is(&cli, "batch"))
-			rc = cmd_batch(&cli, mtime);
+			rc = cmd_batch(&cli, &req, cli.defaults_set, mtime);
 		else if (cli_is(&cli, "inspect"))
 			rc = cmd_inspect(&cli);
 		else if (cli_is(&cli, "explain") || cli_is(&cli, "params"))

@@ -882,30 +882,6 @@ find_tags(struct compiler *c)
 
 /* ---- 3. Names, pairing and scope ---------------------------------------- */
 
-/* Edit distance of two short names, for "did you mean" hints. */
-static unsigned
-distance(const char *a, size_t an, const char *b, size_t bn)
-{
-	unsigned row[65], prev, tmp;
-
-	if (an > 64 || bn > 64)
-		return 99;
-	for (size_t j = 0; j <= bn; j++)
-		row[j] = (unsigned)j;
-	for (size_t i = 1; i <= an; i++) {
-		prev = row[0];
-		row[0] = (unsigned)i;
-		for (size_t j = 1; j <= bn; j++) {
-			tmp = row[j];
-			row[j] = a[i - 1] == b[j - 1] ? prev :
-			    1 + (prev < row[j] ? (prev < row[j - 1] ? prev : row[j - 1]) :
-			    (row[j] < row[j - 1] ? row[j] : row[j - 1]));
-			prev = tmp;
-		}
-	}
-	return row[bn];
-}
-
 static bool
 is_splice(const struct compiler *c, const char *name, size_t n)
 {
@@ -961,11 +937,11 @@ check_names(struct compiler *c)
 		if (!e && !t->bad && !(t->kind == TAG_FIELD && is_splice(c, name, t->name_len))) {
 			const char *best = NULL;
 			unsigned bestd = 3;
-			char hint[160];
+			char hint[160], typed[65];
 
+			snprintf(typed, sizeof(typed), "%.*s", (int)(t->name_len < 64 ? t->name_len : 64), name);
 			for (size_t k = 0; k < d->n; k++) {
-				unsigned dist = distance(name, t->name_len, d->entries[k].name,
-				    strlen(d->entries[k].name));
+				unsigned dist = rfp_text_distance(typed, d->entries[k].name);
 
 				if (dist < bestd) {
 					bestd = dist;

@@ -117,7 +117,7 @@
 	"ids are permanent and never reused: give the new entry a new id"
 #define RFP_D_CAT_LEVELORDER  "RFP-CAT-LEVELORDER", RFP_ERROR, RFP_ERR_INVALID, 3, \
 	"item '%s' (min-level %s) follows '%s' (min-level %s) in measure '%s'", \
-	"list a measure's 普 items first, then 中, then 高, as the columns of 附表十 do"
+	"list a measure's 普 items first, then 中, then 高: each level adds to the one below"
 #define RFP_D_CAT_SORT        "RFP-CAT-SORT", RFP_ERROR, RFP_ERR_INVALID, 3, \
 	"item '%s' has sort key %llu, not above '%s' (%llu)", \
 	"give items of a measure increasing sort keys in document order"
@@ -133,6 +133,12 @@
 #define RFP_D_CAT_CONDITION   "RFP-CAT-CONDITION", RFP_ERROR, RFP_ERR_INVALID, 3, \
 	"unknown condition '%s' in if", \
 	"use one of core-or-large, eu-personal-data, classified"
+#define RFP_D_CAT_STATED      "RFP-CAT-STATED", RFP_ERROR, RFP_ERR_INVALID, 3, \
+	"item '%s': the <stated> figure '%s' does not occur in its text, guidance or verification", \
+	"list in <stated> only a figure the item's prose prints, exactly as written"
+#define RFP_D_CAT_PARAM_BASIS "RFP-CAT-PARAM-BASIS", RFP_ERROR, RFP_ERR_INVALID, 3, \
+	"parameter '%s' has basis=\"stated\" but no source and clause", \
+	"name source=\"…\" (a declared source) and clause=\"…\", or make it basis=\"suggested\""
 #define RFP_D_CAT_EMPTY       "RFP-CAT-EMPTY", RFP_ERROR, RFP_ERR_INVALID, 3, \
 	"item '%s' has empty text", \
 	"write the requirement in <text>"
@@ -259,11 +265,65 @@
 #define RFP_D_BATCH_COLUMN    "RFP-BATCH-COLUMN", RFP_WARNING, RFP_OK, 0, \
 	"column '%s' is not used", \
 	"see the portfolio columns in rfpgen(1)"
+#define RFP_D_BATCH_COLUMN_MORE "RFP-BATCH-COLUMN-MORE", RFP_NOTE, RFP_OK, 0, \
+	"%u more columns are not used", \
+	"see the portfolio columns in rfpgen(1)"
+#define RFP_D_BATCH_COLUMN_NEAR "RFP-BATCH-COLUMN-NEAR", RFP_ERROR, RFP_ERR_INVALID, 3, \
+	"column '%s' is not one rfpgen reads; did you mean '%s'? (or --ignore-column '%s')", \
+	"rename the column, or give --ignore-column NAME if it is meant for something else"
+#define RFP_D_BATCH_ROW       "RFP-BATCH-ROW", RFP_ERROR, RFP_ERR_INVALID, 7, \
+	"%s", \
+	"fix the row and run again"
+#define RFP_D_ROW_TYPE        "RFP-ROW-TYPE", RFP_ERROR, RFP_ERR_INVALID, 7, \
+	"column 委外類型: unknown type '%s'; valid: %s", \
+	"write one of the four types in the column"
+#define RFP_D_ROW_LEVEL       "RFP-ROW-LEVEL", RFP_ERROR, RFP_ERR_INVALID, 7, \
+	"column 防護需求等級: unknown level '%s'; valid: %s", \
+	"write 普, 中 or 高 in the column"
+#define RFP_D_ROW_RATING      "RFP-ROW-RATING", RFP_ERROR, RFP_ERR_INVALID, 7, \
+	"column %s: unknown rating '%s'; give all four ratings (%s)", \
+	"give 防護需求等級, or all four ratings 機密性, 完整性, 可用性, 法律遵循性"
+#define RFP_D_ROW_BOTH        "RFP-ROW-BOTH", RFP_ERROR, RFP_ERR_INVALID, 7, \
+	"the row has a level (%s) and ratings; give one or the other", \
+	"empty the level cell or the four rating cells, as the command line takes --level or --impact"
+#define RFP_D_ROW_EMPTY_CELL  "RFP-ROW-EMPTY-CELL", RFP_ERROR, RFP_ERR_INVALID, 7, \
+	"column %s is empty in this row", \
+	"fill the cell, or give the value for every row on the command line (--type, --level)"
+#define RFP_D_ROW_AMOUNT      "RFP-ROW-AMOUNT", RFP_ERROR, RFP_ERR_INVALID, 7, \
+	"column 契約金額: '%s' is not a whole number of NT dollars", \
+	"write the amount as 12000000, 12,000,000 or NT$12,000,000"
+#define RFP_D_ROW_OUTPUT      "RFP-ROW-OUTPUT", RFP_ERROR, RFP_ERR_INVALID, 7, \
+	"column 輸出檔名: '%s' must end in .docx or .odt", \
+	"name the file .docx or .odt"
+#define RFP_D_ROW_FORMAT      "RFP-ROW-FORMAT", RFP_ERROR, RFP_ERR_INVALID, 7, \
+	"the output '%s' and %s disagree on the format (%s)", \
+	"make the output name, --format and the template name one format"
+#define RFP_D_ROW_TEMPLATE_FORMAT "RFP-ROW-TEMPLATE-FORMAT", RFP_ERROR, RFP_ERR_INVALID, 7, \
+	"the template %s is a %s package, but the output '%s' is %s", \
+	"use a template of the output's format, or name the output after the template's"
+#define RFP_D_ROW_TEMPLATE    "RFP-ROW-TEMPLATE", RFP_ERROR, RFP_ERR_TEMPLATE, 7, \
+	"the template could not be loaded: %s", \
+	"fix the template: rfpgen inspect TEMPLATE lists its errors"
+#define RFP_D_ROW_TEMPLATES   "RFP-ROW-TEMPLATES", RFP_ERROR, RFP_ERR_LIMIT, 7, \
+	"more than %d different templates in one batch", \
+	"split the portfolio"
+#define RFP_D_ROW_DUPLICATE   "RFP-ROW-DUPLICATE", RFP_ERROR, RFP_ERR_INVALID, 7, \
+	"output name '%s' is already used by row %u (letter case aside)", \
+	"give each row a distinct 系統編號 or 輸出檔名"
 
 /* ---- the command line ---- */
 #define RFP_D_USAGE           "RFP-USAGE", RFP_ERROR, RFP_ERR_USAGE, 2, \
 	"%s", \
 	"see 'rfpgen --help'"
+#define RFP_D_BASELINE_UNVERIFIED "RFP-BASELINE-UNVERIFIED", RFP_WARNING, RFP_OK, 0, \
+	"the baseline is not verified against the official text of 附表十", \
+	"use it to see what may change; issue annexes from the 2021 baseline until it is checked"
+#define RFP_D_REPORT          "RFP-REPORT", RFP_ERROR, RFP_ERR_IO, 5, \
+	"cannot write the report there: %s", \
+	"give --report a file in a directory you can write to"
+#define RFP_D_TTY             "RFP-TTY", RFP_ERROR, RFP_ERR_USAGE, 2, \
+	"standard output is a terminal; a %s package would garble it", \
+	"redirect it, '-o - > annex.docx', or give -o FILE"
 #define RFP_D_DATA_DIR        "RFP-DATA-DIR", RFP_ERROR, RFP_ERR_IO, 5, \
 	"no rfpgen data directory: %s", \
 	"point --data-dir or RFPGEN_DATA_DIR at rfpgen's data directory"

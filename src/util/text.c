@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <limits.h>
 #include <string.h>
 
 #include "util/text.h"
@@ -176,4 +177,67 @@ rfp_csv_field(struct rfp_buf *b, const char *s)
 		rfp_buf_addc(b, *s);
 	}
 	rfp_buf_addc(b, '"');
+}
+
+/* Code points of a short UTF-8 string, at most max; -1 if malformed. */
+static long
+code_points(const char *s, unsigned *cp, size_t max)
+{
+	size_t n = strlen(s), k, count = 0;
+
+	for (size_t i = 0; i < n; i += k) {
+		if (count == max || !(k = rfp_utf8_decode((const unsigned char *)s + i, n - i, &cp[count])))
+			return -1;
+		if (cp[count] < 0x80 && cp[count] >= 'A' && cp[count] <= 'Z')
+			cp[count] += 'a' - 'A';
+		count++;
+	}
+	return (long)count;
+}
+
+unsigned
+rfp_text_distance(const char *a, const char *b)
+{
+	unsigned ca[64], cb[64], row[65], prev, tmp;
+	long na = code_points(a, ca, 64), nb = code_points(b, cb, 64);
+
+	if (na < 0 || nb < 0)
+		return UINT_MAX;
+	for (long j = 0; j <= nb; j++)
+		row[j] = (unsigned)j;
+	for (long i = 1; i <= na; i++) {
+		prev = row[0];
+		row[0] = (unsigned)i;
+		for (long j = 1; j <= nb; j++) {
+			unsigned up = row[j] + 1, left = row[j - 1] + 1,
+			    diag = prev + (ca[i - 1] != cb[j - 1]);
+
+			tmp = row[j];
+			row[j] = up < left ? (up < diag ? up : diag) : (left < diag ? left : diag);
+			prev = tmp;
+		}
+	}
+	return row[nb];
+}
+
+const char *
+rfp_nearest(const char *word, const char *const *choices, size_t n)
+{
+	const char *best = NULL;
+	unsigned bestd = UINT_MAX;
+	unsigned cp[64];
+	long len = code_points(word, cp, 64);
+
+	for (size_t i = 0; len > 0 && i < n; i++) {
+		unsigned other[64];
+		long clen = code_points(choices[i], other, 64);
+		unsigned d = rfp_text_distance(word, choices[i]),
+		    cap = len >= 4 || clen >= 4 ? 2 : 1;
+
+		if (d && d <= cap && d < bestd) {
+			bestd = d;
+			best = choices[i];
+		}
+	}
+	return best;
 }

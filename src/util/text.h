@@ -36,4 +36,8 @@ void rfp_json_escape(struct rfp_buf *b, const char *s);
 /** Appends s as one RFC 4180 CSV field, quoted when it needs to be. */
 void rfp_csv_field(struct rfp_buf *b, const char *s);
 
+/** Edit distance of two short UTF-8 strings in code points, ASCII letters
+ * compared without case; UINT_MAX if either is malformed or too long. */
+unsigned rfp_text_distance(const char *a, const char *b);
+
 #endif

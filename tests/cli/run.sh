@@ -40,9 +40,9 @@ absent() {
 
 expect help 0 'usage: rfpgen' -- --help
 expect version 0 '^rfpgen [0-9]+\.[0-9]+' -- --version
-expect unknown-type 2 "unknown type '系統開發'; valid: 顧問訓練 \(consulting\), 系統發展" -- --type 系統開發 --level 高 -o "$T/a.docx"
+expect unknown-type 2 "unknown type '系統開發'; did you mean 系統發展\\? valid: 顧問訓練 \(consulting\), 系統發展" -- --type 系統開發 --level 高 -o "$T/a.docx"
 absent unknown-type-no-output "$T/a.docx"
-expect unknown-level 2 "unknown level '超高'; valid: 普 \(low\), 中 \(moderate\), 高 \(high\)" -- --type 系統發展 --level 超高 -o "$T/a.docx"
+expect unknown-level 2 "unknown level '超高'; did you mean 高\\? valid: 普 \(low\), 中 \(moderate\), 高 \(high\)" -- --type 系統發展 --level 超高 -o "$T/a.docx"
 expect missing-level 2 '--level or --impact is required' -- --type cloud -o "$T/a.docx"
 expect both-level-impact 2 'not both' -- --type cloud --level 高 --impact C=高,I=中,A=普,L=普 -o "$T/a.docx"
 expect bad-impact 2 'impact: all four ratings are needed' -- --type cloud --impact C=高 -o "$T/a.docx"
@@ -239,6 +239,69 @@ else
 fi
 expect inspect-ok 0 'annex.docx: OK' -- inspect "$RFPGEN_DATA/templates/annex.docx"
 expect inspect-bad-format 2 "inspect --format: 'csv'" -- inspect --format csv "$RFPGEN_DATA/templates/annex.docx"
+
+# --- Output places: never followed, mode from the umask, no hang -----------
+check() { if eval "$2"; then echo "ok   $1"; pass=$((pass + 1)); else echo "FAIL $1"; fail=$((fail + 1)); fi; }
+mkdir "$T/places" && echo precious >"$T/victim" && chmod 600 "$T/victim"
+ln -s "$T/victim" "$T/places/a.docx"
+"$RFPGEN" -q --type cloud --level 高 -o "$T/places/a.docx" 2>"$T/err"
+check symlink-replaced-not-followed '[ "$(cat "$T/victim")" = precious ] && [ ! -L "$T/places/a.docx" ] && [ -f "$T/places/a.docx" ]'
+(umask 077 && "$RFPGEN" -q --type cloud --level 高 -o "$T/places/private.docx")
+check umask-honoured '[ "$(stat -c %a "$T/places/private.docx")" = 600 ]'
+(umask 022 && "$RFPGEN" -q --type cloud --level 高 -o "$T/places/public.docx")
+check umask-default '[ "$(stat -c %a "$T/places/public.docx")" = 644 ]'
+chmod 640 "$T/places/public.docx"
+"$RFPGEN" -q --type cloud --level 高 -o "$T/places/public.docx"
+check existing-mode-kept '[ "$(stat -c %a "$T/places/public.docx")" = 640 ]'
+mkfifo "$T/places/fifo.docx"
+timeout 10 "$RFPGEN" -q --type cloud --level 高 -o "$T/places/fifo.docx" 2>"$T/err"; rc=$?
+check fifo-refused '[ $rc -eq 5 ] && grep -q "device, FIFO or socket.*RFP-IO-WRITE" "$T/err" && [ -p "$T/places/fifo.docx" ]'
+long=$(printf 'x%.0s' $(seq 1 250)).docx
+"$RFPGEN" -q --type cloud --level 高 -o "$T/places/$long" 2>"$T/err"
+check long-name '[ -f "$T/places/$long" ] && [ "$(ls -A "$T/places" | grep -c "^\.")" -eq 0 ]'
+# --- No format lies -----------------------------------------------------------
+expect odt-name-docx-format 2 "says odt but --format says docx" -- --type cloud --level 高 -o "$T/lie.odt" -f docx
+absent odt-name-docx-format-no-output "$T/lie.odt"
+expect docx-template-odt-output 2 'is a DOCX template but the output is ODT' -- --type cloud --level 高 -T "$RFPGEN_DATA/templates/annex.docx" -o "$T/lie2.odt"
+absent docx-template-odt-output-no-output "$T/lie2.odt"
+if /usr/bin/python3 -c 'import os, pty, sys
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], [sys.argv[1], "--type", "cloud", "--level", "高", "-o", "-"])
+out = b""
+while True:
+    try:
+        d = os.read(fd, 4096)
+    except OSError:
+        break
+    if not d:
+        break
+    out += d
+_, st = os.waitpid(pid, 0)
+sys.exit(0 if os.WEXITSTATUS(st) == 2 and b"RFP-TTY" in out and b"PK" not in out else 1)' "$RFPGEN"; then
+	echo "ok   stdout-terminal-refused"; pass=$((pass + 1))
+else
+	echo "FAIL stdout-terminal-refused"; fail=$((fail + 1))
+fi
+# --- A command line that teaches -------------------------------------------
+expect option-did-you-mean 2 "unknown option '--lvl'; did you mean --level\\?" -- --type cloud --lvl 高 -o "$T/a.docx"
+expect command-did-you-mean 2 "unknown command 'lst'; did you mean list\\?" -- lst --type cloud --level 高
+if [ "$(wc -l <"$T/err")" -le 2 ] && ! grep -q usage: "$T/err"; then
+	echo "ok   usage-error-short"; pass=$((pass + 1))
+else
+	echo "FAIL usage-error-short: $(wc -l <"$T/err") lines"; fail=$((fail + 1))
+fi
+expect usage-error-code 2 "\\[RFP-USAGE\\]" -- lst
+expect option-not-used 2 "--to-level is not an option of generate" -- --type cloud --level 高 --to-level 中 -o "$T/a.docx"
+expect option-not-used-list 2 "--agency is not an option of list" -- list --type cloud --level 高 --agency X
+expect help-command 0 'usage: rfpgen' -- help
+expect baseline-2025-warns 0 'baseline 2025 is not verified.*RFP-BASELINE-UNVERIFIED' -- list --type cloud --level 高 --baseline 2025
+expect list-json 0 '"items"' -- list --type cloud --level 高 -f json
+"$RFPGEN" list --type cloud --level 高 -o "$T/l.csv" 2>"$T/err"
+check list-o-csv "head -1 '$T/l.csv' | grep -q ',' && [ \"\$(wc -l <'$T/l.csv')\" -gt 10 ]"
+"$RFPGEN" diff --type cloud --level 中 --to-level 高 -o "$T/d.json" 2>"$T/err"
+check diff-o-json "/usr/bin/python3 -c 'import json,sys; json.load(open(sys.argv[1]))' '$T/d.json'"
+expect diff-o-format-disagree 2 "says json but --format says md" -- diff --type cloud --level 中 --to-level 高 -o "$T/d2.json" -f md
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
