@@ -300,6 +300,26 @@ else
 	bad batch-new-dir "-O not made, or no annex in it: $(first_line)"
 fi
 
+# === Endless and special inputs ==============================================
+# /dev/zero is no file: refused at once, not read to the limit.
+new_out in-dev-zero
+run batch /dev/zero -O "$OUT"
+verdict in-dev-zero 5 'zero: error: cannot read: not a regular file or a pipe \[RFP-IO-READ\]'
+new_out cat-dev-zero
+run --type 系統發展 --level 高 --catalogue /dev/zero -o "$OUT/annex.docx"
+verdict cat-dev-zero 5 'zero: error: cannot read: not a regular file or a pipe \[RFP-IO-READ\]'
+# A FIFO as template or portfolio: refused, no waiting for a writer.
+mkfifo "$T/fifo.docx" "$T/fifo.csv"
+new_out tpl-fifo
+run --type 系統發展 --level 高 -T "$T/fifo.docx" -o "$OUT/annex.docx"
+verdict tpl-fifo 5 'fifo\.docx: error: cannot read: not a regular file \[RFP-IO-READ\]'
+# 30 MB of commas: millions of empty cells, bounded like a workbook.
+new_out pf-commas
+/usr/bin/python3 -c 'import sys; sys.stdout.write("系統編號,委外類型,防護需求等級\n" + "," * 30000000 + "\n")' >"$T/commas.csv"
+run batch "$T/commas.csv" -O "$OUT"
+verdict pf-commas 6 'commas\.csv:2:[0-9]+: error: row 2, column [0-9]+: the cells of the sheet take more than [0-9]+ bytes \[RFP-LIMIT-SHEET\]'
+rm -f "$T/commas.csv"
+
 # === Interrupted batch =======================================================
 new_out batch-sigint
 "$RFPGEN" batch "$H/pf-4000.csv" -O "$OUT" -j 1 -q 2>"$T/err" &

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "annex/annex.h"
 #include "annex/merge.h"
@@ -269,11 +270,13 @@ static enum rfp_status
 is_flat(struct rfp_ctx *ctx, const char *path)
 {
 	char head[5] = "";
-	FILE *f = fopen(path, "rb");
+	struct stat sb;
+	FILE *f;
 	size_t n;
 
 	(void)ctx;
-	if (!f)
+	/* Only a regular file is looked into: opening a FIFO would wait. */
+	if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) || !(f = fopen(path, "rb")))
 		return RFP_ERR_ZIP;
 	n = fread(head, 1, sizeof(head) - 1, f);
 	fclose(f);

@@ -37,16 +37,26 @@ levels_of(enum rfp_level min)
 	return s[min];
 }
 
-/* Markdown table cells: no line breaks, escaped pipes. */
+/* Markdown table cells: a value cannot end the cell (|), escape what
+ * follows (\\), or open markup (< > &: raw HTML passes through Markdown);
+ * a line break is the one tag rfpgen writes itself. */
 static void
 md_cell(struct rfp_buf *b, const char *s)
 {
 	for (; *s; s++) {
 		if (*s == '|')
 			rfp_buf_adds(b, "\\|");
+		else if (*s == '\\')
+			rfp_buf_adds(b, "\\\\");
+		else if (*s == '<')
+			rfp_buf_adds(b, "&lt;");
+		else if (*s == '>')
+			rfp_buf_adds(b, "&gt;");
+		else if (*s == '&')
+			rfp_buf_adds(b, "&amp;");
 		else if (*s == '\n')
 			rfp_buf_adds(b, "<br>");
-		else
+		else if (*s != '\r')
 			rfp_buf_addc(b, *s);
 	}
 }
@@ -170,7 +180,9 @@ export_md(struct rfp_buf *b, const struct rfp_selection *sel)
 		for (size_t i = 0; i < sel->nparams; i++) {
 			const struct rfp_resolved_param *rp = &sel->params[i];
 
-			rfp_buf_addf(b, "| %s | ", rp->param->id);
+			rfp_buf_adds(b, "| ");
+			md_cell(b, rp->param->id);
+			rfp_buf_adds(b, " | ");
 			md_cell(b, rp->param->label);
 			rfp_buf_adds(b, " | ");
 			md_cell(b, rp->value);
@@ -194,7 +206,11 @@ export_md(struct rfp_buf *b, const struct rfp_selection *sel)
 		const struct rfp_selected *si = &sel->items[i];
 		const struct rfp_item *it = si->item;
 
-		rfp_buf_addf(b, "| %s | %s | ", it->label, it->id);
+		rfp_buf_adds(b, "| ");
+		md_cell(b, it->label);
+		rfp_buf_adds(b, " | ");
+		md_cell(b, it->id);
+		rfp_buf_adds(b, " | ");
 		md_cell(b, it->measure->family->name);
 		rfp_buf_adds(b, "／");
 		md_cell(b, it->measure->name);
@@ -280,8 +296,11 @@ diff_line(struct rfp_buf *b, enum rfp_export_format fmt, char mark, const struct
 			rfp_buf_addf(b, "    changed: %s\n    was: %s\n", what, old->text);
 		break;
 	case RFP_EXPORT_MD:
-		rfp_buf_addf(b, "| %c | %s | %s | %s | ", mark, it->id, it->label,
-		    rfp_level_name(it->min_level));
+		rfp_buf_addf(b, "| %c | ", mark);
+		md_cell(b, it->id);
+		rfp_buf_adds(b, " | ");
+		md_cell(b, it->label);
+		rfp_buf_addf(b, " | %s | ", rfp_level_name(it->min_level));
 		md_cell(b, si->text);
 		rfp_buf_adds(b, " | ");
 		md_cell(b, what ? what : "");
@@ -290,7 +309,10 @@ diff_line(struct rfp_buf *b, enum rfp_export_format fmt, char mark, const struct
 	case RFP_EXPORT_JSON:
 		rfp_buf_adds(b, *first ? "\n" : ",\n");
 		if (old) {
-			rfp_buf_addf(b, "{\"id\": \"%s\", \"fields\": \"%s\", \"from\": ", it->id, what);
+			rfp_buf_adds(b, "{");
+			json_str(b, "id", it->id, true);
+			json_str(b, "fields", what, true);
+			rfp_buf_adds(b, "\"from\": ");
 			json_item(b, old);
 			rfp_buf_adds(b, ", \"to\": ");
 			json_item(b, si);
@@ -300,8 +322,11 @@ diff_line(struct rfp_buf *b, enum rfp_export_format fmt, char mark, const struct
 		}
 		break;
 	case RFP_EXPORT_CSV:
-		rfp_buf_addf(b, "%s,%s,%s,", mark == '+' ? "added" : mark == '-' ? "removed" : "changed",
-		    it->id, it->label);
+		rfp_buf_adds(b, mark == '+' ? "added," : mark == '-' ? "removed," : "changed,");
+		rfp_csv_field(b, it->id);
+		rfp_buf_addc(b, ',');
+		rfp_csv_field(b, it->label);
+		rfp_buf_addc(b, ',');
 		rfp_csv_field(b, what ? what : "");
 		rfp_buf_addc(b, ',');
 		rfp_csv_field(b, si->text);

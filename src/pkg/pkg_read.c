@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <zip.h>
 
@@ -176,6 +177,13 @@ rfp_pkg_read(struct rfp_ctx *ctx, const char *path, struct rfp_pkg *out)
 	zip_t *za;
 	int err = 0;
 
+	struct stat sb;
+
+	/* A package must be a file libzip can seek in: a FIFO would block. */
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		rfp_diag(ctx, IO_READ, &(struct rfp_where){ .file = path }, "not a regular file");
+		return RFP_ERR_IO;
+	}
 	za = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &err);
 	if (!za)
 		return open_failed(ctx, path, err);

@@ -49,7 +49,12 @@ struct reader {
 	bool detected;		/* encoding chosen by rfpgen, not the caller */
 	iconv_t cd;		/* per call: iconv state is never shared */
 	struct rfp_buf out;	/* the field being decoded */
+	size_t budget;		/* bytes the cells may still take in memory */
 };
+
+/* What a cell costs besides its text (its pointer, its allocation): a
+ * file of commas is millions of empty cells, bounded like a workbook's. */
+#define CSV_CELL_COST (sizeof(char *) + 1 + 32)
 
 /*
  * Maps a caller's encoding name to the iconv name used and the name stored
@@ -230,6 +235,12 @@ add_field(struct reader *r, struct rfp_sheet_row *row, const struct field *f)
 		rfp_buf_reset(&r->out);
 		s = r->out.ptr;
 	}
+	if (n + CSV_CELL_COST > r->budget) {
+		rfp_diag(r->ctx, LIMIT_SHEET, &(struct rfp_where){ .file = r->path, .line = row->line,
+		    .col = (unsigned)f->col }, (size_t)row->line, f->col, 2 * r->ctx->limits.max_file_bytes);
+		return RFP_ERR_LIMIT;
+	}
+	r->budget -= n + CSV_CELL_COST;
 	s = rfp_buf_detach(&r->out, &n);
 	if (!s)
 		return RFP_ERR_NOMEM;
@@ -339,7 +350,9 @@ rfp_sheet_parse_csv(struct rfp_ctx *ctx, const char *path, const char *encoding,
 	 * field limit with a message that names the cell.
 	 */
 	struct reader r = { .ctx = ctx, .path = path, .cd = (iconv_t)-1,
-		.out = RFP_BUF_INIT(SIZE_MAX / 4) };
+		.out = RFP_BUF_INIT(SIZE_MAX / 4),
+		.budget = ctx->limits.max_file_bytes > SIZE_MAX / 2 ? SIZE_MAX :
+		    2 * ctx->limits.max_file_bytes };
 	struct rfp_sheet sheet = { 0 };
 	enum rfp_status st;
 	bool bom;

@@ -677,8 +677,24 @@ ods_cell_text(struct grid *g, const xmlNode *cell, struct rfp_buf *b)
 		"date-value", "time-value", "boolean-value" };
 	enum rfp_status st;
 	bool any = false;
-	xmlChar *v;
+	xmlChar *v, *type;
 
+	/*
+	 * A number, an amount or a percentage is read by its value, not by
+	 * the text Calc displays: 12,000,000 shown with separators, or NT$,
+	 * is office:value="12000000", as an XLSX cell holds it.
+	 */
+	type = xmlGetNsProp(cell, (const xmlChar *)"value-type", (const xmlChar *)NS_OFFICE);
+	if (type && (xmlStrEqual(type, (const xmlChar *)"float") ||
+	    xmlStrEqual(type, (const xmlChar *)"currency") ||
+	    xmlStrEqual(type, (const xmlChar *)"percentage")) &&
+	    (v = xmlGetNsProp(cell, (const xmlChar *)"value", (const xmlChar *)NS_OFFICE))) {
+		rfp_buf_adds(b, (const char *)v);
+		xmlFree(v);
+		xmlFree(type);
+		return RFP_OK;
+	}
+	xmlFree(type);
 	for (const xmlNode *c = cell->children; c && !b->err; c = c->next) {
 		if (!is_el(c, NS_TEXT, "p") && !is_el(c, NS_TEXT, "h"))
 			continue;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "util/buf.h"
 #include "util/file.h"
@@ -20,10 +21,18 @@ rfp_read_file(struct rfp_ctx *ctx, const char *path, size_t max, char **data,
 	struct rfp_buf b = RFP_BUF_INIT(max);
 	enum rfp_status st = RFP_ERR_IO;
 	char chunk[65536];
+	struct stat sb;
 	size_t n;
 	FILE *f;
 
 	f = fopen(path, "rb");
+	/* A directory, /dev/zero or a terminal is no input: refused, not read
+	 * until the limit; a pipe (a shell's <(…)) is read to its end. */
+	if (f && (fstat(fileno(f), &sb) != 0 || !(S_ISREG(sb.st_mode) || S_ISFIFO(sb.st_mode)))) {
+		fclose(f);
+		rfp_diag(ctx, IO_READ, &w, "not a regular file or a pipe");
+		return RFP_ERR_IO;
+	}
 	if (!f) {
 		rfp_diag(ctx, IO_READ, &w, strerror(errno));
 		return RFP_ERR_IO;

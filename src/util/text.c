@@ -166,11 +166,18 @@ rfp_json_escape(struct rfp_buf *b, const char *s)
 void
 rfp_csv_field(struct rfp_buf *b, const char *s)
 {
-	if (!strpbrk(s, ",\"\r\n")) {
+	/* A cell a spreadsheet would take for a formula (=, +, -, @, or a
+	 * tab or CR before one) gets a leading apostrophe, as OWASP advises
+	 * against CSV injection: Excel and Calc then show it as text. */
+	bool formula = *s && strchr("=+-@\t\r", *s);
+
+	if (!formula && !strpbrk(s, ",\"\r\n")) {
 		rfp_buf_adds(b, s);
 		return;
 	}
 	rfp_buf_addc(b, '"');
+	if (formula)
+		rfp_buf_addc(b, '\'');
 	for (; *s; s++) {
 		if (*s == '"')
 			rfp_buf_addc(b, '"');

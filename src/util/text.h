@@ -33,7 +33,8 @@ void rfp_xml_escape(struct rfp_buf *b, const char *s, size_t n, bool attr);
 
 /** Appends s as the content of a JSON string (quotes not included). */
 void rfp_json_escape(struct rfp_buf *b, const char *s);
-/** Appends s as one RFC 4180 CSV field, quoted when it needs to be. */
+/** Appends s as one RFC 4180 CSV field, quoted when it needs to be; a field
+ * that starts with = + - @, tab or CR gets a leading ' (no formula). */
 void rfp_csv_field(struct rfp_buf *b, const char *s);
 
 /** Edit distance of two short UTF-8 strings in code points, ASCII letters

@@ -303,5 +303,18 @@ check list-o-csv "head -1 '$T/l.csv' | grep -q ',' && [ \"\$(wc -l <'$T/l.csv')\
 check diff-o-json "/usr/bin/python3 -c 'import json,sys; json.load(open(sys.argv[1]))' '$T/d.json'"
 expect diff-o-format-disagree 2 "says json but --format says md" -- diff --type cloud --level 中 --to-level 高 -o "$T/d2.json" -f md
 
+# --- Exports that cannot hurt their reader ----------------------------------
+sed 's|<text>日誌應保存<insert param="keep"/>以上。</text>|<text><insert param="keep"/>以上。</text>|' \
+    "$SRC/tests/data/mini-baseline.xml" >"$T/evil-cat.xml"
+"$RFPGEN" --catalogue "$T/evil-cat.xml" --type 系統發展 --level 普 -f csv -o "$T/evil.csv" \
+    --set 'keep==HYPERLINK("http://x.example/","y")' 2>"$T/err"
+check csv-no-formula "grep -q \"^F1.A.1,1.1.1,.*,\\\"'=HYPERLINK\" '$T/evil.csv'"
+"$RFPGEN" --catalogue "$T/evil-cat.xml" --type 系統發展 --level 普 -f md -o "$T/evil.md" \
+    --set 'keep=a|b\<script>x</script>' 2>"$T/err"
+check md-escaped "grep -qF 'a\\|b\\\\&lt;script&gt;x&lt;/script&gt;' '$T/evil.md' && ! grep -q '<script>' '$T/evil.md'"
+"$RFPGEN" diff --catalogue "$T/evil-cat.xml" --type 系統發展 --level 普 --to-level 高 -f csv -o "$T/evil-diff.csv" \
+    --set 'keep=@SUM(1)|cmd' 2>"$T/err"
+check diff-csv-quoted "/usr/bin/python3 -c 'import csv,sys; r=list(csv.reader(open(sys.argv[1], newline=\"\"))); assert all(len(x)==5 for x in r), r' '$T/evil-diff.csv'"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

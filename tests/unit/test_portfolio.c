@@ -578,6 +578,29 @@ test_ods_repeats(void **state)
 	rfp_ctx_free(ctx);
 }
 
+/* Numbers are read by their value, as XLSX holds them: Calc shows
+ * 12,000,000 or NT$12,000,000, the cell says office:value="12000000". */
+static void
+test_ods_values(void **state)
+{
+	struct capture cap;
+	struct rfp_ctx *ctx = test_ctx(&cap);
+	struct rfp_sheet sh = { 0 };
+	const char *path;
+
+	path = write_ods(ctx, ODS_HEAD
+	    "<t:table-row><t:table-cell office:value-type=\"float\" office:value=\"12000000\">"
+	    "<x:p>12,000,000</x:p></t:table-cell>"
+	    "<t:table-cell office:value-type=\"currency\" office:currency=\"TWD\" office:value=\"10000000\">"
+	    "<x:p>NT$10,000,000</x:p></t:table-cell>"
+	    "<t:table-cell office:value-type=\"string\"><x:p>12,000,000</x:p></t:table-cell>"
+	    "</t:table-row>" ODS_TAIL);
+	assert_int_equal(rfp_sheet_read_workbook(ctx, path, NULL, &sh), RFP_OK);
+	expect_row(&sh, 0, 1, ROW("12000000", "10000000", "12,000,000"));
+	rfp_sheet_fini(&sh);
+	rfp_ctx_free(ctx);
+}
+
 #define XLSX_WB "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"" \
 	" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">" \
 	"<sheets><sheet name=\"R&amp;D\" sheetId=\"1\" r:id=\"rId7\"/></sheets></workbook>"
@@ -691,6 +714,7 @@ main(void)
 		cmocka_unit_test(test_workbook_unknown_sheet),
 		cmocka_unit_test(test_workbook_not_a_workbook),
 		cmocka_unit_test(test_ods_repeats),
+		cmocka_unit_test(test_ods_values),
 		cmocka_unit_test(test_xlsx_cells),
 	};
 
