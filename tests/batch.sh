@@ -140,6 +140,9 @@ cp "$SRC/examples/agency-template.odt" "$T/agency.tpl"
 check "rows-template-content-lie" 'grep -q "row 9 B8: error: the template .*agency.tpl is a ODT package, but the output .odt-in-docx.docx. is DOCX.*RFP-ROW-TEMPLATE-FORMAT" "$T/rows5.err" && [ ! -e "$T/rows5/odt-in-docx.docx" ]'
 "$RFPGEN" batch "$T/rows.csv" -O "$T/rows3" --format odt --level 中 2>"$T/rows3.err"
 check "rows-format-option-lie" 'grep -q "row 9 B8: error: the output .odt-in-docx.docx. and --format disagree on the format (ODT).*RFP-ROW-FORMAT" "$T/rows3.err" && [ -f "$T/rows3/B1-系統發展-高.odt" ]'
+# --check: every row checked, its report printed, nothing written.
+"$RFPGEN" batch "$T/rows.csv" --check --level 中 >"$T/check.json" 2>"$T/check.err"; rc=$?
+check "check-only" "[ $rc -eq 7 ] && [ ! -e '$T/B1-系統發展-高.docx' ] && $PY -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r[\"written\"]==0 and r[\"checked\"]==5 and r[\"failed\"]==3, r; assert r[\"rows\"][0][\"would_write\"].endswith(\"B1-系統發展-高.docx\")' '$T/check.json'"
 # A near-miss column name would drop a legal duty silently: refused.
 printf '系統編號,委外類型,防護需求等級,核心資通系統\nC1,系統發展,高,是\n' >"$T/near.csv"
 "$RFPGEN" batch "$T/near.csv" -O "$T/near" 2>"$T/near.err"; rc=$?

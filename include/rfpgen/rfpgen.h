@@ -325,7 +325,9 @@ RFP_API enum rfp_status rfp_write_file(struct rfp_ctx *ctx, const char *path,
 
 /* ---- Portfolio batch ------------------------------------------------ */
 
-enum rfp_row_status { RFP_ROW_OK, RFP_ROW_FAILED, RFP_ROW_SKIPPED, RFP_ROW_EMPTY };
+/* CHECKED: with check_only, a row that would be written. */
+enum rfp_row_status { RFP_ROW_OK, RFP_ROW_FAILED, RFP_ROW_SKIPPED, RFP_ROW_EMPTY,
+	RFP_ROW_CHECKED };
 
 struct rfp_batch_row {
 	unsigned line;			/* the portfolio row (sheet row or CSV line) */
@@ -367,6 +369,8 @@ struct rfp_batch_options {
 	size_t nignore_columns;
 	unsigned jobs;			/* worker threads; 0 = number of cores */
 	bool fail_fast;			/* start no new row after a failure */
+	bool check_only;		/* check every row, its template and its
+					 * selection; write no annex (batch --check) */
 	const char *generator;
 	const char *date;		/* YYYY-MM-DD shown in the annexes */
 	int64_t mtime;

@@ -534,6 +534,12 @@ run_job(struct shared *sh, struct rfp_ctx *ctx, struct rfp_render_cache *rc,
 		return;
 	}
 	st = rfp_select(ctx, sh->cat, &j->req, &sel);
+	if (!st && sh->opt->check_only) {
+		j->items = rfp_selection_count(sel);
+		j->status = RFP_ROW_CHECKED;
+		rfp_selection_free(sel);
+		return;
+	}
 	if (!st) {
 		j->items = rfp_selection_count(sel);
 		st = rfp_render_cached(ctx, rc, t, sel, sh->opt->generator, sh->opt->mtime, &out);
@@ -823,7 +829,8 @@ rfp_batch_run(struct rfp_ctx *ctx, const struct rfp_catalogue *cat,
 	for (size_t t = 0; t < nthreads; t++)
 		pthread_join(threads[t], NULL);
 	pthread_mutex_destroy(&sh.lock);
-	sync_dir(ctx, opt->out_dir);
+	if (!opt->check_only)
+		sync_dir(ctx, opt->out_dir);
 	for (size_t t = 0; t < ntp; t++)
 		rfp_template_free(sh.templates[t]);
 	*out = b;
@@ -862,7 +869,7 @@ rfp_batch_totals(const struct rfp_batch *b, size_t *ok, size_t *failed, size_t *
 {
 	*ok = *failed = *skipped = 0;
 	for (size_t i = 0; i < b->njobs; i++) {
-		if (b->jobs[i].status == RFP_ROW_OK)
+		if (b->jobs[i].status == RFP_ROW_OK || b->jobs[i].status == RFP_ROW_CHECKED)
 			(*ok)++;
 		else if (b->jobs[i].status == RFP_ROW_FAILED)
 			(*failed)++;
@@ -882,19 +889,19 @@ json_field(struct rfp_buf *r, const char *key, const char *v)
 enum rfp_status
 rfp_batch_report_json(const struct rfp_batch *b, char **out, size_t *len)
 {
-	static const char *const status[] = { "written", "failed", "skipped", "empty" };
+	static const char *const status[] = { "written", "failed", "skipped", "empty", "checked" };
 	struct rfp_buf r = RFP_BUF_INIT(256u << 20);
-	size_t ok, failed, skipped, empty = 0;
+	size_t n[5] = { 0, 0, 0, 0, 0 };
 
-	rfp_batch_totals(b, &ok, &failed, &skipped);
 	for (size_t i = 0; i < b->njobs; i++)
-		empty += b->jobs[i].status == RFP_ROW_EMPTY;
+		n[b->jobs[i].status]++;
 	rfp_buf_adds(&r, "{\"tool\": \"");
 	rfp_json_escape(&r, b->tool ? b->tool : "");
 	rfp_buf_adds(&r, "\", \"baseline\": \"");
 	rfp_json_escape(&r, b->baseline ? b->baseline : "");
-	rfp_buf_addf(&r, "\",\n \"written\": %zu, \"failed\": %zu, \"skipped\": %zu, "
-	    "\"empty\": %zu, \"rows\": [\n", ok, failed, skipped, empty);
+	rfp_buf_addf(&r, "\",\n \"written\": %zu, \"checked\": %zu, \"failed\": %zu, "
+	    "\"skipped\": %zu, \"empty\": %zu, \"rows\": [\n", n[RFP_ROW_OK], n[RFP_ROW_CHECKED],
+	    n[RFP_ROW_FAILED], n[RFP_ROW_SKIPPED], n[RFP_ROW_EMPTY]);
 	for (size_t i = 0; i < b->njobs; i++) {
 		struct rfp_batch_row row;
 
@@ -905,10 +912,13 @@ rfp_batch_report_json(const struct rfp_batch *b, char **out, size_t *len)
 			json_field(&r, "type", rfp_type_name(row.type));
 			json_field(&r, "level", rfp_level_name(row.level));
 		}
-		if (row.status == RFP_ROW_OK) {
+		if (row.status == RFP_ROW_OK || row.status == RFP_ROW_CHECKED)
 			rfp_buf_addf(&r, ", \"items\": %zu", row.items);
+		if (row.status == RFP_ROW_OK) {
 			json_field(&r, "output", row.output);
 			json_field(&r, "sha256", row.sha256);
+		} else if (row.status == RFP_ROW_CHECKED) {
+			json_field(&r, "would_write", b->jobs[i].path ? b->jobs[i].path : "");
 		}
 		if (*row.code) {
 			json_field(&r, "code", row.code);

@@ -302,6 +302,7 @@ static const struct option longopts[] = {
 	{ "fail-fast", no_argument, NULL, 1007 },
 	{ "progress", no_argument, NULL, 1008 },
 	{ "ignore-column", required_argument, NULL, 1009 },
+	{ "check", no_argument, NULL, 1010 },
 	{ "max-file-size", required_argument, NULL, 1101 },
 	{ "max-part-size", required_argument, NULL, 1102 },
 	{ "max-entries", required_argument, NULL, 1103 },
@@ -333,8 +334,8 @@ static const unsigned char option_commands[] = {
 	C_GEN | C_BATCH, C_GEN | C_BATCH, C_GEN | C_BATCH,	/* agency project date */
 	C_SELECT, C_CATALOGUE, C_CATALOGUE, C_CATALOGUE,	/* set baseline catalogue data-dir */
 	C_ALL, C_SELECT,				/* quiet contract-value */
-	C_BATCH, C_BATCH, C_BATCH, C_BATCH, C_BATCH, C_BATCH, C_BATCH, C_BATCH,
-	/* output-dir jobs sheet encoding report fail-fast progress ignore-column */
+	C_BATCH, C_BATCH, C_BATCH, C_BATCH, C_BATCH, C_BATCH, C_BATCH, C_BATCH, C_BATCH,
+	/* output-dir jobs sheet encoding report fail-fast progress ignore-column check */
 	C_ALL, C_ALL, C_ALL, C_ALL, C_ALL, C_ALL,	/* max-* */
 	C_GEN | C_BATCH,				/* verify */
 	C_DIFF, C_DIFF, C_DIFF,				/* to-type to-level to-baseline */
@@ -400,6 +401,7 @@ cli_parse_args(int argc, char **argv, struct options *opt)
 		case 1006: opt->report = optarg; break;
 		case 1007: opt->fail_fast = true; break;
 		case 1008: opt->progress = true; break;
+		case 1010: opt->check = true; break;
 		case 1009:
 			if (opt->nignore_columns == MAX_LIST)
 				return cli_usage_error("too many --ignore-column options (at most %d)", MAX_LIST);

@@ -42,7 +42,7 @@ struct options {
 	size_t nparams;
 	const char *to_type, *to_level, *to_baseline;	/* diff */
 	const char *out_dir, *sheet, *encoding, *report, *jobs;	/* batch */
-	bool fail_fast, progress;
+	bool fail_fast, progress, check;
 	const char *limits[8][2];	/* --max-*: name, value */
 	size_t nlimits;
 	const char *contract_value;

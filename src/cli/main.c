@@ -259,7 +259,7 @@ cmd_batch(struct cli *cli, const struct rfp_request *defaults, unsigned defaults
 	    .out_dir = cli->opt.out_dir, .template_path = cli->opt.template_path,
 	    .fail_fast = cli->opt.fail_fast, .generator = "rfpgen " RFP_VERSION,
 	    .date = cli->opt.date, .mtime = mtime, .stop = &interrupted,
-	    .defaults = defaults, .defaults_set = defaults_set,
+	    .defaults = defaults, .defaults_set = defaults_set, .check_only = cli->opt.check,
 	    .ignore_columns = cli->opt.ignore_columns, .nignore_columns = cli->opt.nignore_columns };
 	struct progress prog = { .show = !cli->opt.quiet &&
 	    (cli->opt.progress || isatty(STDERR_FILENO)), .tty = isatty(STDERR_FILENO),
@@ -276,8 +276,10 @@ cmd_batch(struct cli *cli, const struct rfp_request *defaults, unsigned defaults
 	if (cli->opt.nargs != 1)
 		return cli_usage_error("batch needs one portfolio file (.csv, .xlsx or .ods)");
 	bo.portfolio = cli->opt.args[0];
-	if (!bo.out_dir)
+	if (!bo.out_dir && !cli->opt.check)
 		return cli_usage_error("batch needs -O DIR, the directory for the annexes");
+	if (!bo.out_dir)
+		bo.out_dir = ".";	/* --check: the names the files would have */
 	if (cli->opt.jobs) {
 		char *end;
 		long n = strtol(cli->opt.jobs, &end, 10);
@@ -296,8 +298,8 @@ cmd_batch(struct cli *cli, const struct rfp_request *defaults, unsigned defaults
 	if (cli->opt.report && (rc = check_report_path(cli->opt.report)))
 		return rc;
 	/* -O names a directory, made here if it is new (its parent must exist). */
-	err = stat(bo.out_dir, &sb) != 0 ? (mkdir(bo.out_dir, 0777) != 0 ? errno : 0) :
-	    S_ISDIR(sb.st_mode) ? 0 : ENOTDIR;
+	err = cli->opt.check ? 0 : stat(bo.out_dir, &sb) != 0 ?
+	    (mkdir(bo.out_dir, 0777) != 0 ? errno : 0) : S_ISDIR(sb.st_mode) ? 0 : ENOTDIR;
 	if (err) {
 		cli_error(bo.out_dir, BATCH_OUTDIR, strerror(err));
 		return EXIT_IO;
@@ -323,16 +325,20 @@ cmd_batch(struct cli *cli, const struct rfp_request *defaults, unsigned defaults
 		goto out;
 	}
 	rfp_batch_totals(b, &ok, &failed, &skipped);
-	if (cli->opt.report) {
+	/* --check prints its report; --report writes it to a file too. */
+	if (cli->opt.report || cli->opt.check) {
 		if ((st = rfp_batch_report_json(b, &report, &len)) != RFP_OK ||
-		    (st = rfp_write_file(cli->ctx, cli->opt.report, report, len)) != RFP_OK) {
+		    (cli->opt.report &&
+		    (st = rfp_write_file(cli->ctx, cli->opt.report, report, len)) != RFP_OK) ||
+		    (cli->opt.check && (st = rfp_write_file(cli->ctx, "-", report, len)) != RFP_OK)) {
 			rc = cli_exit_for(st, EXIT_IO);
 			goto out;
 		}
 	}
 	if (!cli->opt.quiet || failed)
-		fprintf(stderr, "rfpgen: batch: %zu written, %zu failed, %zu skipped%s\n", ok, failed,
-		    skipped, interrupted ? " (interrupted)" : "");
+		fprintf(stderr, "rfpgen: batch: %zu %s, %zu failed, %zu skipped%s\n", ok,
+		    cli->opt.check ? "checked" : "written", failed, skipped,
+		    interrupted ? " (interrupted)" : "");
 	rc = interrupted ? EXIT_INTERRUPTED : failed ? EXIT_ROWS : EXIT_OK;
 out:
 	free(report);
