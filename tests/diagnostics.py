@@ -20,7 +20,7 @@ END = "<!-- end of table -->"
 def entries(header):
     text = open(header, encoding="utf-8").read()
     pat = re.compile(r'#define RFP_D_(\w+)\s+"(RFP-[A-Z0-9-]+)", (\w+), (\w+), (\w+), \\\n'
-                     r'\t(".*?"), \\\n\t(".*?"|NULL)\n')
+                     r'\tN_\((".*?")\), \\\n\t(?:N_\()?(".*?"|NULL)\)?\n')
     out = [m.groups() for m in pat.finditer(text)]
     defined = re.findall(r'^#define RFP_D_(\w+)', text, re.M)
     if len(defined) != len(out):

@@ -174,13 +174,16 @@ RFP_API enum rfp_status rfp_catalogue_load(struct rfp_ctx *ctx, const char *sche
 RFP_API void rfp_catalogue_free(struct rfp_catalogue *cat);
 
 /**
- * Describes item id in zh-TW, one field a line: numbering, family and
+ * Describes an item in zh-TW, one field a line; id is its id or the number
+ * the annex prints (1.1.1, MG-11), letter case aside: numbering, family and
  * measure, levels, types, party, modality, condition, text with its
  * parameters and their defaults, 說明, 驗收方式, source, catalogue file.
  * *out is malloc'd (caller frees). RFP_ERR_USAGE if no item has that id.
  */
 RFP_API enum rfp_status rfp_catalogue_describe(const struct rfp_catalogue *cat, const char *id,
     char **out);
+/** The item id or printed number nearest to word (rfp_nearest), or NULL. */
+RFP_API const char *rfp_catalogue_suggest(const struct rfp_catalogue *cat, const char *word);
 /** Lists every parameter: id, label, defaults per level, the items using it. */
 RFP_API enum rfp_status rfp_catalogue_params(const struct rfp_catalogue *cat, char **out);
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "catalogue/catalogue.h"
 #include "util/buf.h"
@@ -62,8 +63,12 @@ rfp_catalogue_describe(const struct rfp_catalogue *cat, const char *id, char **o
 	struct rfp_buf b = RFP_BUF_INIT(1u << 20);
 	const struct rfp_item *it = NULL;
 
+	/* The id, or the number the annex prints (1.1.1, MG-11), in any case. */
 	for (size_t i = 0; i < cat->nitems && !it; i++)
 		if (strcmp(cat->items[i]->id, id) == 0)
+			it = cat->items[i];
+	for (size_t i = 0; i < cat->nitems && !it; i++)
+		if (strcasecmp(cat->items[i]->id, id) == 0 || strcasecmp(cat->items[i]->label, id) == 0)
 			it = cat->items[i];
 	if (!it)
 		return RFP_ERR_USAGE;
@@ -143,4 +148,21 @@ rfp_catalogue_params(const struct rfp_catalogue *cat, char **out)
 		rfp_buf_adds(&b, "\n");
 	}
 	return rfp_buf_take(&b, out, NULL);
+}
+
+const char *
+rfp_catalogue_suggest(const struct rfp_catalogue *cat, const char *word)
+{
+	const char **names = malloc((cat->nitems ? cat->nitems : 1) * 2 * sizeof(*names));
+	const char *near;
+
+	if (!names)
+		return NULL;
+	for (size_t i = 0; i < cat->nitems; i++) {
+		names[2 * i] = cat->items[i]->id;
+		names[2 * i + 1] = cat->items[i]->label;
+	}
+	near = rfp_nearest(word, names, 2 * cat->nitems);
+	free(names);
+	return near;
 }

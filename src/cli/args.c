@@ -9,6 +9,7 @@
 #include <getopt.h>
 #include <glob.h>
 #include <limits.h>
+#include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,11 +94,12 @@ cli_usage_error(const char *fmt, ...)
 	va_list ap;
 
 	/* One line and a pointer to the help, not the whole usage block. */
-	fputs("rfpgen: error: ", stderr);
+	fprintf(stderr, "rfpgen: %s: ", _("error"));
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(stderr, _(fmt), ap);
 	va_end(ap);
-	fprintf(stderr, " [%s]\n  hint: %s\n", rfp_diag_code(USAGE), rfp_diag_table_hint(USAGE));
+	fprintf(stderr, " [%s]\n  %s: %s\n", rfp_diag_code(USAGE), _("hint"),
+	    _(rfp_diag_table_hint(USAGE)));
 	return EXIT_USAGE;
 }
 
@@ -122,7 +124,7 @@ void
 cli_print_diag(const struct rfp_diag *d, void *userdata)
 {
 	const struct options *opt = userdata;
-	static const char *const sev[] = { "note", "warning", "error" };
+	static const char *const sev[] = { N_("note"), N_("warning"), N_("error") };
 
 	if (opt->quiet && d->severity != RFP_ERROR)
 		return;
@@ -140,11 +142,11 @@ cli_print_diag(const struct rfp_diag *d, void *userdata)
 		fprintf(stderr, ":%u", d->col);
 	if (d->file || d->part)
 		fputs(": ", stderr);
-	fprintf(stderr, "%s: ", sev[d->severity]);
+	fprintf(stderr, "%s: ", _(sev[d->severity]));
 	put_safe(stderr, d->msg);
 	fprintf(stderr, " [%s]\n", d->code);
 	if (d->hint) {
-		fputs("  hint: ", stderr);
+		fprintf(stderr, "  %s: ", _("hint"));
 		put_safe(stderr, d->hint);
 		fputc('\n', stderr);
 	}
@@ -155,9 +157,9 @@ cli_print_row(const char *portfolio, const struct rfp_batch_row *row)
 {
 	fputs("rfpgen: ", stderr);
 	put_safe(stderr, portfolio);
-	fprintf(stderr, ": row %u%s", row->line, *row->system_id ? " " : "");
+	fprintf(stderr, _(": row %u%s"), row->line, *row->system_id ? " " : "");
 	put_safe(stderr, row->system_id);
-	fputs(": error: ", stderr);
+	fprintf(stderr, ": %s: ", _("error"));
 	put_safe(stderr, row->message);
 	fputc('\n', stderr);
 }
@@ -173,6 +175,39 @@ cli_exit_for(enum rfp_status st, int phase_code)
 	case RFP_ERR_USAGE: return EXIT_USAGE;
 	default: return phase_code;
 	}
+}
+
+/*
+ * The user's locale, and where the rfpgen messages are: beside the
+ * program (share/locale of a relocated install, po/ of the build tree),
+ * else the configured locale directory.
+ */
+void
+cli_setup_locale(void)
+{
+	static const char *const rel[] = { "/../share/locale", "/../../po" };
+	char exe[PATH_MAX], dir[PATH_MAX + 64], *slash;
+	ssize_t n;
+	struct stat sb;
+
+	setlocale(LC_ALL, "");
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')) != NULL)
+			*slash = '\0';
+		for (size_t i = 0; slash && i < sizeof(rel) / sizeof(rel[0]); i++) {
+			snprintf(dir, sizeof(dir), "%s%s/zh_TW/LC_MESSAGES/" RFP_TEXT_DOMAIN ".mo", exe, rel[i]);
+			if (stat(dir, &sb) == 0) {
+				snprintf(dir, sizeof(dir), "%s%s", exe, rel[i]);
+				bindtextdomain(RFP_TEXT_DOMAIN, dir);
+				textdomain(RFP_TEXT_DOMAIN);
+				return;
+			}
+		}
+	}
+	bindtextdomain(RFP_TEXT_DOMAIN, RFP_LOCALE_DIR);
+	textdomain(RFP_TEXT_DOMAIN);
 }
 
 /* Keeps paths in messages short: build/src/../requirements → build/requirements. */
@@ -251,11 +286,11 @@ cli_find_catalogues(struct cli *cli)
 		return EXIT_OK;
 	snprintf(pat, sizeof(pat), "%s/requirements/baseline-%s.xml", cli->data_dir, baseline);
 	if (stat(pat, &sb) != 0) {
-		fprintf(stderr, "rfpgen: error: unknown baseline '%s' (no %s) [%s]\n", baseline, pat,
+		fprintf(stderr, _("rfpgen: error: unknown baseline '%s' (no %s) [%s]\n"), baseline, pat,
 		    rfp_diag_code(USAGE));
 		snprintf(pat, sizeof(pat), "%s/requirements/baseline-*.xml", cli->data_dir);
 		if (glob(pat, 0, NULL, &g) == 0) {
-			fputs("  valid baselines:", stderr);
+			fputs(_("  valid baselines:"), stderr);
 			for (size_t i = 0; i < g.gl_pathc; i++) {
 				const char *b = strrchr(g.gl_pathv[i], '/') + strlen("/baseline-");
 
@@ -632,6 +667,7 @@ cli_start(struct cli *cli, int argc, char **argv, struct rfp_request *req, int64
 {
 	int rc;
 
+	cli_setup_locale();
 	if ((rc = cli_parse_args(argc, argv, &cli->opt)))
 		return rc;
 	size_t cmd;
@@ -668,9 +704,9 @@ cli_start(struct cli *cli, int argc, char **argv, struct rfp_request *req, int64
 		return rc;
 	/* The newer 附表十 was not checked against the official text. */
 	if (cli->opt.baseline && strcmp(cli->opt.baseline, "2021") != 0 && !cli->opt.quiet)
-		fprintf(stderr, "rfpgen: warning: baseline %s is not verified against the official text "
-		    "of 附表十; the annex says so [%s]\n  hint: %s\n", cli->opt.baseline,
-		    rfp_diag_code(BASELINE_UNVERIFIED), rfp_diag_table_hint(BASELINE_UNVERIFIED));
+		fprintf(stderr, _("rfpgen: warning: baseline %s is not verified against the official text "
+		    "of 附表十; the annex says so [%s]\n  hint: %s\n"), cli->opt.baseline,
+		    rfp_diag_code(BASELINE_UNVERIFIED), _(rfp_diag_table_hint(BASELINE_UNVERIFIED)));
 	if (!(cli->ctx = rfp_ctx_new())) {
 		fputs("rfpgen: out of memory\n", stderr);
 		return EXIT_INTERNAL;

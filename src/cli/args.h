@@ -16,6 +16,11 @@
 
 #include "util/diag.h"
 
+#include <libintl.h>
+
+/* The command line's messages in the user's language (po/). */
+#define _(s) gettext(s)
+
 enum exit_code {
 	EXIT_OK = 0,
 	EXIT_INTERNAL = 1,	/* out of memory, unexpected library failure */
@@ -71,10 +76,12 @@ struct cli {
  * "rfpgen: FILE: error: MESSAGE [CODE]" and its hint. For what the command
  * line finds itself, before or around the library.
  */
-#define cli_error(file, ID, ...) \
-	fprintf(stderr, "rfpgen: %s%serror: " rfp_diag_fmt(ID) " [" rfp_diag_code(ID) "]\n" \
-	    "  hint: " rfp_diag_table_hint(ID) "\n", (file) ? (file) : "", (file) ? ": " : "", \
-	    __VA_ARGS__)
+#define cli_error(file, ID, ...) do { \
+	fprintf(stderr, "rfpgen: %s%s%s: ", (file) ? (file) : "", (file) ? ": " : "", _("error")); \
+	fprintf(stderr, _(rfp_diag_fmt(ID)), __VA_ARGS__); \
+	fprintf(stderr, " [%s]\n  %s: %s\n", rfp_diag_code(ID), _("hint"), \
+	    _(rfp_diag_table_hint(ID))); \
+} while (0)
 
 /** Prints "rfpgen: error: MESSAGE [RFP-USAGE]" and a hint; returns EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -101,6 +108,8 @@ void cli_finish(struct cli *cli);
 /** true if the command is command ("generate" also when none was named). */
 bool cli_is(const struct cli *cli, const char *command);
 
+/** Sets up the locale and the rfpgen text domain (po/) for messages. */
+void cli_setup_locale(void);
 /** Sets cli->data_dir: --data-dir, RFPGEN_DATA_DIR, beside the binary, installed. */
 int cli_find_data_dir(struct cli *cli);
 /** The baseline's and the modules' files in the data dir, unless --catalogue. */

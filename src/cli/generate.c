@@ -217,7 +217,7 @@ cli_generate(struct cli *cli, const struct rfp_request *req, int64_t mtime)
 		goto out;
 	}
 	if (!cli->opt.quiet && strcmp(cli->opt.output, "-") != 0)
-		fprintf(stderr, "rfpgen: wrote %s: %s/%s, %zu items\n", cli->opt.output,
+		fprintf(stderr, _("rfpgen: wrote %s: %s/%s, %zu items\n"), cli->opt.output,
 		    rfp_type_name(req->type), rfp_level_name(rfp_selection_level(sel)),
 		    rfp_selection_count(sel));
 	rc = EXIT_OK;

@@ -38,8 +38,12 @@ cmd_describe(struct cli *cli)
 		st = rfp_catalogue_params(cat, &text);
 	else
 		st = rfp_catalogue_describe(cat, cli->opt.args[0], &text);
-	if (st == RFP_ERR_USAGE)
-		rc = cli_usage_error("no item has the id '%s'; 'rfpgen list' shows the ids", cli->opt.args[0]);
+	if (st == RFP_ERR_USAGE && rfp_catalogue_suggest(cat, cli->opt.args[0]))
+		rc = cli_usage_error("no item has the id or number '%s'; did you mean %s?",
+		    cli->opt.args[0], rfp_catalogue_suggest(cat, cli->opt.args[0]));
+	else if (st == RFP_ERR_USAGE)
+		rc = cli_usage_error("no item has the id or number '%s'; 'rfpgen list --type TYPE --level LEVEL' "
+		    "prints the numbers", cli->opt.args[0]);
 	else if (st)
 		rc = cli_exit_for(st, EXIT_INTERNAL);
 	else
@@ -199,7 +203,7 @@ show_progress(const struct rfp_batch_row *row, size_t done, size_t total, size_t
 
 		if (tenth > p->tenth || done == total) {
 			p->tenth = tenth;
-			fprintf(stderr, "rfpgen: batch: %zu/%zu rows (%u%%), %zu failed\n", done, total,
+			fprintf(stderr, _("rfpgen: batch: %zu/%zu rows (%u%%), %zu failed\n"), done, total,
 			    tenth * 10, failed);
 		}
 		return;
@@ -215,7 +219,7 @@ show_progress(const struct rfp_batch_row *row, size_t done, size_t total, size_t
 	if (done >= 5 && rate > 0 && done < total)
 		fprintf(stderr, "  ETA %.0fs", (double)(total - done) / rate);
 	if (failed)
-		fprintf(stderr, "  failed: %zu", failed);
+		fprintf(stderr, _("  failed: %zu"), failed);
 	fputs("\033[K", stderr);
 	p->drawn = true;
 	if (done == total)
@@ -295,15 +299,17 @@ cmd_batch(struct cli *cli, const struct rfp_request *defaults, unsigned defaults
 		else if (strcasecmp(cli->opt.format, "docx") != 0)
 			return cli_usage_error("batch --format: '%s'; valid: docx, odt", cli->opt.format);
 	}
-	if (cli->opt.report && (rc = check_report_path(cli->opt.report)))
-		return rc;
-	/* -O names a directory, made here if it is new (its parent must exist). */
+	/* -O names a directory, made here if it is new (its parent must exist);
+	 * then the report, which may go into it, must be writable, all before
+	 * any annex is made. */
 	err = cli->opt.check ? 0 : stat(bo.out_dir, &sb) != 0 ?
 	    (mkdir(bo.out_dir, 0777) != 0 ? errno : 0) : S_ISDIR(sb.st_mode) ? 0 : ENOTDIR;
 	if (err) {
 		cli_error(bo.out_dir, BATCH_OUTDIR, strerror(err));
 		return EXIT_IO;
 	}
+	if (cli->opt.report && (rc = check_report_path(cli->opt.report)))
+		return rc;
 	if ((rc = cli_load_catalogue(cli, &cat)))
 		return rc;
 	snprintf(docx, sizeof(docx), "%s/templates/annex.docx", cli->data_dir);
@@ -336,9 +342,9 @@ cmd_batch(struct cli *cli, const struct rfp_request *defaults, unsigned defaults
 		}
 	}
 	if (!cli->opt.quiet || failed)
-		fprintf(stderr, "rfpgen: batch: %zu %s, %zu failed, %zu skipped%s\n", ok,
-		    cli->opt.check ? "checked" : "written", failed, skipped,
-		    interrupted ? " (interrupted)" : "");
+		fprintf(stderr, cli->opt.check ? _("rfpgen: batch: %zu checked, %zu failed, %zu skipped%s\n") :
+		    _("rfpgen: batch: %zu written, %zu failed, %zu skipped%s\n"), ok, failed, skipped,
+		    interrupted ? _(" (interrupted)") : "");
 	rc = interrupted ? EXIT_INTERRUPTED : failed ? EXIT_ROWS : EXIT_OK;
 out:
 	free(report);

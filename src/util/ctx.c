@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <libintl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,7 +77,7 @@ rfp_diag_emit(struct rfp_ctx *ctx, const char *hint, const char *code, enum rfp_
     const struct rfp_where *where, ...)
 {
 	struct rfp_buf msg = RFP_BUF_INIT(4096);
-	struct rfp_diag d = { .severity = sev, .code = code, .hint = hint ? hint : table_hint };
+	struct rfp_diag d = { .severity = sev, .code = code };
 	va_list ap;
 
 	(void)exit_status;	/* the command line's; documented in the table */
@@ -84,8 +85,13 @@ rfp_diag_emit(struct rfp_ctx *ctx, const char *hint, const char *code, enum rfp_
 		ctx->errors++;
 	if (!ctx->diag_fn)
 		return st;
+	/* In the user's language when the program bound the rfpgen text
+	 * domain (po/); the code stays the same. msgfmt --check-format keeps
+	 * a translation's conversions those of the template. */
+	hint = hint ? hint : table_hint;
+	d.hint = hint ? dgettext(RFP_TEXT_DOMAIN, hint) : NULL;
 	va_start(ap, where);
-	rfp_buf_vaddf(&msg, fmt, ap);
+	rfp_buf_vaddf(&msg, dgettext(RFP_TEXT_DOMAIN, fmt), ap);
 	va_end(ap);
 	if (where) {
 		d.file = where->file;
@@ -107,7 +113,7 @@ rfp_diag_format_(struct rfp_buf *b, const char *code, enum rfp_severity sev,
 
 	(void)sev, (void)st, (void)exit_status, (void)table_hint;
 	va_start(ap, table_hint);
-	rfp_buf_vaddf(b, fmt, ap);
+	rfp_buf_vaddf(b, dgettext(RFP_TEXT_DOMAIN, fmt), ap);
 	va_end(ap);
 	rfp_buf_addf(b, " [%s]", code);
 }

@@ -23,310 +23,315 @@
 
 #define RFP_EXIT_PHASE 0
 
+/* Marks a message of the table for translation (po/); rfp_diag_emit()
+ * looks it up in the rfpgen text domain when it is reported. */
+#define N_(s) s
+#define RFP_TEXT_DOMAIN "rfpgen"
+
 /*      ID                    code, severity, status, exit,
  *                            message template, hint */
 
 /* ---- XML, files, zip packages ---- */
 #define RFP_D_XML             "RFP-XML", RFP_ERROR, RFP_ERR_XML, RFP_EXIT_PHASE, \
-	"not well-formed XML: %s", \
-	"fix the XML syntax at this position (an unclosed or mismatched tag, a stray '&' or '<')"
+	N_("not well-formed XML: %s"), \
+	N_("fix the XML syntax at this position (an unclosed or mismatched tag, a stray '&' or '<')")
 #define RFP_D_XML_DTD         "RFP-XML-DTD", RFP_ERROR, RFP_ERR_XML, RFP_EXIT_PHASE, \
-	"document type declarations are not allowed", \
-	"remove the <!DOCTYPE ...> declaration; rfpgen accepts no DTDs or entity declarations"
+	N_("document type declarations are not allowed"), \
+	N_("remove the <!DOCTYPE ...> declaration; rfpgen accepts no DTDs or entity declarations")
 #define RFP_D_IO_READ         "RFP-IO-READ", RFP_ERROR, RFP_ERR_IO, 5, \
-	"cannot read: %s", \
-	"check the path and its permissions"
+	N_("cannot read: %s"), \
+	N_("check the path and its permissions")
 #define RFP_D_IO_WRITE        "RFP-IO-WRITE", RFP_ERROR, RFP_ERR_IO, 5, \
-	"cannot %s: %s", \
-	"check that the output directory exists and that you can write to it"
+	N_("cannot %s: %s"), \
+	N_("check that the output directory exists and that you can write to it")
 #define RFP_D_IO_SYNC         "RFP-IO-SYNC", RFP_WARNING, RFP_OK, 0, \
-	"could not flush the written annexes to disk: %s", \
-	"the files are complete; check the disk before relying on them after a power loss"
+	N_("could not flush the written annexes to disk: %s"), \
+	N_("the files are complete; check the disk before relying on them after a power loss")
 #define RFP_D_ZIP             "RFP-ZIP", RFP_ERROR, RFP_ERR_ZIP, RFP_EXIT_PHASE, \
-	"cannot open as a zip package: %s", \
-	"the file must be a .docx, .dotx, .odt, .ott, .xlsx or .ods package saved by Word, Excel or LibreOffice"
+	N_("cannot open as a zip package: %s"), \
+	N_("the file must be a .docx, .dotx, .odt, .ott, .xlsx or .ods package saved by Word, Excel or LibreOffice")
 #define RFP_D_ZIP_ENTRY       "RFP-ZIP-ENTRY", RFP_ERROR, RFP_ERR_ZIP, RFP_EXIT_PHASE, \
-	"cannot read zip entry %llu: %s", \
-	"the file is damaged; re-save it or use a fresh copy"
+	N_("cannot read zip entry %llu: %s"), \
+	N_("the file is damaged; re-save it or use a fresh copy")
 #define RFP_D_ZIP_NAME        "RFP-ZIP-NAME", RFP_ERROR, RFP_ERR_ZIP, RFP_EXIT_PHASE, \
-	"unsafe entry name (absolute, empty or with '..')", \
-	"re-save the file with Word or LibreOffice; a hand-made zip may name entries outside the package"
+	N_("unsafe entry name (absolute, empty or with '..')"), \
+	N_("re-save the file with Word or LibreOffice; a hand-made zip may name entries outside the package")
 #define RFP_D_ZIP_DUPLICATE   "RFP-ZIP-DUPLICATE", RFP_ERROR, RFP_ERR_ZIP, RFP_EXIT_PHASE, \
-	"the package holds two entries with the same name", \
-	"re-save the file with Word or LibreOffice; a hand-made zip may hold an entry twice"
+	N_("the package holds two entries with the same name"), \
+	N_("re-save the file with Word or LibreOffice; a hand-made zip may hold an entry twice")
 #define RFP_D_ZIP_ENCRYPTED   "RFP-ZIP-ENCRYPTED", RFP_ERROR, RFP_ERR_ZIP, RFP_EXIT_PHASE, \
-	"entry is encrypted", \
-	"save the file without a password"
+	N_("entry is encrypted"), \
+	N_("save the file without a password")
 #define RFP_D_ZIP_CORRUPT     "RFP-ZIP-CORRUPT", RFP_ERROR, RFP_ERR_ZIP, RFP_EXIT_PHASE, \
-	"entry data is corrupt or does not match its declared size: %s", \
-	"the file is damaged; re-save it or use a fresh copy"
+	N_("entry data is corrupt or does not match its declared size: %s"), \
+	N_("the file is damaged; re-save it or use a fresh copy")
 
 /* ---- limits ---- */
 #define RFP_D_LIMIT_FILE      "RFP-LIMIT-FILE", RFP_ERROR, RFP_ERR_LIMIT, 6, \
-	"file is larger than the limit of %zu bytes", \
-	"raise the limit with --max-file-size if the file is genuine"
+	N_("file is larger than the limit of %zu bytes"), \
+	N_("raise the limit with --max-file-size if the file is genuine")
 #define RFP_D_LIMIT_PART      "RFP-LIMIT-PART", RFP_ERROR, RFP_ERR_LIMIT, 6, \
-	"entry inflates to %llu bytes, over the limit of %zu", \
-	"a real template part is far smaller; raise --max-part-size only for a trusted file"
+	N_("entry inflates to %llu bytes, over the limit of %zu"), \
+	N_("a real template part is far smaller; raise --max-part-size only for a trusted file")
 #define RFP_D_LIMIT_RATIO     "RFP-LIMIT-RATIO", RFP_ERROR, RFP_ERR_LIMIT, 6, \
-	"entry compresses %llu:1, over the limit of %u:1", \
-	"this looks like a zip bomb; do not use the file"
+	N_("entry compresses %llu:1, over the limit of %u:1"), \
+	N_("this looks like a zip bomb; do not use the file")
 #define RFP_D_LIMIT_ENTRIES   "RFP-LIMIT-ENTRIES", RFP_ERROR, RFP_ERR_LIMIT, 6, \
-	"package has %lld entries, over the limit of %u", \
-	"a real document has a few dozen entries; raise --max-entries only for a trusted file"
+	N_("package has %lld entries, over the limit of %u"), \
+	N_("a real document has a few dozen entries; raise --max-entries only for a trusted file")
 #define RFP_D_LIMIT_SIZE      "RFP-LIMIT-SIZE", RFP_ERROR, RFP_ERR_LIMIT, 6, \
-	"part is larger than %s", \
-	"split the document; no real template part is this large"
+	N_("part is larger than %s"), \
+	N_("split the document; no real template part is this large")
 #define RFP_D_LIMIT_DEPTH     "RFP-LIMIT-DEPTH", RFP_ERROR, RFP_ERR_LIMIT, 6, \
-	"XML nesting deeper than %u levels", \
-	"real catalogues and templates nest a few dozen levels; the file may be hostile"
+	N_("XML nesting deeper than %u levels"), \
+	N_("real catalogues and templates nest a few dozen levels; the file may be hostile")
 #define RFP_D_LIMIT_ITEMS     "RFP-LIMIT-ITEMS", RFP_ERROR, RFP_ERR_LIMIT, 6, \
-	"catalogue has %zu items, more than the limit of %u", \
-	"split the catalogue or raise the limit"
+	N_("catalogue has %zu items, more than the limit of %u"), \
+	N_("split the catalogue or raise the limit")
 #define RFP_D_LIMIT_TAGS      "RFP-LIMIT-TAGS", RFP_ERROR, RFP_ERR_LIMIT, 6, \
-	"more than %u tags in one part", \
-	"split the template or raise the limit"
+	N_("more than %u tags in one part"), \
+	N_("split the template or raise the limit")
 #define RFP_D_LIMIT_OUTPUT    "RFP-LIMIT-OUTPUT", RFP_ERROR, RFP_ERR_LIMIT, 6, \
-	"rendered part exceeds %zu bytes", \
-	"the template repeats too much; check its sections"
+	N_("rendered part exceeds %zu bytes"), \
+	N_("the template repeats too much; check its sections")
 #define RFP_D_LIMIT_PARAM     "RFP-LIMIT-PARAM", RFP_ERROR, RFP_ERR_LIMIT, 6, \
-	"item '%s': its text with parameter values exceeds %zu bytes", \
-	"give the parameter a shorter value"
+	N_("item '%s': its text with parameter values exceeds %zu bytes"), \
+	N_("give the parameter a shorter value")
 #define RFP_D_LIMIT_ROWS      "RFP-LIMIT-ROWS", RFP_ERROR, RFP_ERR_LIMIT, 6, \
-	"row %zu: the sheet has more than %u rows", \
-	"delete what lies below the data, split the portfolio, or raise the limit with --max-rows"
+	N_("row %zu: the sheet has more than %u rows"), \
+	N_("delete what lies below the data, split the portfolio, or raise the limit with --max-rows")
 #define RFP_D_LIMIT_FIELD     "RFP-LIMIT-FIELD", RFP_ERROR, RFP_ERR_LIMIT, 6, \
-	"row %zu, column %zu: the cell is longer than the limit of %zu bytes", \
-	"shorten the cell, or raise the limit with --max-field-size"
+	N_("row %zu, column %zu: the cell is longer than the limit of %zu bytes"), \
+	N_("shorten the cell, or raise the limit with --max-field-size")
 #define RFP_D_LIMIT_SHEET     "RFP-LIMIT-SHEET", RFP_ERROR, RFP_ERR_LIMIT, 6, \
-	"row %zu, column %zu: the cells of the sheet take more than %zu bytes", \
-	"delete repeated cells or rows beyond the data, or raise the limit with --max-file-size"
+	N_("row %zu, column %zu: the cells of the sheet take more than %zu bytes"), \
+	N_("delete repeated cells or rows beyond the data, or raise the limit with --max-file-size")
 
 /* ---- catalogue ---- */
 #define RFP_D_CAT_SCHEMA      "RFP-CAT-SCHEMA", RFP_ERROR, RFP_ERR_INVALID, 3, \
-	"catalogue does not match the schema: %s", \
-	"see requirements/catalogue.xsd and docs/catalogue.md for the expected structure"
+	N_("catalogue does not match the schema: %s"), \
+	N_("see requirements/catalogue.xsd and docs/catalogue.md for the expected structure")
 #define RFP_D_CAT_SCHEMA_MORE "RFP-CAT-SCHEMA-MORE", RFP_NOTE, RFP_ERR_INVALID, 3, \
-	"%u more schema errors not shown", \
-	"fix the errors shown and run again"
+	N_("%u more schema errors not shown"), \
+	N_("fix the errors shown and run again")
 #define RFP_D_CAT_XSD         "RFP-CAT-XSD", RFP_ERROR, RFP_ERR_INVALID, 3, \
-	"the catalogue schema cannot be compiled", \
-	"reinstall rfpgen's data files or point --data-dir at them"
+	N_("the catalogue schema cannot be compiled"), \
+	N_("reinstall rfpgen's data files or point --data-dir at them")
 #define RFP_D_CAT_DUPID       "RFP-CAT-DUPID", RFP_ERROR, RFP_ERR_INVALID, 3, \
-	"duplicate id '%s' (%s), already used by a %s in %s", \
-	"ids are permanent and never reused: give the new entry a new id"
+	N_("duplicate id '%s' (%s), already used by a %s in %s"), \
+	N_("ids are permanent and never reused: give the new entry a new id")
 #define RFP_D_CAT_LEVELORDER  "RFP-CAT-LEVELORDER", RFP_ERROR, RFP_ERR_INVALID, 3, \
-	"item '%s' (min-level %s) follows '%s' (min-level %s) in measure '%s'", \
-	"list a measure's 普 items first, then 中, then 高: each level adds to the one below"
+	N_("item '%s' (min-level %s) follows '%s' (min-level %s) in measure '%s'"), \
+	N_("list a measure's 普 items first, then 中, then 高: each level adds to the one below")
 #define RFP_D_CAT_SORT        "RFP-CAT-SORT", RFP_ERROR, RFP_ERR_INVALID, 3, \
-	"item '%s' has sort key %llu, not above '%s' (%llu)", \
-	"give items of a measure increasing sort keys in document order"
+	N_("item '%s' has sort key %llu, not above '%s' (%llu)"), \
+	N_("give items of a measure increasing sort keys in document order")
 #define RFP_D_CAT_PARAM       "RFP-CAT-PARAM", RFP_ERROR, RFP_ERR_INVALID, 3, \
-	"parameter '%s' has level defaults but none for 普", \
-	"add a <default> without level (or with level=\"普\")"
+	N_("parameter '%s' has level defaults but none for 普"), \
+	N_("add a <default> without level (or with level=\"普\")")
 #define RFP_D_CAT_PARAM_DUP   "RFP-CAT-PARAM-DUP", RFP_ERROR, RFP_ERR_INVALID, 3, \
-	"parameter '%s' has two defaults for level '%s'", \
-	"give each parameter at most one default per level"
+	N_("parameter '%s' has two defaults for level '%s'"), \
+	N_("give each parameter at most one default per level")
 #define RFP_D_CAT_VOCAB       "RFP-CAT-VOCAB", RFP_ERROR, RFP_ERR_INVALID, 3, \
-	"unknown outsourcing type '%s' in types", \
-	"use the Chinese names 顧問訓練, 系統發展, 維運服務, 雲端服務"
+	N_("unknown outsourcing type '%s' in types"), \
+	N_("use the Chinese names 顧問訓練, 系統發展, 維運服務, 雲端服務")
 #define RFP_D_CAT_CONDITION   "RFP-CAT-CONDITION", RFP_ERROR, RFP_ERR_INVALID, 3, \
-	"unknown condition '%s' in if", \
-	"use one of core-or-large, eu-personal-data, classified"
+	N_("unknown condition '%s' in if"), \
+	N_("use one of core-or-large, eu-personal-data, classified")
 #define RFP_D_CAT_STATED      "RFP-CAT-STATED", RFP_ERROR, RFP_ERR_INVALID, 3, \
-	"item '%s': the <stated> figure '%s' does not occur in its text, guidance or verification", \
-	"list in <stated> only a figure the item's prose prints, exactly as written"
+	N_("item '%s': the <stated> figure '%s' does not occur in its text, guidance or verification"), \
+	N_("list in <stated> only a figure the item's prose prints, exactly as written")
 #define RFP_D_CAT_PARAM_BASIS "RFP-CAT-PARAM-BASIS", RFP_ERROR, RFP_ERR_INVALID, 3, \
-	"parameter '%s' has basis=\"stated\" but no source and clause", \
-	"name source=\"…\" (a declared source) and clause=\"…\", or make it basis=\"suggested\""
+	N_("parameter '%s' has basis=\"stated\" but no source and clause"), \
+	N_("name source=\"…\" (a declared source) and clause=\"…\", or make it basis=\"suggested\"")
 #define RFP_D_CAT_EMPTY       "RFP-CAT-EMPTY", RFP_ERROR, RFP_ERR_INVALID, 3, \
-	"item '%s' has empty text", \
-	"write the requirement in <text>"
+	N_("item '%s' has empty text"), \
+	N_("write the requirement in <text>")
 #define RFP_D_CAT_BASELINE    "RFP-CAT-BASELINE", RFP_ERROR, RFP_ERR_INVALID, 3, \
-	"%zu baseline catalogues loaded; exactly one is needed", \
-	"load one kind=\"baseline\" file plus any kind=\"module\" files"
+	N_("%zu baseline catalogues loaded; exactly one is needed"), \
+	N_("load one kind=\"baseline\" file plus any kind=\"module\" files")
 
 /* ---- the request ---- */
 #define RFP_D_PARAM_UNKNOWN   "RFP-PARAM-UNKNOWN", RFP_ERROR, RFP_ERR_USAGE, 2, \
-	"unknown parameter '%s'", \
-	"run 'rfpgen params' to list the parameters"
+	N_("unknown parameter '%s'"), \
+	N_("run 'rfpgen params' to list the parameters")
 #define RFP_D_PARAM_UNSET     "RFP-PARAM-UNSET", RFP_ERROR, RFP_ERR_INVALID, 3, \
-	"item '%s': parameter '%.*s' has no value", \
-	"set it with --set NAME=VALUE"
+	N_("item '%s': parameter '%.*s' has no value"), \
+	N_("set it with --set NAME=VALUE")
 #define RFP_D_REQ_CONTROL     "RFP-REQ-CONTROL", RFP_ERROR, RFP_ERR_USAGE, 2, \
-	"%s: control character 0x%02X at byte %zu is not allowed in a document", \
-	"remove it from the value"
+	N_("%s: control character 0x%02X at byte %zu is not allowed in a document"), \
+	N_("remove it from the value")
 #define RFP_D_REQ_UTF8        "RFP-REQ-UTF8", RFP_ERROR, RFP_ERR_USAGE, 2, \
-	"%s: not valid UTF-8 at byte %zu", \
-	"use a UTF-8 terminal or locale, or convert the file to UTF-8"
+	N_("%s: not valid UTF-8 at byte %zu"), \
+	N_("use a UTF-8 terminal or locale, or convert the file to UTF-8")
 
 /* ---- templates ---- */
 #define RFP_D_TPL_FORMAT      "RFP-TPL-FORMAT", RFP_ERROR, RFP_ERR_TEMPLATE, 4, \
-	"not a Word or ODF text package: word/document.xml or content.xml is missing", \
-	"use a Word document (.docx/.dotx) or an ODF text document (.odt/.ott)"
+	N_("not a Word or ODF text package: word/document.xml or content.xml is missing"), \
+	N_("use a Word document (.docx/.dotx) or an ODF text document (.odt/.ott)")
 #define RFP_D_TPL_NAME        "RFP-TPL-NAME", RFP_ERROR, RFP_ERR_TEMPLATE, 4, \
-	"invalid tag name in %s%s", \
-	"names use ASCII letters, digits, '_', '-' and '.', starting with a letter"
+	N_("invalid tag name in %s%s"), \
+	N_("names use ASCII letters, digits, '_', '-' and '.', starting with a letter")
 #define RFP_D_TPL_UNCLOSED_TAG "RFP-TPL-UNCLOSED-TAG", RFP_ERROR, RFP_ERR_TEMPLATE, 4, \
-	"tag not closed before the end of its paragraph: %s%s", \
-	"close the tag with }} in the same paragraph; a tag cannot span paragraphs"
+	N_("tag not closed before the end of its paragraph: %s%s"), \
+	N_("close the tag with }} in the same paragraph; a tag cannot span paragraphs")
 #define RFP_D_TPL_UNKNOWN_FIELD "RFP-TPL-UNKNOWN-FIELD", RFP_ERROR, RFP_ERR_TEMPLATE, 4, \
-	"%s: %s%s", \
-	"see the field list in docs/templates.md"
+	N_("%s: %s%s"), \
+	N_("see the field list in docs/templates.md")
 #define RFP_D_TPL_NESTING     "RFP-TPL-NESTING", RFP_ERROR, RFP_ERR_TEMPLATE, 4, \
-	"sections nested too deeply at %s%s", \
-	"flatten the template's sections"
+	N_("sections nested too deeply at %s%s"), \
+	N_("flatten the template's sections")
 #define RFP_D_TPL_UNOPENED    "RFP-TPL-UNOPENED", RFP_ERROR, RFP_ERR_TEMPLATE, 4, \
-	"closing tag without an opening tag: %s%s", \
-	"remove it, or add the matching {{#name}} before it"
+	N_("closing tag without an opening tag: %s%s"), \
+	N_("remove it, or add the matching {{#name}} before it")
 #define RFP_D_TPL_MISMATCH    "RFP-TPL-MISMATCH", RFP_ERROR, RFP_ERR_TEMPLATE, 4, \
-	"closing tag does not match the open section: %s%s", \
-	"close the innermost open section first"
+	N_("closing tag does not match the open section: %s%s"), \
+	N_("close the innermost open section first")
 #define RFP_D_TPL_OPEN_HERE   "RFP-TPL-OPEN-HERE", RFP_NOTE, RFP_ERR_TEMPLATE, 4, \
-	"the open section is %s%s", \
-	"close it before the tag reported above"
+	N_("the open section is %s%s"), \
+	N_("close it before the tag reported above")
 #define RFP_D_TPL_UNCLOSED    "RFP-TPL-UNCLOSED", RFP_ERROR, RFP_ERR_TEMPLATE, 4, \
-	"section is never closed: %s%s", \
-	"add the matching {{/name}} after the section's content"
+	N_("section is never closed: %s%s"), \
+	N_("add the matching {{/name}} after the section's content")
 #define RFP_D_TPL_LOOP_SCOPE  "RFP-TPL-LOOP-SCOPE", RFP_ERROR, RFP_ERR_TEMPLATE, 4, \
-	"%s: %s%s", \
-	"put both tags in one paragraph, or each alone in its own paragraph with the same parent, or in two cells of one table row"
+	N_("%s: %s%s"), \
+	N_("put both tags in one paragraph, or each alone in its own paragraph with the same parent, or in two cells of one table row")
 #define RFP_D_TPL_LOOP_POSITION "RFP-TPL-LOOP-POSITION", RFP_ERROR, RFP_ERR_TEMPLATE, 4, \
-	"section tags sit at different XML levels: %s%s", \
-	"put both tags in plain text of the same paragraph (not one inside a hyperlink or field and one outside)"
+	N_("section tags sit at different XML levels: %s%s"), \
+	N_("put both tags in plain text of the same paragraph (not one inside a hyperlink or field and one outside)")
 #define RFP_D_TPL_OVERLAP     "RFP-TPL-OVERLAP", RFP_ERROR, RFP_ERR_TEMPLATE, 4, \
-	"section overlaps another after its scope was widened: %s%s", \
-	"sections must nest: a row or paragraph section cannot end inside an inline one"
+	N_("section overlaps another after its scope was widened: %s%s"), \
+	N_("sections must nest: a row or paragraph section cannot end inside an inline one")
 #define RFP_D_TPL_SPLICE      "RFP-TPL-SPLICE", RFP_ERROR, RFP_ERR_TEMPLATE, 4, \
-	"this tag inserts whole sections and must stand alone in its paragraph: %s%s", \
-	"put the tag in a paragraph of its own, with no other text"
+	N_("this tag inserts whole sections and must stand alone in its paragraph: %s%s"), \
+	N_("put the tag in a paragraph of its own, with no other text")
 #define RFP_D_TPL_SPLICE_TWICE "RFP-TPL-SPLICE-TWICE", RFP_ERROR, RFP_ERR_TEMPLATE, 4, \
-	"this tag sits inside a paragraph that another splice tag replaces: %s%s", \
-	"keep one such tag per paragraph, outside text boxes"
+	N_("this tag sits inside a paragraph that another splice tag replaces: %s%s"), \
+	N_("keep one such tag per paragraph, outside text boxes")
 #define RFP_D_TPL_FULLWIDTH   "RFP-TPL-FULLWIDTH", RFP_ERROR, RFP_ERR_TEMPLATE, 4, \
-	"full-width braces, left in the document as text: %s%s", \
-	"type the braces half-width (半形), {{ and }}: switch the IME to English, or leave full-width (全形) mode with Shift+Space"
+	N_("full-width braces, left in the document as text: %s%s"), \
+	N_("type the braces half-width (半形), {{ and }}: switch the IME to English, or leave full-width (全形) mode with Shift+Space")
 #define RFP_D_TPL_MORE        "RFP-TPL-MORE", RFP_NOTE, RFP_ERR_TEMPLATE, 4, \
-	"%u more errors in this part not shown", \
-	"fix the errors shown and run again"
+	N_("%u more errors in this part not shown"), \
+	N_("fix the errors shown and run again")
 #define RFP_D_TPL_NO_REQUIREMENTS "RFP-TPL-NO-REQUIREMENTS", RFP_ERROR, RFP_ERR_TEMPLATE, 4, \
-	"the template has no tag that inserts the requirements, so the annex would list none", \
-	"put {{requirements}} alone in a paragraph, or a section over families, items or checklist (docs/templates.md)"
+	N_("the template has no tag that inserts the requirements, so the annex would list none"), \
+	N_("put {{requirements}} alone in a paragraph, or a section over families, items or checklist (docs/templates.md)")
 #define RFP_D_TPL_MACRO       "RFP-TPL-MACRO", RFP_WARNING, RFP_OK, 0, \
-	"the template holds macros; the annex leaves them out", \
-	"an annex needs no macros: save the template as .docx or .odt, not .docm or with Basic code"
+	N_("the template holds macros; the annex leaves them out"), \
+	N_("an annex needs no macros: save the template as .docx or .odt, not .docm or with Basic code")
 #define RFP_D_TPL_EXTERNAL    "RFP-TPL-EXTERNAL", RFP_WARNING, RFP_OK, 0, \
-	"a relationship points at a file outside the document (%s); the annex leaves it out", \
-	"detach the attached template or the linked file in Word before using the template"
+	N_("a relationship points at a file outside the document (%s); the annex leaves it out"), \
+	N_("detach the attached template or the linked file in Word before using the template")
 #define RFP_D_TPL_FIELD       "RFP-TPL-FIELD", RFP_ERROR, RFP_ERR_TEMPLATE, 4, \
-	"{{%.*s}} at byte %u: %s", \
-	"check the tag's spelling against the field list in docs/templates.md"
+	N_("{{%.*s}} at byte %u: %s"), \
+	N_("check the tag's spelling against the field list in docs/templates.md")
 
 /* ---- portfolios and batch ---- */
 #define RFP_D_CSV_ENCODING    "RFP-CSV-ENCODING", RFP_ERROR, RFP_ERR_INVALID, 3, \
-	"row %u, column %zu: byte 0x%02X (line %u, byte %zu of the line) is not valid %s", \
-	"save the file as UTF-8 (in Excel: CSV UTF-8), or name its encoding (UTF-8, CP950 or BIG5)"
+	N_("row %u, column %zu: byte 0x%02X (line %u, byte %zu of the line) is not valid %s"), \
+	N_("save the file as UTF-8 (in Excel: CSV UTF-8), or name its encoding (UTF-8, CP950 or BIG5)")
 #define RFP_D_CSV_ENCODING_NAME "RFP-CSV-ENCODING-NAME", RFP_ERROR, RFP_ERR_USAGE, 2, \
-	"unknown CSV encoding \"%s\"", \
-	"use UTF-8, CP950 or BIG5, or leave the encoding out to detect it"
+	N_("unknown CSV encoding \"%s\""), \
+	N_("use UTF-8, CP950 or BIG5, or leave the encoding out to detect it")
 #define RFP_D_CSV_ICONV       "RFP-CSV-ICONV", RFP_ERROR, RFP_ERR_INVALID, 3, \
-	"this system cannot convert from %s", \
-	"install the C library's character set data (gconv modules)"
+	N_("this system cannot convert from %s"), \
+	N_("install the C library's character set data (gconv modules)")
 #define RFP_D_CSV_QUOTE       "RFP-CSV-QUOTE", RFP_ERROR, RFP_ERR_INVALID, 3, \
-	"row %u, column %zu: the quoted field that starts here is never closed", \
-	"add the closing double quote; a quote inside a quoted field is written twice (\"\")"
+	N_("row %u, column %zu: the quoted field that starts here is never closed"), \
+	N_("add the closing double quote; a quote inside a quoted field is written twice (\"\")")
 #define RFP_D_CSV_QUOTE_TEXT  "RFP-CSV-QUOTE-TEXT", RFP_ERROR, RFP_ERR_INVALID, 3, \
-	"row %u, column %zu: text follows the closing quote of a field", \
-	"quote the whole field, and write a quote inside it twice (\"\")"
+	N_("row %u, column %zu: text follows the closing quote of a field"), \
+	N_("quote the whole field, and write a quote inside it twice (\"\")")
 #define RFP_D_CSV_CHAR        "RFP-CSV-CHAR", RFP_ERROR, RFP_ERR_INVALID, 7, \
-	"column %zu (line %u): character U+%04X is not allowed in a document", \
-	"delete the character from the cell"
+	N_("column %zu (line %u): character U+%04X is not allowed in a document"), \
+	N_("delete the character from the cell")
 #define RFP_D_SHEET_FORMAT    "RFP-SHEET-FORMAT", RFP_ERROR, RFP_ERR_INVALID, 3, \
-	"%s", \
-	"open the workbook in Excel or LibreOffice Calc and save it again"
+	N_("%s"), \
+	N_("open the workbook in Excel or LibreOffice Calc and save it again")
 #define RFP_D_SHEET_KIND      "RFP-SHEET-KIND", RFP_ERROR, RFP_ERR_INVALID, 3, \
-	"the package is neither an XLSX workbook (no xl/workbook.xml) nor an ODS spreadsheet", \
-	"save the portfolio as .xlsx, .ods or .csv"
+	N_("the package is neither an XLSX workbook (no xl/workbook.xml) nor an ODS spreadsheet"), \
+	N_("save the portfolio as .xlsx, .ods or .csv")
 #define RFP_D_SHEET_NONE      "RFP-SHEET-NONE", RFP_ERROR, RFP_ERR_INVALID, 3, \
-	"the workbook has no sheets", \
-	"add a sheet with the portfolio to the workbook"
+	N_("the workbook has no sheets"), \
+	N_("add a sheet with the portfolio to the workbook")
 #define RFP_D_SHEET_MISSING   "RFP-SHEET-MISSING", RFP_ERROR, RFP_ERR_USAGE, 2, \
-	"no sheet is named \"%s\"; the workbook has %s", \
-	"name one of the workbook's sheets, or leave --sheet out to read the first"
+	N_("no sheet is named \"%s\"; the workbook has %s"), \
+	N_("name one of the workbook's sheets, or leave --sheet out to read the first")
 #define RFP_D_BATCH_HEADER    "RFP-BATCH-HEADER", RFP_ERROR, RFP_ERR_INVALID, 3, \
-	"the portfolio has no %s", \
-	"name the columns in the first row: 委外類型 (type), and 防護需求等級 (level) or the four ratings 機密性, 完整性, 可用性, 法律遵循性 (C, I, A, L)"
+	N_("the portfolio has no %s"), \
+	N_("name the columns in the first row: 委外類型 (type), and 防護需求等級 (level) or the four ratings 機密性, 完整性, 可用性, 法律遵循性 (C, I, A, L)")
 #define RFP_D_BATCH_EMPTY     "RFP-BATCH-EMPTY", RFP_ERROR, RFP_ERR_INVALID, 3, \
-	"the portfolio is empty", \
-	"the first row names the columns, each row after it is one system"
+	N_("the portfolio is empty"), \
+	N_("the first row names the columns, each row after it is one system")
 #define RFP_D_BATCH_OUTDIR    "RFP-BATCH-OUTDIR", RFP_ERROR, RFP_ERR_IO, 5, \
-	"cannot use it as the output directory: %s", \
-	"give -O a directory, or a new name in a directory that exists"
+	N_("cannot use it as the output directory: %s"), \
+	N_("give -O a directory, or a new name in a directory that exists")
 #define RFP_D_BATCH_COLUMN    "RFP-BATCH-COLUMN", RFP_WARNING, RFP_OK, 0, \
-	"column '%s' is not used", \
-	"see the portfolio columns in rfpgen(1)"
+	N_("column '%s' is not used"), \
+	N_("see the portfolio columns in rfpgen(1)")
 #define RFP_D_BATCH_COLUMN_MORE "RFP-BATCH-COLUMN-MORE", RFP_NOTE, RFP_OK, 0, \
-	"%u more columns are not used", \
-	"see the portfolio columns in rfpgen(1)"
+	N_("%u more columns are not used"), \
+	N_("see the portfolio columns in rfpgen(1)")
 #define RFP_D_BATCH_COLUMN_NEAR "RFP-BATCH-COLUMN-NEAR", RFP_ERROR, RFP_ERR_INVALID, 3, \
-	"column '%s' is not one rfpgen reads; did you mean '%s'? (or --ignore-column '%s')", \
-	"rename the column, or give --ignore-column NAME if it is meant for something else"
+	N_("column '%s' is not one rfpgen reads; did you mean '%s'? (or --ignore-column '%s')"), \
+	N_("rename the column, or give --ignore-column NAME if it is meant for something else")
 #define RFP_D_BATCH_ROW       "RFP-BATCH-ROW", RFP_ERROR, RFP_ERR_INVALID, 7, \
-	"%s", \
-	"fix the row and run again"
+	N_("%s"), \
+	N_("fix the row and run again")
 #define RFP_D_ROW_TYPE        "RFP-ROW-TYPE", RFP_ERROR, RFP_ERR_INVALID, 7, \
-	"column 委外類型: unknown type '%s'; valid: %s", \
-	"write one of the four types in the column"
+	N_("column 委外類型: unknown type '%s'; valid: %s"), \
+	N_("write one of the four types in the column")
 #define RFP_D_ROW_LEVEL       "RFP-ROW-LEVEL", RFP_ERROR, RFP_ERR_INVALID, 7, \
-	"column 防護需求等級: unknown level '%s'; valid: %s", \
-	"write 普, 中 or 高 in the column"
+	N_("column 防護需求等級: unknown level '%s'; valid: %s"), \
+	N_("write 普, 中 or 高 in the column")
 #define RFP_D_ROW_RATING      "RFP-ROW-RATING", RFP_ERROR, RFP_ERR_INVALID, 7, \
-	"column %s: unknown rating '%s'; give all four ratings (%s)", \
-	"give 防護需求等級, or all four ratings 機密性, 完整性, 可用性, 法律遵循性"
+	N_("column %s: unknown rating '%s'; give all four ratings (%s)"), \
+	N_("give 防護需求等級, or all four ratings 機密性, 完整性, 可用性, 法律遵循性")
 #define RFP_D_ROW_BOTH        "RFP-ROW-BOTH", RFP_ERROR, RFP_ERR_INVALID, 7, \
-	"the row has a level (%s) and ratings; give one or the other", \
-	"empty the level cell or the four rating cells, as the command line takes --level or --impact"
+	N_("the row has a level (%s) and ratings; give one or the other"), \
+	N_("empty the level cell or the four rating cells, as the command line takes --level or --impact")
 #define RFP_D_ROW_EMPTY_CELL  "RFP-ROW-EMPTY-CELL", RFP_ERROR, RFP_ERR_INVALID, 7, \
-	"column %s is empty in this row", \
-	"fill the cell, or give the value for every row on the command line (--type, --level)"
+	N_("column %s is empty in this row"), \
+	N_("fill the cell, or give the value for every row on the command line (--type, --level)")
 #define RFP_D_ROW_AMOUNT      "RFP-ROW-AMOUNT", RFP_ERROR, RFP_ERR_INVALID, 7, \
-	"column 契約金額: '%s' is not a whole number of NT dollars", \
-	"write the amount as 12000000, 12,000,000 or NT$12,000,000"
+	N_("column 契約金額: '%s' is not a whole number of NT dollars"), \
+	N_("write the amount as 12000000, 12,000,000 or NT$12,000,000")
 #define RFP_D_ROW_OUTPUT      "RFP-ROW-OUTPUT", RFP_ERROR, RFP_ERR_INVALID, 7, \
-	"column 輸出檔名: '%s' must end in .docx or .odt", \
-	"name the file .docx or .odt"
+	N_("column 輸出檔名: '%s' must end in .docx or .odt"), \
+	N_("name the file .docx or .odt")
 #define RFP_D_ROW_FORMAT      "RFP-ROW-FORMAT", RFP_ERROR, RFP_ERR_INVALID, 7, \
-	"the output '%s' and %s disagree on the format (%s)", \
-	"make the output name, --format and the template name one format"
+	N_("the output '%s' and %s disagree on the format (%s)"), \
+	N_("make the output name, --format and the template name one format")
 #define RFP_D_ROW_TEMPLATE_FORMAT "RFP-ROW-TEMPLATE-FORMAT", RFP_ERROR, RFP_ERR_INVALID, 7, \
-	"the template %s is a %s package, but the output '%s' is %s", \
-	"use a template of the output's format, or name the output after the template's"
+	N_("the template %s is a %s package, but the output '%s' is %s"), \
+	N_("use a template of the output's format, or name the output after the template's")
 #define RFP_D_ROW_TEMPLATE    "RFP-ROW-TEMPLATE", RFP_ERROR, RFP_ERR_TEMPLATE, 7, \
-	"the template could not be loaded: %s", \
-	"fix the template: rfpgen inspect TEMPLATE lists its errors"
+	N_("the template could not be loaded: %s"), \
+	N_("fix the template: rfpgen inspect TEMPLATE lists its errors")
 #define RFP_D_ROW_TEMPLATES   "RFP-ROW-TEMPLATES", RFP_ERROR, RFP_ERR_LIMIT, 7, \
-	"more than %d different templates in one batch", \
-	"split the portfolio"
+	N_("more than %d different templates in one batch"), \
+	N_("split the portfolio")
 #define RFP_D_ROW_DUPLICATE   "RFP-ROW-DUPLICATE", RFP_ERROR, RFP_ERR_INVALID, 7, \
-	"output name '%s' is already used by row %u (letter case aside)", \
-	"give each row a distinct 系統編號 or 輸出檔名"
+	N_("output name '%s' is already used by row %u (letter case aside)"), \
+	N_("give each row a distinct 系統編號 or 輸出檔名")
 
 /* ---- the command line ---- */
 #define RFP_D_USAGE           "RFP-USAGE", RFP_ERROR, RFP_ERR_USAGE, 2, \
-	"%s", \
-	"see 'rfpgen --help'"
+	N_("%s"), \
+	N_("see 'rfpgen --help'")
 #define RFP_D_BASELINE_UNVERIFIED "RFP-BASELINE-UNVERIFIED", RFP_WARNING, RFP_OK, 0, \
-	"the baseline is not verified against the official text of 附表十", \
-	"use it to see what may change; issue annexes from the 2021 baseline until it is checked"
+	N_("the baseline is not verified against the official text of 附表十"), \
+	N_("use it to see what may change; issue annexes from the 2021 baseline until it is checked")
 #define RFP_D_REPORT          "RFP-REPORT", RFP_ERROR, RFP_ERR_IO, 5, \
-	"cannot write the report there: %s", \
-	"give --report a file in a directory you can write to"
+	N_("cannot write the report there: %s"), \
+	N_("give --report a file in a directory you can write to")
 #define RFP_D_TTY             "RFP-TTY", RFP_ERROR, RFP_ERR_USAGE, 2, \
-	"standard output is a terminal; a %s package would garble it", \
-	"redirect it, '-o - > annex.docx', or give -o FILE"
+	N_("standard output is a terminal; a %s package would garble it"), \
+	N_("redirect it, '-o - > annex.docx', or give -o FILE")
 #define RFP_D_DATA_DIR        "RFP-DATA-DIR", RFP_ERROR, RFP_ERR_IO, 5, \
-	"no rfpgen data directory: %s", \
-	"point --data-dir or RFPGEN_DATA_DIR at rfpgen's data directory"
+	N_("no rfpgen data directory: %s"), \
+	N_("point --data-dir or RFPGEN_DATA_DIR at rfpgen's data directory")
 
 /* The fields of an entry, as constants, for code that prints a message
  * itself (the command line's usage errors). */

@@ -154,7 +154,10 @@ expect bad-contract-value 2 "is not a whole number" -- --type 系統發展 --lev
 absent param-errors-no-output "$T/p.docx"
 expect explain 0 '需求：.*〔參數 log-retention「日誌保存期限」，預設 6個月〕' -- explain AU.EVENT.1
 expect explain-source 0 '來源：資通安全責任等級分級辦法附表十' -- explain AU.EVENT.1
-expect explain-unknown 2 "no item has the id 'XX.1'" -- explain XX.1
+expect explain-unknown 2 "no item has the id or number 'XX.1'" -- explain XX.1
+expect explain-number 0 '^AC.ACCT.1　1.1.1' -- explain 1.1.1
+expect explain-any-case 0 '^MG.11　MG-11' -- explain mg-11
+expect explain-did-you-mean 2 "did you mean AC.ACCT.1\\?" -- explain AC.ACCT.9
 expect params 0 'session-timeout' -- params
 
 # A .dotx or .ott template renders into a document, not a template.
