@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
-"""Every command in README.md, docs/*.md and examples/README.md runs as written.
+"""Every command in README.md, docs/*.md, docs/rfpgen.1 and examples/README.md runs as written.
 
 The commands of their indented code blocks that start with rfpgen (or
 mkdir, man, soffice) run in a scratch copy of examples/ and docs/, with the
 built rfpgen first on PATH; each must exit 0. Usage lines (with TYPE, FILE
 … placeholders) and message examples ("rfpgen: …: error: …") are not
 commands. A file a command names that no repository file is (本府範本.docx)
-is the example agency template. The README's quick-start packages must be
+is the example agency template (.docx) or portfolio (.xlsx). The
+man page's commands are its EXAMPLES' .Bd -literal blocks. The README's quick-start packages must be
 the ones .ci/run installs.
 Usage: docs.py RFPGEN SRCDIR
 """
@@ -31,6 +32,30 @@ def blocks(path):
             cur = ""
             continue
         text = line[4:]
+        if cur:
+            text = cur + " " + text.strip()
+        if text.endswith("\\"):
+            cur = text[:-1].rstrip()
+            continue
+        cur = ""
+        cmds.append(text)
+    return cmds
+
+
+def man_blocks(path):
+    """Commands of an mdoc page's literal displays (\\e is a backslash)."""
+    cmds, cur, literal = [], "", False
+    for line in open(path, encoding="utf-8"):
+        line = line.rstrip("\n")
+        if line.startswith(".Bd -literal"):
+            literal, cur = True, ""
+            continue
+        if line.startswith(".Ed"):
+            literal = False
+            continue
+        if not literal:
+            continue
+        text = line.replace("\\e", "\\")
         if cur:
             text = cur + " " + text.strip()
         if text.endswith("\\"):
@@ -79,6 +104,7 @@ def main():
         shutil.copytree(os.path.join(src, "examples"), os.path.join(work, "examples"))
         shutil.copytree(os.path.join(src, "docs"), os.path.join(work, "docs"))
         shutil.copy(os.path.join(src, "examples/agency-template.docx"), os.path.join(work, "本府範本.docx"))
+        shutil.copy(os.path.join(src, "examples/portfolio.xlsx"), os.path.join(work, "盤點清冊.xlsx"))
         bindir = os.path.join(t, "bin")
         os.mkdir(bindir)
         os.symlink(rfpgen, os.path.join(bindir, "rfpgen"))
@@ -86,9 +112,10 @@ def main():
         env.pop("LC_ALL", None)
         env["LANG"] = "C.UTF-8"
         docs = ["README.md", "examples/README.md"] + sorted(
-            os.path.relpath(p, src) for p in glob.glob(os.path.join(src, "docs/*.md")))
+            os.path.relpath(p, src) for p in glob.glob(os.path.join(src, "docs/*.md"))) + ["docs/rfpgen.1"]
         for doc in docs:
-            for cmd in blocks(os.path.join(src, doc)):
+            read = man_blocks if doc.endswith(".1") else blocks
+            for cmd in read(os.path.join(src, doc)):
                 if not is_command(cmd):
                     continue
                 if command_word(cmd) == "soffice" and not soffice_calc:

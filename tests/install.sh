@@ -137,6 +137,18 @@ fi
 for d in catalogue.md templates.md; do
 	if [ -s "$PREFIX/share/doc/rfpgen/$d" ]; then ok "installed share/doc/rfpgen/$d"; else bad "missing share/doc/rfpgen/$d"; fi
 done
+# A hint names the installed guide, not the source tree's docs/.
+mkdir -p "$T/tpl/word" && printf '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>{{agencyy}}</w:t></w:r></w:p><w:p><w:r><w:t>{{requirements}}</w:t></w:r></w:p></w:body></w:document>' >"$T/tpl/word/document.xml"
+printf '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>' >"$T/tpl/[Content_Types].xml"
+mkdir -p "$T/tpl/_rels" && printf '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>' >"$T/tpl/_rels/.rels"
+(cd "$T/tpl" && zip -qr "$T/typo.docx" .)
+"$BIN" inspect "$T/typo.docx" >/dev/null 2>"$T/err"
+guide=$(grep -o '/[^ ]*/templates\.md' "$T/err" | head -n 1)
+if [ -n "$guide" ] && [ -s "$guide" ] && case $guide in "$PREFIX"/*) true;; *) false;; esac; then
+	ok "a hint names the installed guide ($guide)"
+else
+	bad "the hint names no installed guide: $(grep hint "$T/err")"
+fi
 
 # The installed binary must really depend on its relative data dir: without
 # it, it fails cleanly (unless the configured prefix holds a real install).

@@ -120,6 +120,24 @@ put_safe(FILE *f, const char *s)
 	}
 }
 
+/* A hint names a guide as docs/NAME.md, its place in the source tree; the
+ * reader gets the place where this rfpgen's guides are. */
+static void
+put_hint(FILE *f, const char *hint, const char *doc_dir)
+{
+	const char *p = hint, *q;
+	char part[1024];
+
+	while ((q = strstr(p, "docs/")) != NULL && *doc_dir) {
+		snprintf(part, sizeof(part), "%.*s", (int)(q - p), p);
+		put_safe(f, part);
+		put_safe(f, doc_dir);
+		fputc('/', f);
+		p = q + strlen("docs/");
+	}
+	put_safe(f, p);
+}
+
 void
 cli_print_diag(const struct rfp_diag *d, void *userdata)
 {
@@ -147,7 +165,7 @@ cli_print_diag(const struct rfp_diag *d, void *userdata)
 	fprintf(stderr, " [%s]\n", d->code);
 	if (d->hint) {
 		fprintf(stderr, "  %s: ", _("hint"));
-		put_safe(stderr, d->hint);
+		put_hint(stderr, d->hint, opt->doc_dir);
 		fputc('\n', stderr);
 	}
 }
@@ -177,39 +195,6 @@ cli_exit_for(enum rfp_status st, int phase_code)
 	}
 }
 
-/*
- * The user's locale, and where the rfpgen messages are: beside the
- * program (share/locale of a relocated install, po/ of the build tree),
- * else the configured locale directory.
- */
-void
-cli_setup_locale(void)
-{
-	static const char *const rel[] = { "/../share/locale", "/../../po" };
-	char exe[PATH_MAX], dir[PATH_MAX + 64], *slash;
-	ssize_t n;
-	struct stat sb;
-
-	setlocale(LC_ALL, "");
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		if ((slash = strrchr(exe, '/')) != NULL)
-			*slash = '\0';
-		for (size_t i = 0; slash && i < sizeof(rel) / sizeof(rel[0]); i++) {
-			snprintf(dir, sizeof(dir), "%s%s/zh_TW/LC_MESSAGES/" RFP_TEXT_DOMAIN ".mo", exe, rel[i]);
-			if (stat(dir, &sb) == 0) {
-				snprintf(dir, sizeof(dir), "%s%s", exe, rel[i]);
-				bindtextdomain(RFP_TEXT_DOMAIN, dir);
-				textdomain(RFP_TEXT_DOMAIN);
-				return;
-			}
-		}
-	}
-	bindtextdomain(RFP_TEXT_DOMAIN, RFP_LOCALE_DIR);
-	textdomain(RFP_TEXT_DOMAIN);
-}
-
 /* Keeps paths in messages short: build/src/../requirements → build/requirements. */
 static void
 canonical(char *dir, size_t len)
@@ -218,6 +203,52 @@ canonical(char *dir, size_t len)
 
 	if (realpath(dir, real))
 		snprintf(dir, len, "%s", real);
+}
+
+/*
+ * The user's locale, and where the rfpgen messages are: beside the
+ * program (share/locale of a relocated install, po/ of the build tree),
+ * else the configured locale directory.
+ */
+void
+cli_setup_locale(struct options *opt)
+{
+	/* Installed, then the build tree (build/src/cli → build/po, build/docs). */
+	static const char *const rel[] = { "/../share/locale", "/../../po" };
+	static const char *const docs[] = { "/../share/doc/rfpgen", "/../../docs" };
+	char exe[PATH_MAX], dir[PATH_MAX + 64], *slash = NULL;
+	const char *locale_dir = RFP_LOCALE_DIR;
+	ssize_t n;
+	struct stat sb;
+
+	setlocale(LC_ALL, "");
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash)
+			*slash = '\0';
+	}
+	for (size_t i = 0; slash && i < sizeof(rel) / sizeof(rel[0]); i++) {
+		snprintf(dir, sizeof(dir), "%s%s/zh_TW/LC_MESSAGES/" RFP_TEXT_DOMAIN ".mo", exe, rel[i]);
+		if (stat(dir, &sb) == 0) {
+			snprintf(dir, sizeof(dir), "%s%s", exe, rel[i]);
+			locale_dir = dir;
+			break;
+		}
+	}
+	bindtextdomain(RFP_TEXT_DOMAIN, locale_dir);
+	textdomain(RFP_TEXT_DOMAIN);
+	snprintf(opt->doc_dir, sizeof(opt->doc_dir), "%s", RFP_DOC_DIR);
+	for (size_t i = 0; slash && i < sizeof(docs) / sizeof(docs[0]); i++) {
+		snprintf(dir, sizeof(dir), "%s%s/templates.md", exe, docs[i]);
+		if (stat(dir, &sb) == 0) {
+			snprintf(dir, sizeof(dir), "%s%s", exe, docs[i]);
+			canonical(dir, sizeof(dir));
+			snprintf(opt->doc_dir, sizeof(opt->doc_dir), "%s", dir);
+			break;
+		}
+	}
 }
 
 static bool
@@ -667,7 +698,7 @@ cli_start(struct cli *cli, int argc, char **argv, struct rfp_request *req, int64
 {
 	int rc;
 
-	cli_setup_locale();
+	cli_setup_locale(&cli->opt);
 	if ((rc = cli_parse_args(argc, argv, &cli->opt)))
 		return rc;
 	size_t cmd;

@@ -59,6 +59,7 @@ struct options {
 	uint64_t given;		/* bit i: longopts[i] was given */
 	const char *args[4];	/* positional arguments of a command */
 	size_t nargs;
+	char doc_dir[PATH_MAX + 64];	/* where hints' docs/… guides are (cli_setup_locale) */
 };
 
 struct cli {
@@ -109,7 +110,7 @@ void cli_finish(struct cli *cli);
 bool cli_is(const struct cli *cli, const char *command);
 
 /** Sets up the locale and the rfpgen text domain (po/) for messages. */
-void cli_setup_locale(void);
+void cli_setup_locale(struct options *opt);
 /** Sets cli->data_dir: --data-dir, RFPGEN_DATA_DIR, beside the binary, installed. */
 int cli_find_data_dir(struct cli *cli);
 /** The baseline's and the modules' files in the data dir, unless --catalogue. */
