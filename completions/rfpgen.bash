@@ -12,10 +12,12 @@ _rfpgen_levels='普 中 高 low moderate high'
 _rfpgen_argopts='-t --type -l --level --impact -o --output -f --format -T --template
 -a --agency -p --project --date --set --baseline --catalogue --data-dir
 --contract-value --to-type --to-level --to-baseline -O --output-dir -j --jobs --sheet
---encoding --report'
+--encoding --report --exclude --include --tailoring --field --agency-checklist
+--agency-checklist-dir --shard --ignore-column'
 
 _rfpgen_catalogue_opts='--baseline --catalogue --data-dir'
-_rfpgen_condition_opts='--contract-value --core-system --eu-personal-data --classified --agency-checklist'
+_rfpgen_condition_opts='--contract-value --core-system --eu-personal-data --classified
+--exclude --include --tailoring'
 
 # _rfpgen_add WORDS...: append the words matching $cur to COMPREPLY.
 _rfpgen_add()
@@ -100,9 +102,13 @@ _rfpgen_value()
 	-T | --template) _rfpgen_files docx dotx odt ott ;;
 	--catalogue) _rfpgen_files xml ;;
 	--report) _rfpgen_files json ;;
+	--tailoring) _rfpgen_files csv xlsx ods ;;
+	--agency-checklist) _rfpgen_files docx odt ;;
+	--agency-checklist-dir) _rfpgen_dirs ;;
 	-O | --output-dir | --data-dir) _rfpgen_dirs ;;
 	--date) _rfpgen_add "$(date +%Y-%m-%d 2>/dev/null)" ;;
-	-a | --agency | -p | --project | --contract-value | -j | --jobs | --sheet) ;;
+	-a | --agency | -p | --project | --contract-value | -j | --jobs | --sheet | --exclude | \
+	    --include | --field | --shard | --ignore-column) ;;
 	*) return 1 ;;
 	esac
 	return 0
@@ -169,19 +175,23 @@ _rfpgen()
 	case $cmd in
 	generate)
 		opts="-t --type -l --level --impact -o --output -f --format -T --template
--a --agency -p --project --date --set $_rfpgen_catalogue_opts $_rfpgen_condition_opts
--q --quiet"
+-a --agency -p --project --date --set --field --agency-checklist --agency-duties
+$_rfpgen_catalogue_opts $_rfpgen_condition_opts -q --quiet"
 		;;
-	list) opts="-t --type -l --level --impact $_rfpgen_catalogue_opts $_rfpgen_condition_opts -q --quiet" ;;
+	list) opts="-t --type -l --level --impact -f --format -o --output --agency-duties
+$_rfpgen_catalogue_opts $_rfpgen_condition_opts -q --quiet" ;;
 	explain | params) opts="$_rfpgen_catalogue_opts" ;;
-	inspect) opts="--data-dir -q --quiet" ;;
+	inspect) opts="-f --format --data-dir -q --quiet" ;;
 	diff)
 		opts="-t --type -l --level --to-type --to-level --baseline --to-baseline
--f --format -o --output --catalogue --data-dir -q --quiet"
+-f --format -o --output --catalogue --data-dir --agency-duties $_rfpgen_condition_opts
+-q --quiet"
 		;;
 	batch)
 		opts="-O --output-dir -j --jobs --sheet --encoding -f --format -T --template --report --fail-fast
---progress $_rfpgen_catalogue_opts -q --quiet"
+--progress --check --shard --ignore-column --agency-checklist-dir --field -a --agency
+-p --project --date --set -t --type -l --level --impact
+$_rfpgen_catalogue_opts $_rfpgen_condition_opts -q --quiet"
 		;;
 	esac
 

@@ -82,6 +82,14 @@ RFP_API const char *rfp_type_choices(void);
  */
 RFP_API const char *rfp_nearest(const char *word, const char *const *choices, size_t n);
 
+/**
+ * Reads a date as officers write it: 2025-05-01, or in the 民國 calendar
+ * 114-05-01, 114/05/01, 114.5.1, 114年5月1日 or 中華民國114年5月1日
+ * (full-width digits too). A date that does not exist (2025-02-30) is
+ * refused. On success iso holds YYYY-MM-DD.
+ */
+RFP_API bool rfp_date_parse(const char *s, char iso[11]);
+
 /** Parses 普/中/高 or low/moderate/high. */
 RFP_API bool rfp_level_parse(const char *s, enum rfp_level *out);
 /** The Chinese name of a level (static); "" for RFP_LEVEL_NONE. */
@@ -203,6 +211,37 @@ enum rfp_condition {
 /** Parses a condition name as used in catalogues (core-or-large, ...). */
 RFP_API bool rfp_condition_parse(const char *s, size_t n, unsigned *out);
 
+/*
+ * Tailoring: an item dropped because it does not apply, with its reason,
+ * or one added above the level or from another type. id is the catalogue
+ * id or the number the annex prints (1.1.1, MG-01), in any case.
+ */
+enum rfp_tailor_action { RFP_TAILOR_EXCLUDE, RFP_TAILOR_INCLUDE };
+struct rfp_tailoring {
+	enum rfp_tailor_action action;
+	const char *id;
+	const char *reason;		/* required to exclude; may be NULL to include */
+	const char *file;		/* where it was given, for messages; NULL: the
+					 * command line */
+	unsigned line;
+};
+
+/**
+ * Reads a tailoring file (.csv, .xlsx or .ods, by its extension) with the
+ * columns 編號或識別碼, 理由 and 動作 (排除 or 增列; empty is 排除). *out is
+ * one allocation holding the lines and their strings: rfp_tailoring_free().
+ * Lines are checked against a catalogue by rfp_select().
+ */
+RFP_API enum rfp_status rfp_tailoring_read(struct rfp_ctx *ctx, const char *path,
+    struct rfp_tailoring **out, size_t *n);
+RFP_API void rfp_tailoring_free(struct rfp_tailoring *lines);
+
+/* The officer's own cover fields (--field NAME=VALUE): {{NAME}} in templates. */
+struct rfp_field_value {
+	const char *name;		/* [a-z][a-z0-9_]*, at most 32 bytes */
+	const char *value;
+};
+
 struct rfp_request {
 	enum rfp_type type;
 	enum rfp_level level;		/* RFP_LEVEL_NONE: derive from impact */
@@ -215,6 +254,10 @@ struct rfp_request {
 	size_t nparams;
 	unsigned conditions;		/* enum rfp_condition bits */
 	bool agency_checklist;		/* also select the agency's own duties */
+	const struct rfp_tailoring *tailoring;	/* applied in order, each item once */
+	size_t ntailoring;
+	const struct rfp_field_value *fields;
+	size_t nfields;
 };
 
 struct rfp_selection;
@@ -237,11 +280,18 @@ struct rfp_item_view {
 	enum rfp_level min_level;
 	const char *condition;	/* the item's if="…", or NULL */
 	const char *types;	/* e.g. "系統發展 維運服務" */
+	const char *tailoring;	/* "排除", "增列" or NULL */
+	const char *reason;	/* the officer's reason for it, or NULL */
 };
 RFP_API void rfp_selection_item(const struct rfp_selection *sel, size_t i,
     struct rfp_item_view *out);
 /** Agency duty i (0 ≤ i < rfp_selection_agency_count). */
 RFP_API void rfp_selection_agency_item(const struct rfp_selection *sel, size_t i,
+    struct rfp_item_view *out);
+/** Number of items the tailoring excluded (they are in neither list above). */
+RFP_API size_t rfp_selection_excluded_count(const struct rfp_selection *sel);
+/** Excluded item i, with its reason (0 ≤ i < rfp_selection_excluded_count). */
+RFP_API void rfp_selection_excluded_item(const struct rfp_selection *sel, size_t i,
     struct rfp_item_view *out);
 
 /* ---- Pipeline outputs ------------------------------------------------ */
@@ -317,6 +367,15 @@ RFP_API void rfp_output_fini(struct rfp_output *o);
 RFP_API enum rfp_status rfp_render(struct rfp_ctx *ctx, const struct rfp_template *t,
     const struct rfp_selection *sel, const char *generator, int64_t mtime,
     struct rfp_output *out);
+/**
+ * Renders the agency's own checklist (機關自行辦理事項檢核表) for sel, made
+ * with agency_checklist, from the same template: the same cover, the
+ * agency's duties and a checklist with 辦理情形 columns. The annex that
+ * rfp_render() makes never holds these duties.
+ */
+RFP_API enum rfp_status rfp_render_agency(struct rfp_ctx *ctx, const struct rfp_template *t,
+    const struct rfp_selection *sel, const char *generator, int64_t mtime,
+    struct rfp_output *out);
 
 /**
  * Writes len bytes to path atomically: a temporary file in the same
@@ -344,7 +403,9 @@ struct rfp_batch_row {
 	const char *code;		/* why it failed: a code of docs/diagnostics.md, or "" */
 	const char *column;		/* the column at fault, or "" */
 	const char *message;		/* why it failed or was skipped, or "" */
+	const char *hint;		/* how to fix it, in the user's language, or "" */
 	const char *sha256;		/* of the file written (hex), or "" */
+	const char *agency_output;	/* the agency's document written, or "" */
 };
 
 /* Which of rfp_batch_options.defaults apply to rows that leave them out. */
@@ -355,6 +416,10 @@ struct rfp_batch_options {
 	const char *sheet;		/* workbooks: NULL = the first sheet */
 	const char *encoding;		/* CSV: NULL = detect UTF-8 or CP950 */
 	const char *out_dir;
+	/* Where each row's own agency document (機關自行辦理事項檢核表) goes,
+	 * named <annex name>-機關自行辦理事項.docx|odt: every row's with
+	 * agency_dir, else out_dir for the rows whose 機關檢核表 cell says yes. */
+	const char *agency_dir;
 	const char *template_path;	/* every row; NULL = per row or default */
 	const char *default_docx;	/* default templates by output format */
 	const char *default_odt;
@@ -374,6 +439,14 @@ struct rfp_batch_options {
 	bool fail_fast;			/* start no new row after a failure */
 	bool check_only;		/* check every row, its template and its
 					 * selection; write no annex (batch --check) */
+	/*
+	 * Shard shard_k of shard_n (1 <= k <= n; n = 0: the whole portfolio):
+	 * only the data rows whose 0-based index i (blank rows counted) has
+	 * i % n == k - 1 are run and reported. Output names, and which of two
+	 * rows with the same name fails, are decided over the whole portfolio,
+	 * so the n shards together write the files of one unsharded run.
+	 */
+	unsigned shard_k, shard_n;
 	const char *generator;
 	const char *date;		/* YYYY-MM-DD shown in the annexes */
 	int64_t mtime;
@@ -396,14 +469,17 @@ struct rfp_batch;
  */
 RFP_API enum rfp_status rfp_batch_run(struct rfp_ctx *ctx, const struct rfp_catalogue *cat,
     const struct rfp_batch_options *opt, struct rfp_batch **out);
+/** The rows of the run (of its shard only, with shard_n), in row order. */
 RFP_API size_t rfp_batch_count(const struct rfp_batch *b);
 RFP_API void rfp_batch_row(const struct rfp_batch *b, size_t i, struct rfp_batch_row *out);
 RFP_API void rfp_batch_totals(const struct rfp_batch *b, size_t *ok, size_t *failed, size_t *skipped);
 /**
  * The run and one JSON record per row, in row order: the tool, the
- * baseline, the counts, then per row its status (written, failed, skipped,
- * empty), the resolved type and level, items, and for a written file its
- * path and SHA-256; for a failed one the code, column and message.
+ * baseline, the shard ({"k", "n", "portfolio_rows"}, only with shard_n),
+ * the counts (of the shard's rows), then per row its status (written,
+ * failed, skipped, empty), the resolved type and level, items, and for a
+ * written file its path and SHA-256; for a failed one the code, column and
+ * message. Rows of other shards are not listed.
  */
 RFP_API enum rfp_status rfp_batch_report_json(const struct rfp_batch *b, char **out, size_t *len);
 RFP_API void rfp_batch_free(struct rfp_batch *b);

@@ -94,7 +94,17 @@ catalogue_version(struct rfp_arena *a, const struct rfp_catalogue *cat)
 	{ "no", list, false }, { "id", list, false }, { "measure", list, false }, \
 	{ "family_name", list, false }, { "text", list, false }, \
 	{ "modality", list, false }, { "party", list, false }, { "min_level", list, false }, \
-	{ "legal", list, false }, { "source_kind", list, false }
+	{ "legal", list, false }, { "source_kind", list, false }, { "added", list, false }
+
+/* --field names that the shipped templates' cover shows, with the label it
+ * shows them under (docs/templates.md). */
+static const struct {
+	const char *name, *label;
+} cover_fields[] = {
+	{ "case_no", "案號" }, { "contact", "承辦人" }, { "phone", "聯絡電話" },
+	{ "budget", "預算金額" }, { "period", "履約期間" },
+};
+#define COVER_FIELD(i) { cover_fields[i].name, NULL, false }
 
 #define NOTICE_FIELDS(list) \
 	{ "notice_title", list, false }, { "notice_text", list, false }
@@ -132,15 +142,53 @@ static const struct rfp_dict_entry dict_entries[] = {
 	{ "agency_intro", NULL, false },
 	{ "notices", NULL, true }, NOTICE_FIELDS("notices"),
 	{ "agency_notices", NULL, true }, NOTICE_FIELDS("agency_notices"),
+	{ "date_iso", NULL, false }, { "date_roc", NULL, false },
+	{ "annex", NULL, false }, { "agency_document", NULL, false },
+	{ "has_tailoring", NULL, false }, { "has_excluded", NULL, false },
+	{ "has_included", NULL, false },
+	{ "excluded", NULL, true }, ITEM_FIELDS("excluded"), { "reason", "excluded", false },
+	{ "included", NULL, true }, ITEM_FIELDS("included"), { "reason", "included", false },
+	/* The well-known cover fields: empty unless the run gives them. */
+	COVER_FIELD(0), COVER_FIELD(1), COVER_FIELD(2), COVER_FIELD(3), COVER_FIELD(4),
+	{ "has_cover_fields", NULL, false },
 };
 
 const struct rfp_dict *
 rfp_annex_dict(void)
 {
 	static const struct rfp_dict dict = { dict_entries,
-		sizeof(dict_entries) / sizeof(dict_entries[0]) };
+		sizeof(dict_entries) / sizeof(dict_entries[0]), "param.", true };
 
 	return &dict;
+}
+
+bool
+rfp_annex_builtin(const char *name)
+{
+	for (size_t i = 0; i < sizeof(dict_entries) / sizeof(dict_entries[0]); i++)
+		if (!dict_entries[i].list && strcmp(dict_entries[i].name, name) == 0)
+			return !rfp_annex_is_cover_field(name);
+	return false;
+}
+
+bool
+rfp_annex_is_cover_field(const char *name)
+{
+	for (size_t i = 0; i < sizeof(cover_fields) / sizeof(cover_fields[0]); i++)
+		if (strcmp(cover_fields[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+/* 中華民國114年5月1日 (long) or 114年5月1日, from YYYY-MM-DD. */
+static const char *
+roc_date(struct rfp_arena *a, const char *iso, bool long_form)
+{
+	int y, m, d;
+
+	if (!iso || sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3)
+		return iso ? iso : "";
+	return fmt(a, "%s%d年%d月%d日", long_form ? "中華民國" : "", y - 1911, m, d);
 }
 
 #define STR(map, key, val) ok = ok && rfp_data_str(a, (map), (key), (val))
@@ -191,7 +239,7 @@ add_notices(struct rfp_arena *a, struct rfp_dnode *root, const char *key,
 }
 
 /*
- * The sentence that opens the agency appendix. 「依法」 only when every duty
+ * The sentence that opens the agency's document. 「依法」 only when every duty
  * listed comes from a law in force; otherwise the appendix says that the
  * 依據 of each item tells a legal duty from a recommended practice.
  */
@@ -205,14 +253,14 @@ agency_intro(const struct rfp_selection *sel)
 		unverified += sel->duties[i].item->source_kind == RFP_SOURCE_UNVERIFIED;
 	}
 	if (sel->nduties && law == sel->nduties)
-		return "本附錄列出依法應由機關自行辦理之事項，供機關內部管理使用，非廠商之"
-		    "履約義務，對外公告招標文件時請移除。";
+		return "本文件列出依法應由機關自行辦理之事項，供機關內部管理使用，非廠商之"
+		    "履約義務，不隨招標文件公告。";
 	if (!unverified)
-		return "本附錄列出應由機關自行辦理之事項，供機關內部管理使用，非廠商之履約"
-		    "義務，對外公告招標文件時請移除。各項「依據」為法規者屬機關之法定義務，"
+		return "本文件列出應由機關自行辦理之事項，供機關內部管理使用，非廠商之履約"
+		    "義務，不隨招標文件公告。各項「依據」為法規者屬機關之法定義務，"
 		    "依據為參考資料者係建議之作法。";
-	return "本附錄列出應由機關自行辦理之事項，供機關內部管理使用，非廠商之履約義務，"
-	    "對外公告招標文件時請移除。各項「依據」為法規者屬機關之法定義務，依據為"
+	return "本文件列出應由機關自行辦理之事項，供機關內部管理使用，非廠商之履約義務，"
+	    "不隨招標文件公告。各項「依據」為法規者屬機關之法定義務，依據為"
 	    "參考資料者係建議之作法；依據為未經核對版本之法規者，請先以正式條文確認。";
 }
 
@@ -233,6 +281,8 @@ add_item(struct rfp_arena *a, struct rfp_dnode *m, const struct rfp_selected *si
 	STR(m, "min_level", rfp_level_name(it->min_level));
 	STR(m, "legal", it->source_kind == RFP_SOURCE_LAW ? "是" : "");
 	STR(m, "source_kind", source_kind_text(it->source_kind));
+	STR(m, "added", !si->tailoring || si->tailoring->action != RFP_TAILOR_INCLUDE ? "" :
+	    si->tailoring->reason && *si->tailoring->reason ? si->tailoring->reason : "機關增列");
 	if (checklist) {
 		STR(m, "p", it->min_level <= RFP_LEVEL_LOW ? "V" : "");
 		STR(m, "m", it->min_level <= RFP_LEVEL_MODERATE ? "V" : "");
@@ -245,19 +295,80 @@ add_item(struct rfp_arena *a, struct rfp_dnode *m, const struct rfp_selected *si
 	return ok;
 }
 
+/* The excluded items, and the included ones, each with its reason. */
+static bool
+add_tailoring(struct rfp_arena *a, struct rfp_dnode *root, const struct rfp_selection *sel,
+    bool agency_document)
+{
+	struct rfp_dnode *ex = rfp_data_list(a, root, "excluded");
+	struct rfp_dnode *in = rfp_data_list(a, root, "included"), *m;
+	bool ok = ex && in;
+
+	for (size_t i = 0; i < sel->nexcluded && ok; i++) {
+		/* An excluded duty of the agency's is listed in its own document,
+		 * never in the public annex. */
+		if ((sel->excluded[i].item->party == RFP_PARTY_AGENCY) != agency_document)
+			continue;
+		ok = (m = rfp_data_list_map(a, ex)) && add_item(a, m, &sel->excluded[i], true);
+		STR(m, "reason", sel->excluded[i].tailoring->reason);
+	}
+	for (size_t i = 0; i < sel->nitems && ok && !agency_document; i++) {
+		const struct rfp_selected *si = &sel->items[i];
+
+		if (!si->tailoring)
+			continue;
+		ok = (m = rfp_data_list_map(a, in)) && add_item(a, m, si, true);
+		STR(m, "reason", si->tailoring->reason && *si->tailoring->reason ?
+		    si->tailoring->reason : "");
+	}
+	STR(root, "has_excluded", ex->count ? "是" : "");
+	STR(root, "has_included", in->count ? "是" : "");
+	STR(root, "has_tailoring", ex->count || in->count ? "是" : "");
+	return ok;
+}
+
+/* The run's --field values, the cover fields (empty when not given) and
+ * every parameter as param.NAME. */
+static bool
+add_fields(struct rfp_arena *a, struct rfp_dnode *root, const struct rfp_selection *sel)
+{
+	bool ok = true, any = false;
+
+	for (size_t i = 0; i < sizeof(cover_fields) / sizeof(cover_fields[0]); i++) {
+		const char *v = "";
+
+		for (size_t k = 0; k < sel->nfields; k++)
+			if (strcmp(sel->fields[k].name, cover_fields[i].name) == 0)
+				v = sel->fields[k].value;
+		STR(root, cover_fields[i].name, v);
+		any = any || *v;
+	}
+	STR(root, "has_cover_fields", any ? "是" : "");
+	for (size_t k = 0; k < sel->nfields; k++)
+		if (!rfp_annex_is_cover_field(sel->fields[k].name))
+			STR(root, sel->fields[k].name, *sel->fields[k].value ? sel->fields[k].value : BLANK);
+	for (size_t i = 0; i < sel->cat->nparams && ok; i++)
+		if (sel->param_values[i])
+			STR(root, join(a, "param.", "", sel->cat->params[i]->id), sel->param_values[i]);
+	return ok;
+}
+
 struct rfp_dnode *
-rfp_annex_data(struct rfp_arena *a, const struct rfp_selection *sel, const char *generator)
+rfp_annex_data(struct rfp_arena *a, const struct rfp_selection *sel, const char *generator,
+    bool agency_document)
 {
 	const struct rfp_catalogue *cat = sel->cat;
 	const struct rfp_family *fam = NULL;
 	struct rfp_dnode *root, *fams, *f = NULL, *items = NULL, *check, *imp;
-	size_t nfam = 0;
+	size_t nfam = 0, nduties;
 	bool ok;
 
 	if (!(root = rfp_data_map(a)))
 		return NULL;
 	ok = true;
-	STR(root, "title", "資通安全需求附件");
+	STR(root, "title", agency_document ? "機關自行辦理事項檢核表" : "資通安全需求附件");
+	STR(root, "annex", agency_document ? "" : "是");
+	STR(root, "agency_document", agency_document ? "是" : "");
 	STR(root, "agency", sel->agency && *sel->agency ? sel->agency : BLANK);
 	STR(root, "project", sel->project && *sel->project ? sel->project : BLANK);
 	STR(root, "type", rfp_type_name(sel->type));
@@ -269,8 +380,10 @@ rfp_annex_data(struct rfp_arena *a, const struct rfp_selection *sel, const char 
 	STR(root, "amended", cat->baseline->amended);
 	STR(root, "notice", cat->baseline->notice);
 	STR(root, "generator", generator);
-	STR(root, "date", sel->date);
-	STR(root, "item_count", fmt(a, "%zu", sel->nitems));
+	STR(root, "date", roc_date(a, sel->date, true));
+	STR(root, "date_roc", roc_date(a, sel->date, false));
+	STR(root, "date_iso", sel->date ? sel->date : "");
+	STR(root, "item_count", fmt(a, "%zu", agency_document ? sel->nduties : sel->nitems));
 	/* Flags for conditions in templates: "是" or empty. */
 	STR(root, "type_consulting", sel->type == RFP_TYPE_CONSULTING ? "是" : "");
 	STR(root, "type_development", sel->type == RFP_TYPE_DEVELOPMENT ? "是" : "");
@@ -297,7 +410,8 @@ rfp_annex_data(struct rfp_arena *a, const struct rfp_selection *sel, const char 
 	check = rfp_data_list(a, root, "checklist");
 	if (!ok || !fams || !check)
 		return NULL;
-	for (size_t i = 0; i < sel->nitems && ok; i++) {
+	/* The agency's document lists no vendor item, whatever its template. */
+	for (size_t i = 0; i < sel->nitems && ok && !agency_document; i++) {
 		const struct rfp_selected *si = &sel->items[i];
 		struct rfp_dnode *m;
 
@@ -317,14 +431,17 @@ rfp_annex_data(struct rfp_arena *a, const struct rfp_selection *sel, const char 
 		ok = ok && (m = rfp_data_list_map(a, check)) && add_item(a, m, si, true);
 	}
 	ok = ok && add_notices(a, root, "notices", cat, sel->items, sel->nitems);
-	STR(root, "has_agency_items", sel->nduties ? "是" : "");
+	ok = ok && add_tailoring(a, root, sel, agency_document) && add_fields(a, root, sel);
+	/* The agency's duties only ever go into its own document. */
+	nduties = agency_document ? sel->nduties : 0;
+	STR(root, "has_agency_items", nduties ? "是" : "");
 	STR(root, "agency_intro", agency_intro(sel));
-	ok = ok && add_notices(a, root, "agency_notices", cat, sel->duties, sel->nduties);
-	if (ok && sel->nduties) {
+	ok = ok && add_notices(a, root, "agency_notices", cat, sel->duties, nduties);
+	if (ok) {
 		struct rfp_dnode *ag = rfp_data_list(a, root, "agency_items"), *m;
 
 		ok = ag != NULL;
-		for (size_t i = 0; i < sel->nduties && ok; i++)
+		for (size_t i = 0; i < nduties && ok; i++)
 			ok = (m = rfp_data_list_map(a, ag)) && add_item(a, m, &sel->duties[i], false);
 	}
 	return ok ? root : NULL;

@@ -455,8 +455,9 @@ iso_time(int64_t mtime, const char *date, char out[32])
 }
 
 enum rfp_status
-rfp_annex_props(const struct rfp_selection *sel, enum rfp_format fmt, const char *odf_version,
-    const char *generator, int64_t mtime, struct rfp_buf *core, struct rfp_buf *app)
+rfp_annex_props(const struct rfp_selection *sel, const char *doc_title, enum rfp_format fmt,
+    const char *odf_version, const char *generator, int64_t mtime, struct rfp_buf *core,
+    struct rfp_buf *app)
 {
 	struct rfp_buf title = RFP_BUF_INIT(1u << 20), subject = RFP_BUF_INIT(4096);
 	char when[32];
@@ -469,7 +470,7 @@ rfp_annex_props(const struct rfp_selection *sel, enum rfp_format fmt, const char
 		rfp_xml_escape(&title, sel->project, strlen(sel->project), false);
 		rfp_buf_adds(&title, "」");
 	}
-	rfp_buf_adds(&title, "資通安全需求附件");
+	rfp_buf_adds(&title, doc_title);
 	rfp_buf_addf(&subject, "%s／防護需求等級%s", rfp_type_name(sel->type),
 	    rfp_level_name(sel->level));
 	if (fmt == RFP_FORMAT_ODT) {

@@ -37,8 +37,8 @@ enum rfp_status rfp_annex_clean(struct rfp_ctx *ctx, const char *path, enum rfp_
  * docProps/core.xml into core and docProps/app.xml into app; ODT: meta.xml
  * into core (app is left empty).
  */
-enum rfp_status rfp_annex_props(const struct rfp_selection *sel, enum rfp_format fmt,
-    const char *odf_version, const char *generator, int64_t mtime, struct rfp_buf *core,
-    struct rfp_buf *app);
+enum rfp_status rfp_annex_props(const struct rfp_selection *sel, const char *doc_title,
+    enum rfp_format fmt, const char *odf_version, const char *generator, int64_t mtime,
+    struct rfp_buf *core, struct rfp_buf *app);
 
 #endif

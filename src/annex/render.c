@@ -103,10 +103,86 @@ render_part(struct rfp_ctx *ctx, const struct rfp_tpart *tp, const struct rfp_dn
 	return rfp_guard_part(ctx, tp->name, tp->prog.mode, guard, b);
 }
 
+/* Whether some part of t has a section over name. */
+static bool
+has_section(const struct rfp_template *t, const char *name)
+{
+	for (size_t i = 0; i < t->nparts; i++) {
+		const struct rfp_prog *p = &t->parts[i].prog;
+
+		for (size_t k = 0; t->parts[i].compiled && k < p->nops; k++)
+			if (p->ops[k].kind == RFP_OP_OPEN && p->ops[k].len == strlen(name) &&
+			    memcmp(p->lits + p->ops[k].off, name, p->ops[k].len) == 0)
+				return true;
+	}
+	return false;
+}
+
+/*
+ * What the data cannot be checked for when the template is compiled: a
+ * --field must not take a built-in name, every field of the officer's own
+ * that the template uses must be given, and the agency's document needs a
+ * template that lists the agency's duties, and duties to list.
+ */
+static enum rfp_status
+check_run(struct rfp_ctx *ctx, const struct rfp_template *t, const struct rfp_selection *sel,
+    const struct rfp_dnode *root, bool agency)
+{
+	enum rfp_status st = RFP_OK;
+
+	for (size_t i = 0; i < sel->nfields; i++) {
+		if (rfp_annex_builtin(sel->fields[i].name)) {
+			rfp_diag(ctx, FIELD_NAME, NULL, sel->fields[i].name, sel->fields[i].name);
+			st = RFP_ERR_USAGE;
+		}
+	}
+	for (size_t i = 0; i < t->nparts; i++) {
+		const struct rfp_prog *p = &t->parts[i].prog;
+
+		for (size_t k = 0; t->parts[i].compiled && k < p->nops; k++) {
+			const struct rfp_op *op = &p->ops[k];
+			bool seen = false;
+
+			if (!op->run_field || op->inverted ||
+			    rfp_data_get(root, p->lits + op->off, op->len))
+				continue;
+			/* One message a name and part. */
+			for (size_t j = 0; j < k && !seen; j++)
+				seen = p->ops[j].run_field && p->ops[j].len == op->len &&
+				    memcmp(p->lits + p->ops[j].off, p->lits + op->off, op->len) == 0;
+			if (seen)
+				continue;
+			rfp_diag(ctx, TPL_NEEDS_FIELD, &(struct rfp_where){ .part = t->parts[i].name },
+			    (int)op->len, p->lits + op->off);
+			st = RFP_ERR_USAGE;
+		}
+	}
+	if (agency && !has_section(t, "agency_items")) {
+		rfp_diag(ctx, TPL_NO_AGENCY, NULL);
+		st = RFP_ERR_TEMPLATE;
+	} else if (agency && !sel->nduties) {
+		rfp_diag(ctx, AGENCY_NONE, NULL, rfp_type_name(sel->type), rfp_level_name(sel->level));
+		st = RFP_ERR_USAGE;
+	}
+	return st;
+}
+
+enum rfp_status
+rfp_render_check(struct rfp_ctx *ctx, const struct rfp_template *t,
+    const struct rfp_selection *sel, bool agency)
+{
+	struct rfp_arena arena = RFP_ARENA_INIT;
+	const struct rfp_dnode *root = rfp_annex_data(&arena, sel, "rfpgen", agency);
+	enum rfp_status st = root ? check_run(ctx, t, sel, root, agency) : RFP_ERR_NOMEM;
+
+	rfp_arena_fini(&arena);
+	return st;
+}
+
 enum rfp_status
 rfp_render_cached(struct rfp_ctx *ctx, struct rfp_render_cache *c,
-    const struct rfp_template *t, const struct rfp_selection *sel, const char *generator,
-    int64_t mtime, struct rfp_output *out)
+    const struct rfp_template *t, const struct rfp_selection *sel, bool agency,
+    const char *generator, int64_t mtime, struct rfp_output *out)
 {
 	struct rfp_arena arena = RFP_ARENA_INIT;
 	struct rfp_num_restart *nr = &c->restarts;
@@ -114,9 +190,12 @@ rfp_render_cached(struct rfp_ctx *ctx, struct rfp_render_cache *c,
 	enum rfp_status st = RFP_ERR_NOMEM;
 	size_t i;
 
-	if (!(root = rfp_annex_data(&arena, sel, generator)) ||
+	if (!(root = rfp_annex_data(&arena, sel, generator, agency)) ||
 	    !reset_bufs(c, t->nparts, ctx->limits.max_output_bytes))
 		goto out;
+	if ((st = check_run(ctx, t, sel, root, agency)) != RFP_OK)
+		goto out;
+	st = RFP_ERR_NOMEM;
 	nr->n = 0;
 	nr->next_id = t->numbering.next_id;
 	/* Every part is rendered before any is written: a numbering restart in
@@ -144,8 +223,8 @@ rfp_render_cached(struct rfp_ctx *ctx, struct rfp_render_cache *c,
 			goto out;
 	}
 	/* The template's own properties were left out when it was loaded. */
-	if ((st = rfp_annex_props(sel, t->format, t->odf_version, generator, mtime, &c->core,
-	    &c->app)) != RFP_OK ||
+	if ((st = rfp_annex_props(sel, agency ? "機關自行辦理事項檢核表" : "資通安全需求附件",
+	    t->format, t->odf_version, generator, mtime, &c->core, &c->app)) != RFP_OK ||
 	    (st = rfp_pkg_writer_add(c->w, t->format == RFP_FORMAT_ODT ? "meta.xml" :
 	    "docProps/core.xml", c->core.ptr, c->core.len, false)) != RFP_OK ||
 	    (t->format == RFP_FORMAT_DOCX &&
@@ -157,22 +236,37 @@ out:
 	return st;
 }
 
-enum rfp_status
-rfp_render(struct rfp_ctx *ctx, const struct rfp_template *t,
-    const struct rfp_selection *sel, const char *generator, int64_t mtime,
-    struct rfp_output *out)
+static enum rfp_status
+render_one(struct rfp_ctx *ctx, const struct rfp_template *t, const struct rfp_selection *sel,
+    bool agency, const char *generator, int64_t mtime, struct rfp_output *out)
 {
 	struct rfp_render_cache *c;
 	enum rfp_status st;
 
 	if (!ctx || !t || !sel || !generator || !out)
 		return RFP_ERR_USAGE;
-	/* One annex: no text to reuse, so no chunk cache. */
+	/* One document: no text to reuse, so no chunk cache. */
 	if (!(c = rfp_render_cache_new(0)))
 		return RFP_ERR_NOMEM;
-	st = rfp_render_cached(ctx, c, t, sel, generator, mtime, out);
+	st = rfp_render_cached(ctx, c, t, sel, agency, generator, mtime, out);
 	rfp_render_cache_free(c);
 	return st;
+}
+
+enum rfp_status
+rfp_render(struct rfp_ctx *ctx, const struct rfp_template *t,
+    const struct rfp_selection *sel, const char *generator, int64_t mtime,
+    struct rfp_output *out)
+{
+	return render_one(ctx, t, sel, false, generator, mtime, out);
+}
+
+enum rfp_status
+rfp_render_agency(struct rfp_ctx *ctx, const struct rfp_template *t,
+    const struct rfp_selection *sel, const char *generator, int64_t mtime,
+    struct rfp_output *out)
+{
+	return render_one(ctx, t, sel, true, generator, mtime, out);
 }
 
 void

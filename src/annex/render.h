@@ -22,9 +22,16 @@ void rfp_render_cache_free(struct rfp_render_cache *c);
 void rfp_render_cache_stats(const struct rfp_render_cache *c, uint64_t *reused,
     uint64_t *compressed);
 
-/** rfp_render() with the buffers and writer of c, which one thread owns. */
+/** What rendering sel with t would refuse, without rendering (batch --check):
+ * a --field that shadows a built-in, a field the template needs and the
+ * run does not give, an agency document with nothing to list. */
+enum rfp_status rfp_render_check(struct rfp_ctx *ctx, const struct rfp_template *t,
+    const struct rfp_selection *sel, bool agency);
+
+/** rfp_render() (rfp_render_agency() with agency) with the buffers and
+ * writer of c, which one thread owns. */
 enum rfp_status rfp_render_cached(struct rfp_ctx *ctx, struct rfp_render_cache *c,
-    const struct rfp_template *t, const struct rfp_selection *sel, const char *generator,
-    int64_t mtime, struct rfp_output *out);
+    const struct rfp_template *t, const struct rfp_selection *sel, bool agency,
+    const char *generator, int64_t mtime, struct rfp_output *out);
 
 #endif

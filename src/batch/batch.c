@@ -8,12 +8,17 @@
  * rows through an atomic counter; each has its own context, so a row's
  * messages stay with that row. Results are kept in row order, and each file
  * depends only on its row, so the output is the same for any -j.
+ *
+ * A shard (--shard K/N) maps and names every row, so that duplicate names
+ * are found over the whole portfolio, then runs and reports only its own
+ * rows: the N shards write the files of one unsharded run, each once.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <limits.h>
 #include <fcntl.h>
+#include <libintl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -29,6 +34,7 @@
 #include "catalogue/catalogue.h"
 #include "output/write.h"
 #include "portfolio/sheet.h"
+#include "portfolio/tailoring.h"
 #include "util/arena.h"
 #include "util/ctx.h"
 #include "util/buf.h"
@@ -37,7 +43,7 @@
 enum role {
 	COL_ID, COL_NAME, COL_AGENCY, COL_PROJECT, COL_TYPE, COL_LEVEL,
 	COL_C, COL_I, COL_A, COL_L, COL_TEMPLATE, COL_OUTPUT,
-	COL_CORE, COL_VALUE, COL_EU, COL_SECRET, NROLES
+	COL_CORE, COL_VALUE, COL_EU, COL_SECRET, COL_EXCLUDE, COL_AGENCY_DOC, NROLES
 };
 
 static const char *const role_names[NROLES][5] = {
@@ -57,6 +63,8 @@ static const char *const role_names[NROLES][5] = {
 	[COL_VALUE] = { "契約金額", "contract_value", NULL },
 	[COL_EU] = { "歐盟個資", "eu_personal_data", NULL },
 	[COL_SECRET] = { "國家機密", "classified", NULL },
+	[COL_EXCLUDE] = { "排除項目", "exclude", NULL },
+	[COL_AGENCY_DOC] = { "機關檢核表", "agency_checklist", NULL },
 };
 
 #define MAX_PARAMS 32
@@ -70,11 +78,14 @@ struct job {
 	struct rfp_request req;
 	bool has_request;		/* type and level resolved */
 	struct rfp_param_value params[MAX_PARAMS * 2];
+	struct rfp_field_value fields[MAX_PARAMS * 2];
+	char *agency_path;		/* the agency's own document, or NULL */
 	enum rfp_format fmt;
 	int tmpl;			/* index into templates, -1 if none */
 	enum rfp_row_status status;
 	size_t items;
 	const char *code;		/* why it failed: a table code (static) */
+	char *hint;			/* and how to fix it: malloc'd, or NULL */
 	const char *column;		/* the column at fault (arena or static) */
 	char *message;			/* malloc'd, or NULL */
 	char sha256[65];		/* of the file written */
@@ -83,9 +94,19 @@ struct job {
 struct rfp_batch {
 	struct rfp_arena arena;		/* row strings */
 	const char *tool, *baseline;	/* for the report (arena) */
-	struct job *jobs;
+	struct job *jobs;		/* every data row of the portfolio */
 	size_t njobs;
+	size_t *rows;			/* the jobs this run reports: its shard's */
+	size_t nrows;
+	unsigned shard_k, shard_n;	/* 0/0: no shard */
 };
+
+/* Row i of the run (0 <= i < rfp_batch_count). */
+static struct job *
+row_job(const struct rfp_batch *b, size_t i)
+{
+	return &b->jobs[b->rows[i]];
+}
 
 struct shared {
 	const struct rfp_batch_options *opt;
@@ -145,11 +166,14 @@ yes(const char *s)
 /* Fails row j with its first reason: a message of the table, the code
  * apart for the report, and the column at fault ("" for none). */
 static void
-fail_with(struct job *j, const char *code, const char *column, struct rfp_buf *msg)
+fail_with(struct job *j, const char *code, const char *hint, const char *column,
+    struct rfp_buf *msg)
 {
 	if (j->status != RFP_ROW_FAILED) {
 		j->status = RFP_ROW_FAILED;
 		j->code = code;
+		/* In the user's language, as the message (rfp_diag_format). */
+		j->hint = hint && *hint ? strdup(dgettext(RFP_TEXT_DOMAIN, hint)) : NULL;
 		j->column = column;
 		j->message = rfp_buf_detach(msg, NULL);
 	}
@@ -159,7 +183,7 @@ fail_with(struct job *j, const char *code, const char *column, struct rfp_buf *m
 #define fail_row(j, ID, column, ...) do { \
 	struct rfp_buf m_ = RFP_BUF_INIT(8192); \
 	rfp_diag_format(&m_, ID, __VA_ARGS__); \
-	fail_with((j), rfp_diag_code(ID), (column), &m_); \
+	fail_with((j), rfp_diag_code(ID), rfp_diag_table_hint(ID), (column), &m_); \
 } while (0)
 
 /* True if the name before its first dot is one Windows reserves for a
@@ -278,6 +302,49 @@ parse_amount(const char *s, unsigned long long *out)
 	return digits && !*s;
 }
 
+/* The tailoring of job j: the defaults' lines, then those of the row's
+ * 排除項目 cell (ID:理由;ID:理由). false if the row failed. */
+static bool
+map_tailoring(struct shared *sh, struct job *j, const struct rfp_sheet_row *row, const char *cellv)
+{
+	const struct rfp_request *def = sh->opt->defaults;
+	size_t ndef = def ? def->ntailoring : 0, n = ndef, cap = ndef + 256;
+	struct rfp_tailoring *lines;
+	const char *bad;
+	enum rfp_status st;
+
+	if (!cellv) {
+		fail_row(j, BATCH_ROW, "", "out of memory");
+		return false;
+	}
+	if (!*cellv)
+		return true;
+	if (!(lines = rfp_arena_alloc(&sh->b->arena, cap * sizeof(*lines)))) {
+		fail_row(j, BATCH_ROW, "", "out of memory");
+		return false;
+	}
+	if (ndef)
+		memcpy(lines, def->tailoring, ndef * sizeof(*lines));
+	st = rfp_tailoring_parse_cell(&sh->b->arena, cellv, sh->opt->portfolio, row->line, lines,
+	    cap, &n, &bad);
+	if (st == RFP_ERR_NOMEM || (st && !bad)) {
+		fail_row(j, BATCH_ROW, "", "out of memory");
+		return false;
+	}
+	if (st == RFP_ERR_LIMIT) {
+		fail_row(j, TAILOR_LIMIT, role_names[COL_EXCLUDE][0], role_names[COL_EXCLUDE][0],
+		    cap - ndef);
+		return false;
+	}
+	if (st) {
+		fail_row(j, TAILOR_SYNTAX, role_names[COL_EXCLUDE][0], role_names[COL_EXCLUDE][0], bad);
+		return false;
+	}
+	j->req.tailoring = lines;
+	j->req.ntailoring = n;
+	return true;
+}
+
 /* Fills job j from a data row: request, conditions, parameters, names,
  * the format. The command line's options (defaults) fill what the row
  * leaves empty; a row's own value wins. */
@@ -384,12 +451,26 @@ map_row(struct shared *sh, struct job *j, const struct rfp_sheet_row *row, const
 	 * win for the same name (the later value is the one used). */
 	for (size_t k = 0; def && k < def->nparams && k < MAX_PARAMS; k++)
 		j->params[j->req.nparams++] = def->params[k];
+	/* The same for --field and the field: columns. */
+	j->req.fields = j->fields;
+	j->req.nfields = 0;
+	for (size_t k = 0; def && k < def->nfields && k < MAX_PARAMS; k++)
+		j->fields[j->req.nfields++] = def->fields[k];
 	for (size_t k = 0; k < nparams; k++) {
 		const char *v = (size_t)pcol[k] < row->ncells ? row->cells[pcol[k]] : "";
 
-		if (*v)
+		if (!*v)
+			continue;
+		if (strncasecmp(pname[k], "field:", 6) == 0)
+			j->fields[j->req.nfields++] = (struct rfp_field_value){ pname[k] + 6, v };
+		else
 			j->params[j->req.nparams++] = (struct rfp_param_value){ pname[k], v };
 	}
+	/* The command line's --exclude and --include, then the row's 排除項目. */
+	if (!map_tailoring(sh, j, row, trimmed(a, cell(row, col, COL_EXCLUDE))))
+		return;
+	if (yes(trimmed(a, cell(row, col, COL_AGENCY_DOC))) || opt->agency_dir)
+		j->req.agency_checklist = true;
 	/* One format per row, from whichever of the output name, --format
 	 * and the template says one; when two disagree the row fails. */
 	if (opt->template_path)
@@ -485,6 +566,7 @@ check_unique_outputs(struct rfp_batch *b)
 struct row_diag {
 	struct rfp_buf msg;
 	const char *code;	/* of the first error (the table's, static) */
+	char hint[512];		/* its hint, translated */
 };
 
 static void
@@ -495,6 +577,7 @@ keep_first_diag(const struct rfp_diag *d, void *data)
 	if (d->severity != RFP_ERROR || rd->msg.len)
 		return;
 	rd->code = d->code;
+	snprintf(rd->hint, sizeof(rd->hint), "%s", d->hint ? d->hint : "");
 	if (d->file)
 		rfp_buf_addf(&rd->msg, "%s%s%s", d->file, d->part ? "(" : "", d->part ? d->part : "");
 	if (d->file && d->part)
@@ -529,11 +612,15 @@ run_job(struct shared *sh, struct rfp_ctx *ctx, struct rfp_render_cache *rc,
 
 	rfp_buf_reset(&rd->msg);
 	rd->code = NULL;
+	rd->hint[0] = '\0';
 	if (!t) {
 		fail_row(j, ROW_TEMPLATE, role_names[COL_TEMPLATE][0], "see the messages above");
 		return;
 	}
 	st = rfp_select(ctx, sh->cat, &j->req, &sel);
+	if (!st && sh->opt->check_only && (st = rfp_render_check(ctx, t, sel, false)) == RFP_OK &&
+	    j->agency_path)
+		st = rfp_render_check(ctx, t, sel, true);
 	if (!st && sh->opt->check_only) {
 		j->items = rfp_selection_count(sel);
 		j->status = RFP_ROW_CHECKED;
@@ -542,7 +629,17 @@ run_job(struct shared *sh, struct rfp_ctx *ctx, struct rfp_render_cache *rc,
 	}
 	if (!st) {
 		j->items = rfp_selection_count(sel);
-		st = rfp_render_cached(ctx, rc, t, sel, sh->opt->generator, sh->opt->mtime, &out);
+		st = rfp_render_cached(ctx, rc, t, sel, false, sh->opt->generator, sh->opt->mtime, &out);
+	}
+	/* The agency's document first, so that a row fails whole: it renders
+	 * into its own output, as the render cache's buffers hold the annex. */
+	if (!st && j->agency_path) {
+		struct rfp_output ag = { 0 };
+
+		st = rfp_render_agency(ctx, t, sel, sh->opt->generator, sh->opt->mtime, &ag);
+		if (!st)
+			st = rfp_output_write(ctx, j->agency_path, ag.data, ag.len, false);
+		rfp_output_fini(&ag);
 	}
 	/* A flush per file would make a batch disk-bound; rfp_batch_run syncs
 	 * the output file system once when the workers are done. */
@@ -554,7 +651,9 @@ run_job(struct shared *sh, struct rfp_ctx *ctx, struct rfp_render_cache *rc,
 		struct rfp_buf m = RFP_BUF_INIT(8192);
 
 		rfp_buf_adds(&m, rd->msg.len ? rd->msg.ptr : rfp_strerror(st));
-		fail_with(j, rd->code ? rd->code : rfp_diag_code(BATCH_ROW), "", &m);
+		fail_with(j, rd->code ? rd->code : rfp_diag_code(BATCH_ROW), NULL, "", &m);
+		if (j->status == RFP_ROW_FAILED && !j->hint && *rd->hint)
+			j->hint = strdup(rd->hint);
 		j->sha256[0] = '\0';
 	} else {
 		j->status = RFP_ROW_OK;
@@ -567,7 +666,7 @@ static void *
 worker(void *arg)
 {
 	struct shared *sh = arg;
-	struct row_diag rd = { RFP_BUF_INIT(8192), NULL };
+	struct row_diag rd = { RFP_BUF_INIT(8192), NULL, "" };
 	struct rfp_ctx *ctx = rfp_ctx_new();
 	struct rfp_render_cache *rc = rfp_render_cache_new(sh->limits->max_cache_bytes);
 	size_t i;
@@ -576,8 +675,8 @@ worker(void *arg)
 		goto out;
 	*rfp_ctx_limits(ctx) = *sh->limits;
 	rfp_ctx_set_diag(ctx, keep_first_diag, &rd);
-	while ((i = atomic_fetch_add(&sh->next, 1)) < sh->b->njobs) {
-		struct job *j = &sh->b->jobs[i];
+	while ((i = atomic_fetch_add(&sh->next, 1)) < sh->b->nrows) {
+		struct job *j = row_job(sh->b, i);
 
 		if (j->status == RFP_ROW_EMPTY)
 			continue;
@@ -700,6 +799,10 @@ map_header(struct rfp_ctx *ctx, struct rfp_batch *b, const struct rfp_batch_opti
 		if (strncasecmp(h, "set:", 4) == 0 && h[4] && *nparams < MAX_PARAMS) {
 			pcol[*nparams] = (int)c;
 			pname[(*nparams)++] = h + 4;
+		} else if (strncasecmp(h, "field:", 6) == 0 && h[6] && *nparams < MAX_PARAMS) {
+			/* Kept whole: map_row tells a field by its prefix. */
+			pcol[*nparams] = (int)c;
+			pname[(*nparams)++] = h;
 		} else if ((r = role_of(h)) >= 0 && col[r] < 0) {
 			col[r] = (int)c;
 		} else if (!*h || ignored(opt, h)) {
@@ -741,6 +844,35 @@ blank_row(const struct rfp_sheet_row *r)
 	return true;
 }
 
+/* The rows this run reports: every data row, or with a shard K/N those
+ * whose index i has i % N == K - 1; sh->nrows counts its rows to run. */
+static enum rfp_status
+take_shard(struct rfp_batch *b, struct shared *sh)
+{
+	if (!(b->rows = malloc((b->njobs ? b->njobs : 1) * sizeof(*b->rows))))
+		return RFP_ERR_NOMEM;
+	sh->nrows = 0;
+	for (size_t i = 0; i < b->njobs; i++) {
+		if (b->shard_n && i % b->shard_n != b->shard_k - 1)
+			continue;
+		b->rows[b->nrows++] = i;
+		if (b->jobs[i].status != RFP_ROW_EMPTY)
+			sh->nrows++;
+	}
+	return RFP_OK;
+}
+
+static bool
+template_used(const struct rfp_batch *b, int t)
+{
+	if (!b->shard_n)
+		return true;
+	for (size_t i = 0; i < b->nrows; i++)
+		if (row_job(b, i)->tmpl == t)
+			return true;
+	return false;
+}
+
 enum rfp_status
 rfp_batch_run(struct rfp_ctx *ctx, const struct rfp_catalogue *cat,
     const struct rfp_batch_options *opt, struct rfp_batch **out)
@@ -755,7 +887,8 @@ rfp_batch_run(struct rfp_ctx *ctx, const struct rfp_catalogue *cat,
 	enum rfp_status st;
 
 	if (!ctx || !cat || !opt || !opt->portfolio || !opt->out_dir || !out ||
-	    !opt->default_docx || !opt->default_odt || !opt->generator || !opt->date)
+	    !opt->default_docx || !opt->default_odt || !opt->generator || !opt->date ||
+	    (opt->shard_n && (opt->shard_k < 1 || opt->shard_k > opt->shard_n)))
 		return RFP_ERR_USAGE;
 	if ((st = read_portfolio(ctx, opt, &sheet)) != RFP_OK)
 		return st;
@@ -765,6 +898,8 @@ rfp_batch_run(struct rfp_ctx *ctx, const struct rfp_catalogue *cat,
 		goto out;
 	}
 	sh.b = b;
+	b->shard_k = opt->shard_n ? opt->shard_k : 0;
+	b->shard_n = opt->shard_n;
 	sh.limits = rfp_ctx_limits(ctx);
 	b->tool = rfp_arena_strdup(&b->arena, opt->generator);
 	b->baseline = rfp_arena_strdup(&b->arena, cat->baseline->id);
@@ -785,19 +920,31 @@ rfp_batch_run(struct rfp_ctx *ctx, const struct rfp_catalogue *cat,
 			    .status = RFP_ROW_EMPTY, .column = "" };
 			continue;
 		}
-		sh.nrows++;
 		map_row(&sh, j, &sheet.rows[r], col, pcol, pname, nparams, tpaths, &ntp);
 		if (j->output) {
 			rfp_buf_addf(&path, "%s/%s", opt->out_dir, j->output);
 			j->path = path.err ? NULL : rfp_arena_strndup(&b->arena, path.ptr, path.len);
 		}
+		if (j->output && j->req.agency_checklist) {
+			/* Named after the annex, so unique as the annex names are. */
+			const char *dot = strrchr(j->output, '.');
+
+			rfp_buf_reset(&path);
+			rfp_buf_addf(&path, "%s/%.*s-機關自行辦理事項%s", opt->agency_dir ? opt->agency_dir :
+			    opt->out_dir, (int)(dot - j->output), j->output, dot);
+			j->agency_path = path.err ? NULL : rfp_arena_strndup(&b->arena, path.ptr, path.len);
+		}
 		rfp_buf_fini(&path);
 	}
 	if ((st = check_unique_outputs(b)) != RFP_OK)
 		goto out;
-	/* Each distinct template once, before the workers start. */
+	if ((st = take_shard(b, &sh)) != RFP_OK)
+		goto out;
+	/* Each distinct template once, before the workers start; a shard's
+	 * run loads only those its rows use. */
 	for (size_t t = 0; t < ntp; t++)
-		if (rfp_template_load(ctx, tpaths[t], &sh.templates[t]) != RFP_OK)
+		if (!template_used(b, (int)t) ||
+		    rfp_template_load(ctx, tpaths[t], &sh.templates[t]) != RFP_OK)
 			sh.templates[t] = NULL;
 	/* A template whose package is not the row's format would write ODT
 	 * bytes into a .docx: the row fails instead. */
@@ -846,13 +993,13 @@ out:
 size_t
 rfp_batch_count(const struct rfp_batch *b)
 {
-	return b->njobs;
+	return b->nrows;
 }
 
 void
 rfp_batch_row(const struct rfp_batch *b, size_t i, struct rfp_batch_row *out)
 {
-	const struct job *j = &b->jobs[i];
+	const struct job *j = row_job(b, i);
 
 	/* Only a file that was written has a path and a digest. */
 	*out = (struct rfp_batch_row){ .line = j->line, .system_id = j->system_id,
@@ -861,6 +1008,8 @@ rfp_batch_row(const struct rfp_batch *b, size_t i, struct rfp_batch_row *out)
 	    .level = j->req.has_impact ? rfp_impact_level(&j->req.impact) : j->req.level,
 	    .code = j->code ? j->code : "", .column = j->column ? j->column : "",
 	    .message = j->message ? j->message : "",
+	    .hint = j->hint ? j->hint : "",
+	    .agency_output = j->status == RFP_ROW_OK && j->agency_path ? j->agency_path : "",
 	    .sha256 = j->status == RFP_ROW_OK ? j->sha256 : "" };
 }
 
@@ -868,12 +1017,14 @@ void
 rfp_batch_totals(const struct rfp_batch *b, size_t *ok, size_t *failed, size_t *skipped)
 {
 	*ok = *failed = *skipped = 0;
-	for (size_t i = 0; i < b->njobs; i++) {
-		if (b->jobs[i].status == RFP_ROW_OK || b->jobs[i].status == RFP_ROW_CHECKED)
+	for (size_t i = 0; i < b->nrows; i++) {
+		enum rfp_row_status s = row_job(b, i)->status;
+
+		if (s == RFP_ROW_OK || s == RFP_ROW_CHECKED)
 			(*ok)++;
-		else if (b->jobs[i].status == RFP_ROW_FAILED)
+		else if (s == RFP_ROW_FAILED)
 			(*failed)++;
-		else if (b->jobs[i].status == RFP_ROW_SKIPPED)
+		else if (s == RFP_ROW_SKIPPED)
 			(*skipped)++;
 	}
 }
@@ -886,6 +1037,26 @@ json_field(struct rfp_buf *r, const char *key, const char *v)
 	rfp_buf_addc(r, '"');
 }
 
+/* The row's tailoring as given: "tailoring": [{"item", "action", "reason"}]. */
+static void
+report_tailoring(struct rfp_buf *r, const struct job *j)
+{
+	if (!j->req.ntailoring)
+		return;
+	rfp_buf_adds(r, ", \"tailoring\": [");
+	for (size_t k = 0; k < j->req.ntailoring; k++) {
+		const struct rfp_tailoring *t = &j->req.tailoring[k];
+
+		rfp_buf_adds(r, k ? ", {\"item\": \"" : "{\"item\": \"");
+		rfp_json_escape(r, t->id);
+		rfp_buf_addf(r, "\", \"action\": \"%s\", \"reason\": \"",
+		    t->action == RFP_TAILOR_EXCLUDE ? "exclude" : "include");
+		rfp_json_escape(r, t->reason ? t->reason : "");
+		rfp_buf_adds(r, "\"}");
+	}
+	rfp_buf_adds(r, "]");
+}
+
 enum rfp_status
 rfp_batch_report_json(const struct rfp_batch *b, char **out, size_t *len)
 {
@@ -893,16 +1064,22 @@ rfp_batch_report_json(const struct rfp_batch *b, char **out, size_t *len)
 	struct rfp_buf r = RFP_BUF_INIT(256u << 20);
 	size_t n[5] = { 0, 0, 0, 0, 0 };
 
-	for (size_t i = 0; i < b->njobs; i++)
-		n[b->jobs[i].status]++;
+	for (size_t i = 0; i < b->nrows; i++)
+		n[row_job(b, i)->status]++;
 	rfp_buf_adds(&r, "{\"tool\": \"");
 	rfp_json_escape(&r, b->tool ? b->tool : "");
 	rfp_buf_adds(&r, "\", \"baseline\": \"");
 	rfp_json_escape(&r, b->baseline ? b->baseline : "");
-	rfp_buf_addf(&r, "\",\n \"written\": %zu, \"checked\": %zu, \"failed\": %zu, "
+	rfp_buf_addc(&r, '"');
+	/* A shard's counts and rows are its own; portfolio_rows is every
+	 * data row, so that the shards' reports can be checked to add up. */
+	if (b->shard_n)
+		rfp_buf_addf(&r, ", \"shard\": {\"k\": %u, \"n\": %u, \"portfolio_rows\": %zu}",
+		    b->shard_k, b->shard_n, b->njobs);
+	rfp_buf_addf(&r, ",\n \"written\": %zu, \"checked\": %zu, \"failed\": %zu, "
 	    "\"skipped\": %zu, \"empty\": %zu, \"rows\": [\n", n[RFP_ROW_OK], n[RFP_ROW_CHECKED],
 	    n[RFP_ROW_FAILED], n[RFP_ROW_SKIPPED], n[RFP_ROW_EMPTY]);
-	for (size_t i = 0; i < b->njobs; i++) {
+	for (size_t i = 0; i < b->nrows; i++) {
 		struct rfp_batch_row row;
 
 		rfp_batch_row(b, i, &row);
@@ -917,16 +1094,19 @@ rfp_batch_report_json(const struct rfp_batch *b, char **out, size_t *len)
 		if (row.status == RFP_ROW_OK) {
 			json_field(&r, "output", row.output);
 			json_field(&r, "sha256", row.sha256);
+			if (*row.agency_output)
+				json_field(&r, "agency_output", row.agency_output);
 		} else if (row.status == RFP_ROW_CHECKED) {
-			json_field(&r, "would_write", b->jobs[i].path ? b->jobs[i].path : "");
+			json_field(&r, "would_write", row_job(b, i)->path ? row_job(b, i)->path : "");
 		}
+		report_tailoring(&r, row_job(b, i));
 		if (*row.code) {
 			json_field(&r, "code", row.code);
 			json_field(&r, "column", row.column);
 		}
 		if (*row.message)
 			json_field(&r, "message", row.message);
-		rfp_buf_adds(&r, i + 1 < b->njobs ? "},\n" : "}\n");
+		rfp_buf_adds(&r, i + 1 < b->nrows ? "},\n" : "}\n");
 	}
 	rfp_buf_adds(&r, "]}\n");
 	return rfp_buf_take(&r, out, len);
@@ -937,9 +1117,12 @@ rfp_batch_free(struct rfp_batch *b)
 {
 	if (!b)
 		return;
-	for (size_t i = 0; i < b->njobs; i++)
+	for (size_t i = 0; i < b->njobs; i++) {
 		free(b->jobs[i].message);
+		free(b->jobs[i].hint);
+	}
 	free(b->jobs);
+	free(b->rows);
 	rfp_arena_fini(&b->arena);
 	free(b);
 }

@@ -73,6 +73,7 @@ struct rfp_item {
 	enum rfp_modality modality;
 	const char *source_title;	/* resolved from the file's sources */
 	enum rfp_source_kind source_kind;
+	bool binding;			/* binding="法定": no tailoring drops it */
 	const char *clause;
 	unsigned condition;		/* enum rfp_condition bit, 0 = always */
 	const char *condition_name;
@@ -102,6 +103,9 @@ struct rfp_catalogue {
 
 const char *rfp_party_name(enum rfp_party p);
 /* "law", "guidance", "unverified" (as in the catalogue). */
+/* The index of the item that id names, its id or the number the annex
+ * prints (1.1.1, MG-01), in any case; -1 if none. */
+long rfp_catalogue_find(const struct rfp_catalogue *cat, const char *id);
 const char *rfp_source_kind_name(enum rfp_source_kind k);
 const char *rfp_modality_name(enum rfp_modality m);
 const struct rfp_param *rfp_catalogue_param(const struct rfp_catalogue *cat,

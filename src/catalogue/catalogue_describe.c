@@ -61,17 +61,12 @@ enum rfp_status
 rfp_catalogue_describe(const struct rfp_catalogue *cat, const char *id, char **out)
 {
 	struct rfp_buf b = RFP_BUF_INIT(1u << 20);
-	const struct rfp_item *it = NULL;
+	const struct rfp_item *it;
+	long at = rfp_catalogue_find(cat, id);
 
-	/* The id, or the number the annex prints (1.1.1, MG-11), in any case. */
-	for (size_t i = 0; i < cat->nitems && !it; i++)
-		if (strcmp(cat->items[i]->id, id) == 0)
-			it = cat->items[i];
-	for (size_t i = 0; i < cat->nitems && !it; i++)
-		if (strcasecmp(cat->items[i]->id, id) == 0 || strcasecmp(cat->items[i]->label, id) == 0)
-			it = cat->items[i];
-	if (!it)
+	if (at < 0)
 		return RFP_ERR_USAGE;
+	it = cat->items[at];
 	rfp_buf_addf(&b, "%s　%s　%s／%s\n", it->id, it->label,
 	    it->measure->family->name, it->measure->name);
 	rfp_buf_addf(&b, "最低等級：%s（適用於 %s）\n", rfp_level_name(it->min_level),
@@ -94,6 +89,8 @@ rfp_catalogue_describe(const struct rfp_catalogue *cat, const char *id, char **o
 	rfp_buf_addf(&b, "\n來源：%s，%s（%s）\n", it->source_title, it->clause,
 	    it->source_kind == RFP_SOURCE_LAW ? "法規" :
 	    it->source_kind == RFP_SOURCE_UNVERIFIED ? "法規，版本未經核對" : "參考資料");
+	if (it->binding)
+		rfp_buf_adds(&b, "法定義務：不得以 --exclude 排除。\n");
 	for (size_t k = 0; k < it->nstated; k++) {
 		const struct rfp_stated *st = &it->stated[k];
 
@@ -148,6 +145,18 @@ rfp_catalogue_params(const struct rfp_catalogue *cat, char **out)
 		rfp_buf_adds(&b, "\n");
 	}
 	return rfp_buf_take(&b, out, NULL);
+}
+
+long
+rfp_catalogue_find(const struct rfp_catalogue *cat, const char *id)
+{
+	for (size_t i = 0; i < cat->nitems; i++)
+		if (strcmp(cat->items[i]->id, id) == 0)
+			return (long)i;
+	for (size_t i = 0; i < cat->nitems; i++)
+		if (strcasecmp(cat->items[i]->id, id) == 0 || strcasecmp(cat->items[i]->label, id) == 0)
+			return (long)i;
+	return -1;
 }
 
 const char *

@@ -372,6 +372,13 @@ load_item(struct loader *ld, const xmlNode *header, const xmlNode *n,
 		it->source_title = "";	/* the schema's keyref rules this out */
 	it->source_kind = source_kind(ld, header, s);
 	it->clause = attr(ld, n, "clause");
+	it->binding = *attr(ld, n, "binding") != '\0';
+	if (it->binding && it->source_kind != RFP_SOURCE_LAW) {
+		struct rfp_where w = { .file = ld->path, .line = it->line };
+
+		rfp_diag(ld->ctx, CAT_BINDING, &w, it->id);
+		ld->st = RFP_ERR_INVALID;
+	}
 	it->types_text = attr(ld, n, "types");
 	s = attr(ld, n, "if");
 	if (*s) {

@@ -23,16 +23,17 @@
 static const char usage_line[] =
     "usage: rfpgen [generate] --type TYPE (--level LEVEL | --impact C=L,I=L,A=L,L=L)\n"
     "              -o FILE [--format docx|odt] [--template FILE] [--agency NAME]\n"
-    "              [--project NAME] [--date YYYY-MM-DD] [--set NAME=VALUE]...\n"
+    "              [--project NAME] [--date DATE] [--set NAME=VALUE]...\n"
     "              [--baseline NAME] [--catalogue FILE]... [--data-dir DIR] [-q]\n"
     "              [--contract-value NTD] [--core-system] [--eu-personal-data]\n"
-    "              [--classified] [--agency-checklist]\n"
+    "              [--classified] [--exclude ID=理由]... [--include ID]...\n"
+    "              [--tailoring FILE] [--field NAME=VALUE]... [--agency-checklist FILE]\n"
     "       rfpgen list --type TYPE (--level LEVEL | --impact ...) [condition options]\n"
     "       rfpgen diff --type TYPE --level LEVEL [--to-type TYPE] [--to-level LEVEL]\n"
     "              [--baseline NAME] [--to-baseline NAME] [--format text|json|csv|md] [-o FILE]\n"
     "       rfpgen batch PORTFOLIO -O DIR [-j N] [--sheet NAME] [--encoding utf-8|cp950|big5]\n"
     "              [--format docx|odt] [--template FILE] [--report FILE.json] [--fail-fast]\n"
-    "              [--progress] [-q]\n"
+    "              [--progress] [--check] [--shard K/N] [-q]\n"
     "       rfpgen inspect TEMPLATE\n"
     "       rfpgen explain ID\n"
     "       rfpgen params\n"
@@ -54,7 +55,9 @@ print_help(void)
 	    "  -T, --template FILE    template (.docx/.dotx/.odt/.ott; default: the shipped one)\n"
 	    "  -a, --agency NAME      機關名稱\n"
 	    "  -p, --project NAME     案名\n"
-	    "      --date YYYY-MM-DD  date shown in the annex (default: SOURCE_DATE_EPOCH or today)\n"
+	    "      --date DATE        date shown in the annex, 2025-05-01 or 中華民國114年5月1日\n"
+	    "                         (also 114-05-01, 114/05/01, 114.5.1; default:\n"
+	    "                         SOURCE_DATE_EPOCH or today)\n"
 	    "      --set NAME=VALUE   override a catalogue parameter\n"
 	    "      --baseline NAME    附表十 baseline version (default: 2021)\n"
 	    "      --catalogue FILE   load this catalogue file instead of the shipped ones (repeatable)\n"
@@ -63,7 +66,18 @@ print_help(void)
 	    "      --core-system      the system is a 核心資通系統 (adds third-party testing)\n"
 	    "      --eu-personal-data EU personal data is processed (adds the GDPR item)\n"
 	    "      --classified       the work involves national secrets (adds suitability checks)\n"
-	    "      --agency-checklist append the agency's own duties as a separate appendix\n"
+	    "      --exclude ID=理由  drop an item that does not apply, with its reason (the\n"
+	    "                         annex lists it in 不適用項目及理由); ID as the annex prints\n"
+	    "                         it (1.1.1, MG-01) or the catalogue id; repeatable\n"
+	    "      --include ID[=理由] add an item above the level or of another type (機關增列)\n"
+	    "      --tailoring FILE   exclusions and inclusions from a .csv/.xlsx/.ods with the\n"
+	    "                         columns 編號或識別碼, 理由, 動作 (排除 or 增列)\n"
+	    "      --field NAME=VALUE a field of the agency's own, {{NAME}} in templates; the cover\n"
+	    "                         shows case_no 案號, contact 承辦人, phone 聯絡電話,\n"
+	    "                         budget 預算金額 and period 履約期間\n"
+	    "      --agency-checklist FILE  also write the agency's own duties into FILE, a\n"
+	    "                         document of their own (never into the annex)\n"
+	    "      --agency-duties    list, diff, json/csv/md: show the agency's own duties too\n"
 	    "  -q, --quiet            print errors only\n"
 	    "      --verify           parse every rendered part again (template development)\n"
 	    "      --max-file-size N  largest catalogue, template or portfolio file (default 64M)\n"
@@ -81,7 +95,9 @@ print_help(void)
 	    "      --encoding ENC     CSV encoding: utf-8, cp950 or big5 (default: detected)\n"
 	    "      --report FILE      write one JSON record per row\n"
 	    "      --fail-fast        start no new row after a failure\n"
-	    "      --progress         show progress even when stderr is not a terminal\n\n"
+	    "      --progress         show progress even when stderr is not a terminal\n"
+	    "      --shard K/N        run only shard K of N: the rows whose index mod N is K-1\n"
+	    "                         (docs/batch.md)\n\n"
 	    "Exit codes: 0 success, 1 internal error, 2 usage, 3 invalid catalogue or portfolio,\n"
 	    "4 invalid template, 5 input/output error, 6 limit exceeded, 7 some batch rows failed,\n"
 	    "130 interrupted.\n",
@@ -180,6 +196,11 @@ cli_print_row(const char *portfolio, const struct rfp_batch_row *row)
 	fprintf(stderr, ": %s: ", _("error"));
 	put_safe(stderr, row->message);
 	fputc('\n', stderr);
+	if (*row->hint) {
+		fprintf(stderr, "  %s: ", _("hint"));
+		put_hint(stderr, row->hint, "");
+		fputc('\n', stderr);
+	}
 }
 
 int
@@ -369,6 +390,7 @@ static const struct option longopts[] = {
 	{ "progress", no_argument, NULL, 1008 },
 	{ "ignore-column", required_argument, NULL, 1009 },
 	{ "check", no_argument, NULL, 1010 },
+	{ "shard", required_argument, NULL, 1011 },
 	{ "max-file-size", required_argument, NULL, 1101 },
 	{ "max-part-size", required_argument, NULL, 1102 },
 	{ "max-entries", required_argument, NULL, 1103 },
@@ -382,7 +404,13 @@ static const struct option longopts[] = {
 	{ "core-system", no_argument, NULL, 'K' },
 	{ "eu-personal-data", no_argument, NULL, 'E' },
 	{ "classified", no_argument, NULL, 'X' },
-	{ "agency-checklist", no_argument, NULL, 'G' },
+	{ "agency-checklist", required_argument, NULL, 'G' },
+	{ "agency-duties", no_argument, NULL, 1201 },
+	{ "exclude", required_argument, NULL, 1202 },
+	{ "include", required_argument, NULL, 1203 },
+	{ "tailoring", required_argument, NULL, 1204 },
+	{ "field", required_argument, NULL, 1205 },
+	{ "agency-checklist-dir", required_argument, NULL, 1206 },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -400,12 +428,15 @@ static const unsigned char option_commands[] = {
 	C_GEN | C_BATCH, C_GEN | C_BATCH, C_GEN | C_BATCH,	/* agency project date */
 	C_SELECT, C_CATALOGUE, C_CATALOGUE, C_CATALOGUE,	/* set baseline catalogue data-dir */
 	C_ALL, C_SELECT,				/* quiet contract-value */
-	C_BATCH, C_BATCH, C_BATCH, C_BATCH, C_BATCH, C_BATCH, C_BATCH, C_BATCH, C_BATCH,
-	/* output-dir jobs sheet encoding report fail-fast progress ignore-column check */
+	C_BATCH, C_BATCH, C_BATCH, C_BATCH, C_BATCH, C_BATCH, C_BATCH, C_BATCH, C_BATCH, C_BATCH,
+	/* output-dir jobs sheet encoding report fail-fast progress ignore-column check shard */
 	C_ALL, C_ALL, C_ALL, C_ALL, C_ALL, C_ALL,	/* max-* */
 	C_GEN | C_BATCH,				/* verify */
 	C_DIFF, C_DIFF, C_DIFF,				/* to-type to-level to-baseline */
-	C_SELECT, C_SELECT, C_SELECT, C_SELECT,		/* conditions, agency-checklist */
+	C_SELECT, C_SELECT, C_SELECT, C_GEN,		/* conditions, agency-checklist */
+	C_GEN | C_LIST | C_DIFF,			/* agency-duties */
+	C_SELECT, C_SELECT, C_SELECT, C_GEN | C_BATCH,	/* exclude include tailoring field */
+	C_BATCH,					/* agency-checklist-dir */
 	C_ALL, C_ALL,					/* help version */
 };
 _Static_assert(sizeof(option_commands) == sizeof(longopts) / sizeof(longopts[0]) - 1,
@@ -468,6 +499,7 @@ cli_parse_args(int argc, char **argv, struct options *opt)
 		case 1007: opt->fail_fast = true; break;
 		case 1008: opt->progress = true; break;
 		case 1010: opt->check = true; break;
+		case 1011: opt->shard = optarg; break;
 		case 1009:
 			if (opt->nignore_columns == MAX_LIST)
 				return cli_usage_error("too many --ignore-column options (at most %d)", MAX_LIST);
@@ -486,7 +518,36 @@ cli_parse_args(int argc, char **argv, struct options *opt)
 		case 'K': opt->conditions |= RFP_COND_CORE_OR_LARGE; break;
 		case 'E': opt->conditions |= RFP_COND_EU_PERSONAL_DATA; break;
 		case 'X': opt->conditions |= RFP_COND_CLASSIFIED; break;
-		case 'G': opt->agency_checklist = true; break;
+		case 'G': opt->agency_doc = optarg; opt->agency_checklist = true; break;
+		case 1201: opt->agency_checklist = true; break;
+		case 1202: case 1203: {
+			char *eq = strchr(optarg, '=');
+
+			if (opt->ntailoring == MAX_LIST)
+				return cli_usage_error("too many --exclude and --include options (at most %d; "
+				    "use --tailoring FILE)", MAX_LIST);
+			if (c == 1202 && !eq)
+				return cli_usage_error("--exclude needs ID=理由, got '%s': the annex lists the reason",
+				    optarg);
+			if (eq)
+				*eq = '\0';
+			opt->tailoring[opt->ntailoring++] = (struct rfp_tailoring){ c == 1202 ?
+			    RFP_TAILOR_EXCLUDE : RFP_TAILOR_INCLUDE, optarg, eq ? eq + 1 : NULL, NULL, 0 };
+			break;
+		}
+		case 1204: opt->tailoring_file = optarg; break;
+		case 1206: opt->agency_dir = optarg; break;
+		case 1205: {
+			char *eq = strchr(optarg, '=');
+
+			if (!eq || eq == optarg)
+				return cli_usage_error("--field needs NAME=VALUE, got '%s'", optarg);
+			if (opt->nfields == MAX_LIST)
+				return cli_usage_error("too many --field options (at most %d)", MAX_LIST);
+			*eq = '\0';
+			opt->fields[opt->nfields++] = (struct rfp_field_value){ optarg, eq + 1 };
+			break;
+		}
 		case 'C':
 			if (opt->ncatalogues == MAX_LIST)
 				return cli_usage_error("too many --catalogue files (at most %d)", MAX_LIST);
@@ -557,16 +618,6 @@ cli_apply_limits(const struct options *opt, struct rfp_limits *lim)
 	return EXIT_OK;
 }
 
-static bool
-valid_date(const char *s)
-{
-	int y, m, d;
-	char tail;
-
-	return strlen(s) == 10 && sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3 &&
-	    s[4] == '-' && s[7] == '-' && m >= 1 && m <= 12 && d >= 1 && d <= 31;
-}
-
 /* The date shown in the annex and the zip timestamp. SOURCE_DATE_EPOCH
  * fixes both; otherwise the date is today and the timestamp 1980-01-01. */
 static int
@@ -592,8 +643,10 @@ cli_resolve_dates(struct options *opt, char *buf, size_t buflen, int64_t *mtime)
 		localtime_r(&now, &tm);
 	}
 	if (opt->date) {
-		if (!valid_date(opt->date))
-			return cli_usage_error("--date: '%s' is not YYYY-MM-DD", opt->date);
+		if (buflen < 11 || !rfp_date_parse(opt->date, buf))
+			return cli_usage_error("--date: '%s' is not a date: write 2025-05-01 or "
+			    "中華民國114年5月1日 (114-05-01, 114/05/01, 114.5.1)", opt->date);
+		opt->date = buf;
 		return EXIT_OK;
 	}
 	strftime(buf, buflen, "%Y-%m-%d", &tm);
@@ -650,7 +703,8 @@ cli_build_request(const struct options *opt, bool batch, struct rfp_request *req
 	*set = 0;
 	*req = (struct rfp_request){ .agency = opt->agency, .project = opt->project,
 	    .date = opt->date, .params = opt->params, .nparams = opt->nparams,
-	    .conditions = opt->conditions, .agency_checklist = opt->agency_checklist };
+	    .conditions = opt->conditions, .agency_checklist = opt->agency_checklist,
+	    .fields = opt->fields, .nfields = opt->nfields };
 	if (opt->contract_value) {
 		char *end;
 		unsigned long long v;
@@ -684,6 +738,30 @@ cli_build_request(const struct options *opt, bool batch, struct rfp_request *req
 	}
 	if (opt->level || opt->impact)
 		*set |= RFP_DEFAULT_LEVEL;
+	return EXIT_OK;
+}
+
+/* The tailoring of the request: --exclude and --include, then the lines of
+ * --tailoring FILE (read with the limits in force). */
+static int
+add_tailoring(struct cli *cli, struct rfp_request *req)
+{
+	const struct options *opt = &cli->opt;
+	enum rfp_status st;
+	size_t n = 0;
+
+	if (opt->tailoring_file &&
+	    (st = rfp_tailoring_read(cli->ctx, opt->tailoring_file, &cli->tail_file, &n)) != RFP_OK)
+		return cli_exit_for(st, EXIT_USAGE);
+	if (!(cli->tailoring = calloc(opt->ntailoring + n + 1, sizeof(*cli->tailoring)))) {
+		fputs("rfpgen: out of memory\n", stderr);
+		return EXIT_INTERNAL;
+	}
+	memcpy(cli->tailoring, opt->tailoring, opt->ntailoring * sizeof(*cli->tailoring));
+	if (n)
+		memcpy(cli->tailoring + opt->ntailoring, cli->tail_file, n * sizeof(*cli->tailoring));
+	req->tailoring = cli->tailoring;
+	req->ntailoring = opt->ntailoring + n;
 	return EXIT_OK;
 }
 
@@ -744,7 +822,9 @@ cli_start(struct cli *cli, int argc, char **argv, struct rfp_request *req, int64
 	}
 	rfp_ctx_set_diag(cli->ctx, cli_print_diag, &cli->opt);
 	rfp_ctx_set_verify(cli->ctx, cli->opt.verify);
-	return cli_apply_limits(&cli->opt, rfp_ctx_limits(cli->ctx));
+	if ((rc = cli_apply_limits(&cli->opt, rfp_ctx_limits(cli->ctx))))
+		return rc;
+	return describe ? EXIT_OK : add_tailoring(cli, req);
 }
 
 void
@@ -753,6 +833,9 @@ cli_finish(struct cli *cli)
 	for (size_t i = 0; i < cli->npaths; i++)
 		free(cli->paths[i]);
 	cli->npaths = 0;
+	free(cli->tailoring);
+	rfp_tailoring_free(cli->tail_file);
+	cli->tailoring = cli->tail_file = NULL;
 	rfp_ctx_free(cli->ctx);
 	cli->ctx = NULL;
 }

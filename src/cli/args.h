@@ -47,12 +47,20 @@ struct options {
 	size_t nparams;
 	const char *to_type, *to_level, *to_baseline;	/* diff */
 	const char *out_dir, *sheet, *encoding, *report, *jobs;	/* batch */
+	const char *shard;				/* batch: K/N */
 	bool fail_fast, progress, check;
 	const char *limits[8][2];	/* --max-*: name, value */
 	size_t nlimits;
 	const char *contract_value;
 	unsigned conditions;
-	bool agency_checklist;
+	bool agency_checklist;		/* select the agency's duties */
+	const char *agency_doc;		/* --agency-checklist FILE */
+	const char *agency_dir;		/* batch --agency-checklist-dir DIR */
+	struct rfp_tailoring tailoring[MAX_LIST];	/* --exclude, --include */
+	size_t ntailoring;
+	const char *tailoring_file;
+	struct rfp_field_value fields[MAX_LIST];
+	size_t nfields;
 	bool quiet, verify;
 	const char *ignore_columns[MAX_LIST];	/* batch */
 	size_t nignore_columns;
@@ -70,6 +78,8 @@ struct cli {
 	size_t npaths;
 	char datebuf[32];		/* the date shown, unless --date */
 	unsigned defaults_set;		/* batch: which of type, level were given */
+	struct rfp_tailoring *tailoring;	/* the request's: options, then the file */
+	struct rfp_tailoring *tail_file;	/* --tailoring FILE's lines */
 };
 
 /*

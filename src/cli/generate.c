@@ -162,13 +162,57 @@ cmd_export(struct cli *cli, const struct rfp_request *req, enum rfp_export_forma
 	return rc;
 }
 
+/*
+ * The agency's own document (--agency-checklist FILE), in the format FILE
+ * names: from the annex's template when it has that format, else from the
+ * shipped template of that format. An agency template of the other format
+ * is refused: the two documents would not match.
+ */
+static int
+make_agency_doc(struct cli *cli, const struct rfp_selection *sel, const struct rfp_template *annex,
+    enum rfp_format annex_fmt, int64_t mtime, struct rfp_output *out)
+{
+	const char *path = cli->opt.agency_doc, *ext = extension(path);
+	struct rfp_template *own = NULL;
+	const struct rfp_template *t = annex;
+	enum rfp_format fmt;
+	enum rfp_status st;
+	char tpath[PATH_MAX + 128];
+	int rc = EXIT_OK;
+
+	if (strcmp(path, "-") == 0 || strcmp(path, cli->opt.output) == 0)
+		return cli_usage_error("--agency-checklist needs a file of its own, not '%s'", path);
+	if (strcasecmp(ext, "docx") == 0)
+		fmt = RFP_FORMAT_DOCX;
+	else if (strcasecmp(ext, "odt") == 0)
+		fmt = RFP_FORMAT_ODT;
+	else
+		return cli_usage_error("--agency-checklist: cannot tell the format from '%s'; name it .docx or .odt",
+		    path);
+	if (fmt != annex_fmt) {
+		if (cli->opt.template_path)
+			return cli_usage_error("--agency-checklist %s is %s but the template %s is %s; "
+			    "make them agree", path, fmt == RFP_FORMAT_DOCX ? "DOCX" : "ODT",
+			    cli->opt.template_path, annex_fmt == RFP_FORMAT_DOCX ? "DOCX" : "ODT");
+		snprintf(tpath, sizeof(tpath), "%s/templates/annex.%s", cli->data_dir,
+		    fmt == RFP_FORMAT_DOCX ? "docx" : "odt");
+		if ((st = rfp_template_load(cli->ctx, tpath, &own)) != RFP_OK)
+			return cli_exit_for(st, EXIT_TEMPLATE);
+		t = own;
+	}
+	if ((st = rfp_render_agency(cli->ctx, t, sel, "rfpgen " RFP_VERSION, mtime, out)) != RFP_OK)
+		rc = cli_exit_for(st, EXIT_TEMPLATE);
+	rfp_template_free(own);
+	return rc;
+}
+
 int
 cli_generate(struct cli *cli, const struct rfp_request *req, int64_t mtime)
 {
 	struct rfp_catalogue *cat = NULL;
 	struct rfp_selection *sel = NULL;
 	struct rfp_template *tmpl = NULL;
-	struct rfp_output out = { 0 };
+	struct rfp_output out = { 0 }, agency = { 0 };
 	char tpath[PATH_MAX + 128];
 	enum rfp_format fmt = RFP_FORMAT_DOCX;
 	enum rfp_status st;
@@ -212,7 +256,12 @@ cli_generate(struct cli *cli, const struct rfp_request *req, int64_t mtime)
 		rc = cli_exit_for(st, EXIT_TEMPLATE);
 		goto out;
 	}
-	if ((st = rfp_write_file(cli->ctx, cli->opt.output, out.data, out.len)) != RFP_OK) {
+	/* Both documents are made before either is written. */
+	if (cli->opt.agency_doc && (rc = make_agency_doc(cli, sel, tmpl, fmt, mtime, &agency)))
+		goto out;
+	if ((st = rfp_write_file(cli->ctx, cli->opt.output, out.data, out.len)) != RFP_OK ||
+	    (cli->opt.agency_doc &&
+	    (st = rfp_write_file(cli->ctx, cli->opt.agency_doc, agency.data, agency.len)) != RFP_OK)) {
 		rc = cli_exit_for(st, EXIT_IO);
 		goto out;
 	}
@@ -220,9 +269,13 @@ cli_generate(struct cli *cli, const struct rfp_request *req, int64_t mtime)
 		fprintf(stderr, _("rfpgen: wrote %s: %s/%s, %zu items\n"), cli->opt.output,
 		    rfp_type_name(req->type), rfp_level_name(rfp_selection_level(sel)),
 		    rfp_selection_count(sel));
+	if (!cli->opt.quiet && cli->opt.agency_doc)
+		fprintf(stderr, _("rfpgen: wrote %s: the agency's own duties, %zu items\n"),
+		    cli->opt.agency_doc, rfp_selection_agency_count(sel));
 	rc = EXIT_OK;
 out:
 	rfp_output_fini(&out);
+	rfp_output_fini(&agency);
 	rfp_template_free(tmpl);
 	rfp_selection_free(sel);
 	rfp_catalogue_free(cat);

@@ -111,7 +111,12 @@ cmd_diff(struct cli *cli, const struct rfp_request *req)
 		if ((rc = cli_parse_level(cli->opt.to_level, &req2.level)))
 			return rc;
 	}
-	if ((rc = cli_load_selection(cli, req, &cat, &a)))
+	/* Tailoring is the "to" side's: the diff shows what it changes. */
+	struct rfp_request from = *req;
+
+	from.tailoring = NULL;
+	from.ntailoring = 0;
+	if ((rc = cli_load_selection(cli, &from, &cat, &a)))
 		goto out;
 	if (cli->opt.to_baseline) {
 		const char *keep = cli->opt.baseline;
@@ -162,6 +167,7 @@ struct progress {
 	bool show, tty, drawn;
 	unsigned tenth;			/* non-terminal: last tenth printed */
 	const char *portfolio;
+	unsigned shard_k, shard_n;	/* --shard K/N; 0/0: none */
 };
 
 static double
@@ -201,7 +207,11 @@ show_progress(const struct rfp_batch_row *row, size_t done, size_t total, size_t
 	if (!p->tty) {
 		unsigned tenth = total ? (unsigned)(done * 10 / total) : 10;
 
-		if (tenth > p->tenth || done == total) {
+		if ((tenth > p->tenth || done == total) && p->shard_n) {
+			p->tenth = tenth;
+			fprintf(stderr, _("rfpgen: batch: %zu/%zu rows (%u%%), %zu failed (shard %u/%u)\n"),
+			    done, total, tenth * 10, failed, p->shard_k, p->shard_n);
+		} else if (tenth > p->tenth || done == total) {
 			p->tenth = tenth;
 			fprintf(stderr, _("rfpgen: batch: %zu/%zu rows (%u%%), %zu failed\n"), done, total,
 			    tenth * 10, failed);
@@ -214,7 +224,10 @@ show_progress(const struct rfp_batch_row *row, size_t done, size_t total, size_t
 	for (size_t i = 0; i < 20; i++)
 		bar[i] = i < fill ? '#' : '.';
 	bar[20] = '\0';
-	fprintf(stderr, "\r[%s] %zu/%zu  %.1f/s", bar, done, total, rate);
+	fputc('\r', stderr);
+	if (p->shard_n)
+		fprintf(stderr, "%u/%u ", p->shard_k, p->shard_n);
+	fprintf(stderr, "[%s] %zu/%zu  %.1f/s", bar, done, total, rate);
 	/* An estimate from the first few rows says nothing yet. */
 	if (done >= 5 && rate > 0 && done < total)
 		fprintf(stderr, "  ETA %.0fs", (double)(total - done) / rate);
@@ -255,12 +268,36 @@ check_report_path(const char *path)
 	return EXIT_OK;
 }
 
+#define MAX_SHARDS 10000u
+
+/* --shard K/N: two whole numbers, 1 <= K <= N <= MAX_SHARDS. */
+static int
+parse_shard(const char *v, unsigned *k, unsigned *n)
+{
+	unsigned long a = 0, b = 0;
+	char *end = NULL;
+
+	errno = 0;
+	if (*v >= '0' && *v <= '9')
+		a = strtoul(v, &end, 10);
+	if (end && *end == '/' && end[1] >= '0' && end[1] <= '9')
+		b = strtoul(end + 1, &end, 10);
+	if (errno || !b || *end || a < 1 || a > b || b > MAX_SHARDS) {
+		cli_error(NULL, BATCH_SHARD, v, MAX_SHARDS);
+		return EXIT_USAGE;
+	}
+	*k = (unsigned)a;
+	*n = (unsigned)b;
+	return EXIT_OK;
+}
+
 static int
 cmd_batch(struct cli *cli, const struct rfp_request *defaults, unsigned defaults_set,
     int64_t mtime)
 {
 	struct rfp_batch_options bo = { .sheet = cli->opt.sheet, .encoding = cli->opt.encoding,
 	    .out_dir = cli->opt.out_dir, .template_path = cli->opt.template_path,
+	    .agency_dir = cli->opt.agency_dir,
 	    .fail_fast = cli->opt.fail_fast, .generator = "rfpgen " RFP_VERSION,
 	    .date = cli->opt.date, .mtime = mtime, .stop = &interrupted,
 	    .defaults = defaults, .defaults_set = defaults_set, .check_only = cli->opt.check,
@@ -270,7 +307,7 @@ cmd_batch(struct cli *cli, const struct rfp_request *defaults, unsigned defaults
 	    .portfolio = cli->opt.args[0] };
 	struct rfp_catalogue *cat = NULL;
 	struct rfp_batch *b = NULL;
-	char docx[PATH_MAX + 64], odt[PATH_MAX + 64], *report = NULL;
+	char docx[PATH_MAX + 64], odt[PATH_MAX + 64], *report = NULL, suffix[128] = "";
 	size_t ok, failed, skipped, len;
 	struct sigaction sa = { .sa_handler = on_sigint };
 	struct stat sb;
@@ -292,6 +329,10 @@ cmd_batch(struct cli *cli, const struct rfp_request *defaults, unsigned defaults
 			return cli_usage_error("-j: '%s' is not a number of threads from 1 to 64", cli->opt.jobs);
 		bo.jobs = (unsigned)n;
 	}
+	if (cli->opt.shard && (rc = parse_shard(cli->opt.shard, &bo.shard_k, &bo.shard_n)))
+		return rc;
+	prog.shard_k = bo.shard_k;
+	prog.shard_n = bo.shard_n;
 	if (cli->opt.format) {
 		bo.format_given = true;
 		if (strcasecmp(cli->opt.format, "odt") == 0)
@@ -299,13 +340,28 @@ cmd_batch(struct cli *cli, const struct rfp_request *defaults, unsigned defaults
 		else if (strcasecmp(cli->opt.format, "docx") != 0)
 			return cli_usage_error("batch --format: '%s'; valid: docx, odt", cli->opt.format);
 	}
-	/* -O names a directory, made here if it is new (its parent must exist);
-	 * then the report, which may go into it, must be writable, all before
-	 * any annex is made. */
-	err = cli->opt.check ? 0 : stat(bo.out_dir, &sb) != 0 ?
-	    (mkdir(bo.out_dir, 0777) != 0 ? errno : 0) : S_ISDIR(sb.st_mode) ? 0 : ENOTDIR;
+	/* -O names a directory, made here if it is new (its parent must exist;
+	 * the shards of one portfolio may make it at the same time); then the
+	 * report, which may go into it, must be writable, all before any annex
+	 * is made. */
+	err = 0;
+	if (!cli->opt.check && stat(bo.out_dir, &sb) != 0)
+		err = mkdir(bo.out_dir, 0777) != 0 && errno != EEXIST ? errno :
+		    stat(bo.out_dir, &sb) != 0 ? errno : 0;
+	if (!cli->opt.check && !err && !S_ISDIR(sb.st_mode))
+		err = ENOTDIR;
 	if (err) {
 		cli_error(bo.out_dir, BATCH_OUTDIR, strerror(err));
+		return EXIT_IO;
+	}
+	/* The agency's documents go apart from the annexes, made the same way. */
+	if (bo.agency_dir && !cli->opt.check && stat(bo.agency_dir, &sb) != 0)
+		err = mkdir(bo.agency_dir, 0777) != 0 && errno != EEXIST ? errno :
+		    stat(bo.agency_dir, &sb) != 0 ? errno : 0;
+	if (bo.agency_dir && !cli->opt.check && !err && !S_ISDIR(sb.st_mode))
+		err = ENOTDIR;
+	if (err) {
+		cli_error(bo.agency_dir, BATCH_OUTDIR, strerror(err));
 		return EXIT_IO;
 	}
 	if (cli->opt.report && (rc = check_report_path(cli->opt.report)))
@@ -341,10 +397,15 @@ cmd_batch(struct cli *cli, const struct rfp_request *defaults, unsigned defaults
 			goto out;
 		}
 	}
+	/* The summary counts the shard's rows and says which shard it is. */
+	if (bo.shard_n)
+		snprintf(suffix, sizeof(suffix), _(" (shard %u/%u)"), bo.shard_k, bo.shard_n);
+	snprintf(suffix + strlen(suffix), sizeof(suffix) - strlen(suffix), "%s",
+	    interrupted ? _(" (interrupted)") : "");
 	if (!cli->opt.quiet || failed)
 		fprintf(stderr, cli->opt.check ? _("rfpgen: batch: %zu checked, %zu failed, %zu skipped%s\n") :
 		    _("rfpgen: batch: %zu written, %zu failed, %zu skipped%s\n"), ok, failed, skipped,
-		    interrupted ? _(" (interrupted)") : "");
+		    suffix);
 	rc = interrupted ? EXIT_INTERRUPTED : failed ? EXIT_ROWS : EXIT_OK;
 out:
 	free(report);

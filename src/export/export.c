@@ -69,6 +69,21 @@ json_str(struct rfp_buf *b, const char *key, const char *val, bool comma)
 	rfp_buf_adds(b, comma ? "\", " : "\"");
 }
 
+/* "excluded" or "included" (the tailoring that put si where it is), or "". */
+static const char *
+tailoring_name(const struct rfp_selected *si)
+{
+	if (!si->tailoring)
+		return "";
+	return si->tailoring->action == RFP_TAILOR_EXCLUDE ? "excluded" : "included";
+}
+
+static const char *
+reason_of(const struct rfp_selected *si)
+{
+	return si->tailoring && si->tailoring->reason ? si->tailoring->reason : "";
+}
+
 static void
 json_item(struct rfp_buf *b, const struct rfp_selected *si)
 {
@@ -92,6 +107,10 @@ json_item(struct rfp_buf *b, const struct rfp_selected *si)
 	json_str(b, "source", it->source_title, true);
 	json_str(b, "clause", it->clause, true);
 	json_str(b, "source_kind", rfp_source_kind_name(it->source_kind), true);
+	if (si->tailoring) {
+		json_str(b, "tailoring", tailoring_name(si), true);
+		json_str(b, "reason", si->tailoring->reason, true);
+	}
 	json_str(b, "catalogue", it->file->id, false);
 	rfp_buf_adds(b, "}");
 }
@@ -141,6 +160,12 @@ export_json(struct rfp_buf *b, const struct rfp_selection *sel)
 		json_item(b, &sel->duties[i]);
 		rfp_buf_adds(b, i + 1 < sel->nduties ? ",\n" : "\n");
 	}
+	/* The items the tailoring dropped, each with its reason. */
+	rfp_buf_adds(b, "],\n\"excluded\": [\n");
+	for (size_t i = 0; i < sel->nexcluded; i++) {
+		json_item(b, &sel->excluded[i]);
+		rfp_buf_adds(b, i + 1 < sel->nexcluded ? ",\n" : "\n");
+	}
 	rfp_buf_adds(b, "]}\n");
 }
 
@@ -148,17 +173,18 @@ static void
 export_csv(struct rfp_buf *b, const struct rfp_selection *sel)
 {
 	rfp_buf_adds(b, "id,no,family,measure,min_level,levels,types,party,modality,"
-	    "condition,text,guidance,verification,source,clause,source_kind\r\n");
-	for (size_t i = 0; i < sel->nitems + sel->nduties; i++) {
+	    "condition,text,guidance,verification,source,clause,source_kind,tailoring,reason\r\n");
+	for (size_t i = 0; i < sel->nitems + sel->nduties + sel->nexcluded; i++) {
 		const struct rfp_selected *si = i < sel->nitems ? &sel->items[i] :
-		    &sel->duties[i - sel->nitems];
+		    i < sel->nitems + sel->nduties ? &sel->duties[i - sel->nitems] :
+		    &sel->excluded[i - sel->nitems - sel->nduties];
 		const struct rfp_item *it = si->item;
 		const char *cells[] = { it->id, it->label, it->measure->family->name,
 			it->measure->name, rfp_level_name(it->min_level), levels_of(it->min_level),
 			it->types_text, rfp_party_name(it->party), rfp_modality_name(it->modality),
 			it->condition_name ? it->condition_name : "", si->text, si->guidance,
 			si->verification, it->source_title, it->clause,
-			rfp_source_kind_name(it->source_kind) };
+			rfp_source_kind_name(it->source_kind), tailoring_name(si), reason_of(si) };
 
 		for (size_t k = 0; k < sizeof(cells) / sizeof(cells[0]); k++) {
 			if (k)
@@ -216,8 +242,32 @@ export_md(struct rfp_buf *b, const struct rfp_selection *sel)
 		md_cell(b, it->measure->name);
 		rfp_buf_addf(b, " | %s | ", levels_of(it->min_level));
 		md_cell(b, si->text);
+		if (si->tailoring) {
+			rfp_buf_adds(b, "（機關增列");
+			if (*reason_of(si))
+				rfp_buf_adds(b, "：");
+			md_cell(b, reason_of(si));
+			rfp_buf_adds(b, "）");
+		}
 		rfp_buf_adds(b, " | ");
 		md_cell(b, it->source_title);
+		rfp_buf_adds(b, " |\n");
+	}
+	if (!sel->nexcluded)
+		return;
+	rfp_buf_adds(b, "\n## 不適用項目及理由\n\n| 編號 | 識別碼 | 需求 | 不適用理由 |\n"
+	    "| --- | --- | --- | --- |\n");
+	for (size_t i = 0; i < sel->nexcluded; i++) {
+		const struct rfp_selected *si = &sel->excluded[i];
+
+		rfp_buf_adds(b, "| ");
+		md_cell(b, si->item->label);
+		rfp_buf_adds(b, " | ");
+		md_cell(b, si->item->id);
+		rfp_buf_adds(b, " | ");
+		md_cell(b, si->text);
+		rfp_buf_adds(b, " | ");
+		md_cell(b, reason_of(si));
 		rfp_buf_adds(b, " |\n");
 	}
 }
@@ -247,6 +297,15 @@ find(const struct rfp_selection *sel, const char *id)
 	for (size_t i = 0; i < sel->nitems; i++)
 		if (strcmp(sel->items[i].item->id, id) == 0)
 			return &sel->items[i];
+	return NULL;
+}
+
+static const struct rfp_selected *
+find_excluded(const struct rfp_selection *sel, const char *id)
+{
+	for (size_t i = 0; i < sel->nexcluded; i++)
+		if (strcmp(sel->excluded[i].item->id, id) == 0)
+			return &sel->excluded[i];
 	return NULL;
 }
 
@@ -294,6 +353,8 @@ diff_line(struct rfp_buf *b, enum rfp_export_format fmt, char mark, const struct
 		    si->text);
 		if (old)
 			rfp_buf_addf(b, "    changed: %s\n    was: %s\n", what, old->text);
+		if (what && !old)
+			rfp_buf_addf(b, "    %s\n", what);
 		break;
 	case RFP_EXPORT_MD:
 		rfp_buf_addf(b, "| %c | ", mark);
@@ -377,7 +438,7 @@ rfp_selection_diff(const struct rfp_selection *from, const struct rfp_selection 
 	for (int kind = 0; kind < 3; kind++) {
 		const struct rfp_selection *s = kind == 1 ? from : to;
 		bool first = true;
-		char what[128];
+		char what[1024];
 
 		if (fmt == RFP_EXPORT_JSON)
 			rfp_buf_addf(&b, ", \"%s\": [", json_keys[kind]);
@@ -386,7 +447,16 @@ rfp_selection_diff(const struct rfp_selection *from, const struct rfp_selection 
 			const struct rfp_selected *other = find(kind == 1 ? to : from, si->item->id);
 
 			if (kind < 2 && !other) {
-				diff_line(&b, fmt, kind == 0 ? '+' : '-', si, NULL, NULL, &first);
+				/* What the tailoring of "to" did to it, with the reason. */
+				const struct rfp_selected *ex = kind == 1 ? find_excluded(to, si->item->id) :
+				    si->tailoring ? si : NULL;
+
+				if (ex)
+					snprintf(what, sizeof(what), "%s%s%s", ex->tailoring->action ==
+					    RFP_TAILOR_EXCLUDE ? "不適用" : "機關增列", *reason_of(ex) ? "：" : "",
+					    reason_of(ex));
+				diff_line(&b, fmt, kind == 0 ? '+' : '-', ex ? ex : si, NULL, ex ? what : NULL,
+				    &first);
 				n[kind]++;
 			} else if (kind == 2 && other && *changes(other, si, what, sizeof(what))) {
 				diff_line(&b, fmt, '~', si, other, what, &first);

@@ -90,6 +90,14 @@ rfp_selection_list(const struct rfp_selection *sel, unsigned columns, char **out
 			rfp_buf_addc(&b, '\n');
 		}
 	}
+	for (size_t i = 0; i < n; i++)
+		if (sel->items[i].tailoring)
+			rfp_buf_addf(&b, "%s：機關增列%s%s\n", sel->items[i].item->label,
+			    sel->items[i].tailoring->reason && *sel->items[i].tailoring->reason ? "，" : "",
+			    sel->items[i].tailoring->reason ? sel->items[i].tailoring->reason : "");
+	for (size_t i = 0; i < sel->nexcluded; i++)
+		rfp_buf_addf(&b, "%s：不適用（排除），%s\n", sel->excluded[i].item->label,
+		    sel->excluded[i].tailoring->reason);
 	if (b.err) {
 		enum rfp_status err = b.err;
 

@@ -11,6 +11,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -144,6 +145,108 @@ check_request_text(struct rfp_ctx *ctx, const struct rfp_request *req)
 	return st;
 }
 
+/* A --field name: ASCII, so that {{NAME}} is a tag name in any template.
+ * That it is no built-in field is checked where the fields are (annex). */
+static bool
+field_name_ok(const char *n)
+{
+	size_t len = strlen(n);
+
+	if (len == 0 || len > 32 || n[0] < 'a' || n[0] > 'z')
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!((n[i] >= 'a' && n[i] <= 'z') || (n[i] >= '0' && n[i] <= '9') || n[i] == '_'))
+			return false;
+	return true;
+}
+
+static enum rfp_status
+check_fields(struct rfp_ctx *ctx, const struct rfp_request *req)
+{
+	enum rfp_status st = RFP_OK, s;
+
+	for (size_t i = 0; i < req->nfields; i++) {
+		const struct rfp_field_value *f = &req->fields[i];
+
+		if (!field_name_ok(f->name)) {
+			rfp_diag(ctx, FIELD_NAME, NULL, f->name, f->name);
+			st = RFP_ERR_USAGE;
+		} else if ((s = check_text(ctx, f->name, f->value)) != RFP_OK) {
+			st = s;
+		}
+	}
+	return st;
+}
+
+/*
+ * Finds the item each tailoring line names: tail[k] is the line for
+ * cat->items[k], or NULL. Every line is checked, so that one run shows
+ * every mistake.
+ */
+static enum rfp_status
+find_tailored(struct rfp_ctx *ctx, const struct rfp_catalogue *cat,
+    const struct rfp_request *req, const struct rfp_tailoring **tail)
+{
+	enum rfp_status st = RFP_OK;
+
+	for (size_t i = 0; i < req->ntailoring; i++) {
+		const struct rfp_tailoring *t = &req->tailoring[i];
+		struct rfp_where w = { .file = t->file, .line = t->line };
+		long k = rfp_catalogue_find(cat, t->id);
+
+		if (k < 0) {
+			const char *near = rfp_catalogue_suggest(cat, t->id);
+			char hint[160];
+
+			if (near) {
+				snprintf(hint, sizeof(hint), "did you mean %s?", near);
+				rfp_diag_hint(ctx, TAILOR_UNKNOWN, hint, t->file ? &w : NULL, t->id, t->id);
+			} else {
+				rfp_diag(ctx, TAILOR_UNKNOWN, t->file ? &w : NULL, t->id, t->id);
+			}
+			st = RFP_ERR_USAGE;
+		} else if (tail[k]) {
+			rfp_diag(ctx, TAILOR_TWICE, t->file ? &w : NULL, t->id, cat->items[k]->id);
+			st = RFP_ERR_USAGE;
+		} else if (check_text(ctx, t->id, t->reason) != RFP_OK) {
+			st = RFP_ERR_USAGE;
+		} else {
+			tail[k] = t;
+		}
+	}
+	return st;
+}
+
+/* Whether the tailoring line t may apply to it, which the request's type,
+ * level and conditions select (matches) or not. */
+static enum rfp_status
+check_tailoring(struct rfp_ctx *ctx, const struct rfp_selection *sel,
+    const struct rfp_tailoring *t, const struct rfp_item *it, bool matches)
+{
+	struct rfp_where w = { .file = t->file, .line = t->line };
+	const struct rfp_where *at = t->file ? &w : NULL;
+
+	if (t->action == RFP_TAILOR_EXCLUDE) {
+		if (!matches || (it->party == RFP_PARTY_AGENCY && !sel->agency_checklist))
+			rfp_diag(ctx, TAILOR_NOT_SELECTED, at, t->id, it->id,
+			    rfp_type_name(sel->type), rfp_level_name(sel->level));
+		else if (it->binding)
+			rfp_diag(ctx, TAILOR_LEGAL, at, t->id, it->id, it->source_title, it->clause);
+		else if (!t->reason || !*t->reason)
+			rfp_diag(ctx, TAILOR_REASON, at, t->id, it->id);
+		else
+			return RFP_OK;
+		return RFP_ERR_USAGE;
+	}
+	if (it->party == RFP_PARTY_AGENCY)
+		rfp_diag(ctx, TAILOR_AGENCY, at, t->id, it->id);
+	else if (matches)
+		rfp_diag(ctx, TAILOR_SELECTED, at, t->id, it->id);
+	else
+		return RFP_OK;
+	return RFP_ERR_USAGE;
+}
+
 static const char *
 dup_or_null(struct rfp_selection *sel, const char *s, enum rfp_status *st)
 {
@@ -162,6 +265,7 @@ rfp_select(struct rfp_ctx *ctx, const struct rfp_catalogue *cat,
     const struct rfp_request *req, struct rfp_selection **out)
 {
 	struct rfp_selection *sel;
+	const struct rfp_tailoring **tail;
 	enum rfp_status st = RFP_OK, s;
 	size_t i, n = 0;
 
@@ -170,11 +274,17 @@ rfp_select(struct rfp_ctx *ctx, const struct rfp_catalogue *cat,
 	if (req->level == RFP_LEVEL_NONE && !req->has_impact)
 		return RFP_ERR_USAGE;
 	if ((st = check_request_text(ctx, req)) != RFP_OK ||
-	    (st = check_overrides(ctx, cat, req)) != RFP_OK)
+	    (st = check_overrides(ctx, cat, req)) != RFP_OK ||
+	    (st = check_fields(ctx, req)) != RFP_OK)
 		return st;
 	sel = calloc(1, sizeof(*sel));
 	if (!sel)
 		return RFP_ERR_NOMEM;
+	tail = calloc(cat->nitems ? cat->nitems : 1, sizeof(*tail));
+	if (!tail) {
+		free(sel);
+		return RFP_ERR_NOMEM;
+	}
 	sel->cat = cat;
 	sel->type = req->type;
 	sel->has_impact = req->has_impact;
@@ -187,31 +297,71 @@ rfp_select(struct rfp_ctx *ctx, const struct rfp_catalogue *cat,
 	sel->date = dup_or_null(sel, req->date, &st);
 	sel->items = calloc(cat->nitems ? cat->nitems : 1, sizeof(*sel->items));
 	sel->duties = calloc(cat->nitems ? cat->nitems : 1, sizeof(*sel->duties));
+	sel->excluded = calloc(cat->nitems ? cat->nitems : 1, sizeof(*sel->excluded));
 	sel->params = calloc(cat->nparams ? cat->nparams : 1, sizeof(*sel->params));
-	if (!sel->items || !sel->duties || !sel->params)
+	sel->fields = calloc(req->nfields ? req->nfields : 1, sizeof(*sel->fields));
+	if (!sel->items || !sel->duties || !sel->excluded || !sel->params || !sel->fields)
 		st = RFP_ERR_NOMEM;
+	for (i = 0; i < req->nfields && !st; i++) {
+		sel->fields[i].name = dup_or_null(sel, req->fields[i].name, &st);
+		sel->fields[i].value = dup_or_null(sel, req->fields[i].value ? req->fields[i].value :
+		    "", &st);
+		sel->nfields++;
+	}
+	/* Every parameter, for {{param.NAME}}: its value as an item shows it. */
+	sel->param_values = calloc(cat->nparams ? cat->nparams : 1, sizeof(*sel->param_values));
+	if (!sel->param_values)
+		st = RFP_ERR_NOMEM;
+	for (i = 0; i < cat->nparams && !st; i++) {
+		const struct rfp_param *p = cat->params[i];
+		bool set;
+		const char *v = param_value(p, req, sel->level, &set);
+		struct rfp_buf b = RFP_BUF_INIT(1u << 20);
+
+		if (!v)
+			continue;
+		rfp_buf_adds(&b, v);
+		if (p->suggested && !set && *v)
+			rfp_buf_addf(&b, RFP_SUGGESTION_NOTE, p->id);
+		if (b.err || !(sel->param_values[i] = rfp_arena_strndup(&sel->arena, b.ptr, b.len)))
+			st = b.err == RFP_ERR_LIMIT ? RFP_ERR_LIMIT : RFP_ERR_NOMEM;
+		rfp_buf_fini(&b);
+	}
+	if (!st)
+		st = find_tailored(ctx, cat, req, tail);
 	for (i = 0; i < cat->nitems && st != RFP_ERR_NOMEM; i++) {
 		const struct rfp_item *it = cat->items[i];
+		const struct rfp_tailoring *t = tail[i];
 		struct rfp_selected *si;
+		bool matches = (it->types & (1u << req->type)) && it->min_level <= sel->level &&
+		    (!it->condition || (it->condition & req->conditions));
 
-		if (!(it->types & (1u << req->type)) || it->min_level > sel->level ||
-		    (it->condition && !(it->condition & req->conditions)))
+		if (t && (s = check_tailoring(ctx, sel, t, it, matches)) != RFP_OK) {
+			st = st ? st : s;
 			continue;
-		/* The agency's own duties never become vendor obligations. */
-		if (it->party == RFP_PARTY_AGENCY) {
+		}
+		if (t && t->action == RFP_TAILOR_EXCLUDE) {
+			si = &sel->excluded[sel->nexcluded++];
+		} else if (!matches && !t) {
+			continue;
+		} else if (it->party == RFP_PARTY_AGENCY) {
+			/* The agency's own duties never become vendor obligations. */
 			if (!req->agency_checklist)
 				continue;
 			si = &sel->duties[sel->nduties++];
 		} else {
 			si = &sel->items[n++];
+			sel->nincluded += t != NULL;
 		}
 		si->item = it;
+		si->tailoring = t;
 		if ((s = resolve(ctx, sel, req, it, it->text, &si->text)) != RFP_OK ||
 		    (s = resolve(ctx, sel, req, it, it->guidance, &si->guidance)) != RFP_OK ||
 		    (s = resolve(ctx, sel, req, it, it->verification, &si->verification)) != RFP_OK)
 			st = st ? st : s;
 	}
 	sel->nitems = n;
+	free(tail);
 	if (st) {
 		rfp_selection_free(sel);
 		return st;
@@ -227,7 +377,10 @@ rfp_selection_free(struct rfp_selection *sel)
 		return;
 	free(sel->items);
 	free(sel->duties);
+	free(sel->excluded);
 	free(sel->params);
+	free(sel->param_values);
+	free(sel->fields);
 	rfp_arena_fini(&sel->arena);
 	free(sel);
 }
@@ -270,6 +423,10 @@ view(const struct rfp_selected *si, struct rfp_item_view *out)
 		.min_level = it->min_level,
 		.condition = it->condition_name,
 		.types = it->types_text,
+		.tailoring = !si->tailoring ? NULL :
+		    si->tailoring->action == RFP_TAILOR_EXCLUDE ? "排除" : "增列",
+		.reason = si->tailoring && si->tailoring->reason && *si->tailoring->reason ?
+		    si->tailoring->reason : NULL,
 	};
 }
 
@@ -283,4 +440,16 @@ void
 rfp_selection_agency_item(const struct rfp_selection *sel, size_t i, struct rfp_item_view *out)
 {
 	view(&sel->duties[i], out);
+}
+
+size_t
+rfp_selection_excluded_count(const struct rfp_selection *sel)
+{
+	return sel->nexcluded;
+}
+
+void
+rfp_selection_excluded_item(const struct rfp_selection *sel, size_t i, struct rfp_item_view *out)
+{
+	view(&sel->excluded[i], out);
 }

@@ -15,6 +15,7 @@
 struct rfp_selected {
 	const struct rfp_item *item;
 	const char *text, *guidance, *verification;
+	const struct rfp_tailoring *tailoring;	/* what excluded or included it */
 };
 
 struct rfp_resolved_param {
@@ -42,6 +43,12 @@ struct rfp_selection {
 	size_t nitems;
 	struct rfp_selected *duties;	/* the agency's own duties */
 	size_t nduties;
+	struct rfp_selected *excluded;	/* dropped by the tailoring, with reasons */
+	size_t nexcluded;
+	size_t nincluded;		/* items[] the tailoring added */
+	const char **param_values;	/* by catalogue parameter, as items show it */
+	struct rfp_field_value *fields;	/* --field, copied */
+	size_t nfields;
 	struct rfp_resolved_param *params;	/* every parameter the items use */
 	size_t nparams;
 };

@@ -46,6 +46,7 @@ struct rfp_op {
 	uint8_t inverted;
 	uint8_t guard;		/* OPEN: RFP_GUARD_* cases that need the guard pass */
 	uint8_t restart;	/* OPEN: numbered lists restart in each repetition */
+	uint8_t run_field;	/* FIELD, OPEN: a name the run gives (rfp_dict) */
 	uint32_t off, len;	/* LIT: bytes in lits; others: name in names */
 	uint32_t jump;		/* OPEN: index of its CLOSE; CLOSE: of its OPEN;
 				 * NUMID: the template's w:numId value */
@@ -72,6 +73,12 @@ struct rfp_dict_entry {
 struct rfp_dict {
 	const struct rfp_dict_entry *entries;
 	size_t n;
+	/* Top-level names outside entries that are accepted all the same: any
+	 * starting with prefix (NULL: none), and with run_fields any name the
+	 * run may give ([a-z][a-z0-9_]*, not close to a known one). Their ops
+	 * carry run_field, so that the caller can check that the run gave them. */
+	const char *prefix;
+	bool run_fields;
 };
 
 /* A tag that stands alone in its paragraph and is replaced, before

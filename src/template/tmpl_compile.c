@@ -51,6 +51,7 @@ struct tag {
 	uint8_t restart;	/* @restart: lists restart in each repetition */
 	uint8_t bad;		/* an error was reported for it */
 	uint8_t raw;		/* not a tag: name holds the text as typed */
+	uint8_t run_field;	/* a name the run gives, outside the dictionary */
 	const char *what;	/* what it does, for the inspect listing */
 	uint32_t name_off, name_len;	/* into the compiler's names buffer */
 	uint32_t pos;			/* part offset of the opening braces */
@@ -910,6 +911,52 @@ dict_find(const struct rfp_dict *d, const char *name, size_t n,
 	return NULL;
 }
 
+/* The known name nearest to typed, within two edits, or NULL. */
+static const char *
+nearest_entry(const struct rfp_dict *d, const char *typed)
+{
+	const char *best = NULL;
+	unsigned bestd = 3;
+
+	for (size_t k = 0; k < d->n; k++) {
+		unsigned dist = rfp_text_distance(typed, d->entries[k].name);
+
+		if (dist < bestd) {
+			bestd = dist;
+			best = d->entries[k].name;
+		}
+	}
+	return best;
+}
+
+/* Whether t, unknown to the dictionary, is a parameter or a field that the
+ * run gives (rfp_dict): a top-level field or section, outside every list. */
+static bool
+run_name(const struct compiler *c, const struct tag *t, const char *const *lists, size_t depth)
+{
+	const struct rfp_dict *d = c->opts->dict;
+	const char *name = c->names.ptr + t->name_off;
+	char typed[40];
+
+	if (t->kind != TAG_FIELD && t->kind != TAG_OPEN)
+		return false;
+	for (size_t k = 0; k < depth; k++)
+		if (lists[k])
+			return false;
+	if (d->prefix && t->name_len > strlen(d->prefix) &&
+	    memcmp(name, d->prefix, strlen(d->prefix)) == 0)
+		return true;
+	if (!d->run_fields || t->name_len > 32 || name[0] < 'a' || name[0] > 'z')
+		return false;
+	for (size_t i = 0; i < t->name_len; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= '0' && name[i] <= '9') ||
+		    name[i] == '_'))
+			return false;
+	/* {{agencyy}} is a misspelt field, not one of the officer's own. */
+	snprintf(typed, sizeof(typed), "%.*s", (int)t->name_len, name);
+	return !nearest_entry(d, typed);
+}
+
 /* Reports names the data will never have, with the nearest known name. */
 static void
 check_names(struct compiler *c)
@@ -933,21 +980,20 @@ check_names(struct compiler *c)
 			continue;
 		}
 		e = dict_find(d, name, t->name_len, lists, depth);
+		if (!e && !t->bad && run_name(c, t, lists, depth)) {
+			((struct tag *)t)->run_field = 1;
+			if (t->kind == TAG_FIELD)
+				((struct tag *)t)->what = d->prefix && t->name_len > strlen(d->prefix) &&
+				    memcmp(name, d->prefix, strlen(d->prefix)) == 0 ?
+				    "parameter value" : "field the run gives (--field NAME=VALUE)";
+		}
 		/* A tag whose name was already reported gets no second message. */
-		if (!e && !t->bad && !(t->kind == TAG_FIELD && is_splice(c, name, t->name_len))) {
-			const char *best = NULL;
-			unsigned bestd = 3;
+		else if (!e && !t->bad && !(t->kind == TAG_FIELD && is_splice(c, name, t->name_len))) {
+			const char *best;
 			char hint[160], typed[65];
 
 			snprintf(typed, sizeof(typed), "%.*s", (int)(t->name_len < 64 ? t->name_len : 64), name);
-			for (size_t k = 0; k < d->n; k++) {
-				unsigned dist = rfp_text_distance(typed, d->entries[k].name);
-
-				if (dist < bestd) {
-					bestd = dist;
-					best = d->entries[k].name;
-				}
-			}
+			best = nearest_entry(d, typed);
 			if (best)
 				snprintf(hint, sizeof(hint), "did you mean {{%s}}? docs/templates.md lists the fields", best);
 			else
@@ -1549,6 +1595,7 @@ emit_program(struct compiler *c, struct rfp_prog *prog)
 		op->inverted = t->inverted;
 		op->guard = t->guard;
 		op->restart = t->restart;
+		op->run_field = t->run_field;
 		op->src = t->pos;
 		op->off = (uint32_t)em.lits.len;
 		op->len = t->name_len;
@@ -1661,8 +1708,22 @@ add_splice(struct compiler *c, int32_t para, const struct rfp_splice *sp, struct
 		else if (t->kind == T_START && name_is(c, t, "w:sectPr") && t->match > 0)
 			sect = t;
 	}
+	/* The fragment's leading section tags ({{#annex}}) stand in paragraphs
+	 * of their own, which rendering removes: what is carried goes to the
+	 * first paragraph after them. */
+	for (;;) {
+		const char *q = x + strspn(x, " \t\r\n"), *e;
+		static const char open[] = "<w:p><w:r><w:t>{{#";
+
+		if ((size_t)(end - q) < sizeof(open) || memcmp(q, open, sizeof(open) - 1) != 0 ||
+		    !(e = memmem(q, (size_t)(end - q), "</w:p>", 6)))
+			break;
+		e += 6;
+		rfp_buf_add(src, x, (size_t)(e - x));
+		x = e;
+	}
 	ws = strspn(x, " \t\r\n");
-	ppr = sp->len > ws + 13 && memcmp(x + ws, "<w:p>", 5) == 0 &&
+	ppr = (size_t)(end - x) > ws + 13 && memcmp(x + ws, "<w:p>", 5) == 0 &&
 	    memcmp(x + ws + 5, "<w:pPr>", 7) == 0 ? x + ws + 12 : NULL;
 	if (ppr && (carry[0] || carry[1] || carry[2])) {
 		/* The fragment's own pPr children are empty elements or short
@@ -1703,7 +1764,7 @@ add_splice(struct compiler *c, int32_t para, const struct rfp_splice *sp, struct
 		}
 		rfp_buf_add(src, p, (size_t)(end - p));
 	} else {
-		rfp_buf_add(src, sp->xml, sp->len);
+		rfp_buf_add(src, x, (size_t)(end - x));
 	}
 	if (sect) {
 		rfp_buf_adds(src, "<w:p><w:pPr>");

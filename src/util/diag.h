@@ -138,6 +138,9 @@
 #define RFP_D_CAT_CONDITION   "RFP-CAT-CONDITION", RFP_ERROR, RFP_ERR_INVALID, 3, \
 	N_("unknown condition '%s' in if"), \
 	N_("use one of core-or-large, eu-personal-data, classified")
+#define RFP_D_CAT_BINDING     "RFP-CAT-BINDING", RFP_ERROR, RFP_ERR_INVALID, 3, \
+	N_("item '%s' is binding=\"法定\" but its source is not a law"), \
+	N_("give it a source of kind=\"law\", or remove binding")
 #define RFP_D_CAT_STATED      "RFP-CAT-STATED", RFP_ERROR, RFP_ERR_INVALID, 3, \
 	N_("item '%s': the <stated> figure '%s' does not occur in its text, guidance or verification"), \
 	N_("list in <stated> only a figure the item's prose prints, exactly as written")
@@ -152,6 +155,42 @@
 	N_("load one kind=\"baseline\" file plus any kind=\"module\" files")
 
 /* ---- the request ---- */
+#define RFP_D_TAILOR_UNKNOWN  "RFP-TAILOR-UNKNOWN", RFP_ERROR, RFP_ERR_USAGE, 2, \
+	N_("%s: no item '%s' in the catalogue"), \
+	N_("give the number the annex prints (1.1.1, MG-01) or the id 'rfpgen list' shows")
+#define RFP_D_TAILOR_NOT_SELECTED "RFP-TAILOR-NOT-SELECTED", RFP_ERROR, RFP_ERR_USAGE, 2, \
+	N_("%s: item %s is not in this selection (%s, level %s): there is nothing to exclude"), \
+	N_("'rfpgen list' with the same type and level shows the items that are")
+#define RFP_D_TAILOR_REASON   "RFP-TAILOR-REASON", RFP_ERROR, RFP_ERR_USAGE, 2, \
+	N_("%s: excluding item %s needs a reason"), \
+	N_("write it after '=' (--exclude ID=理由), or in the 理由 column; the annex lists it")
+#define RFP_D_TAILOR_LEGAL    "RFP-TAILOR-LEGAL", RFP_ERROR, RFP_ERR_USAGE, 2, \
+	N_("%s: item %s cannot be excluded: it is a duty that %s puts in the contract (%s)"), \
+	N_("a legal duty stays in the annex; a vendor whose work does not touch it answers 不適用 in the checklist")
+#define RFP_D_TAILOR_SELECTED "RFP-TAILOR-SELECTED", RFP_ERROR, RFP_ERR_USAGE, 2, \
+	N_("%s: item %s is already in this selection"), \
+	N_("--include adds an item above the level or of another outsourcing type")
+#define RFP_D_TAILOR_AGENCY   "RFP-TAILOR-AGENCY", RFP_ERROR, RFP_ERR_USAGE, 2, \
+	N_("%s: item %s is the agency's own duty and cannot become the vendor's"), \
+	N_("--agency-checklist FILE writes the agency's duties into their own document")
+#define RFP_D_TAILOR_TWICE    "RFP-TAILOR-TWICE", RFP_ERROR, RFP_ERR_USAGE, 2, \
+	N_("%s: item %s is tailored twice"), \
+	N_("keep one line for each item")
+#define RFP_D_TAILOR_ACTION   "RFP-TAILOR-ACTION", RFP_ERROR, RFP_ERR_USAGE, 2, \
+	N_("%s: '%s' is not an action"), \
+	N_("write 排除 (exclude) or 增列 (include) in the 動作 column")
+#define RFP_D_TAILOR_COLUMNS  "RFP-TAILOR-COLUMNS", RFP_ERROR, RFP_ERR_USAGE, 2, \
+	N_("%s: no 編號或識別碼 column"), \
+	N_("the first row names the columns 編號或識別碼, 理由 and 動作 (排除 or 增列; empty means 排除)")
+#define RFP_D_TAILOR_SYNTAX   "RFP-TAILOR-SYNTAX", RFP_ERROR, RFP_ERR_USAGE, 2, \
+	N_("%s: '%s' is not ID:理由"), \
+	N_("separate the items with ';' and each item from its reason with ':', as 3.2.1:無行動應用程式;MG-05:不涉及")
+#define RFP_D_TAILOR_LIMIT    "RFP-TAILOR-LIMIT", RFP_ERROR, RFP_ERR_LIMIT, 6, \
+	N_("%s: more than %zu tailoring lines"), \
+	N_("a catalogue has fewer items than that; check that this is the tailoring file")
+#define RFP_D_FIELD_NAME      "RFP-FIELD-NAME", RFP_ERROR, RFP_ERR_USAGE, 2, \
+	N_("--field %s: '%s' is not a field name"), \
+	N_("a name is a-z, 0-9 and _, starts with a letter, at most 32 bytes, and is not a built-in field")
 #define RFP_D_PARAM_UNKNOWN   "RFP-PARAM-UNKNOWN", RFP_ERROR, RFP_ERR_USAGE, 2, \
 	N_("unknown parameter '%s'"), \
 	N_("run 'rfpgen params' to list the parameters")
@@ -223,6 +262,15 @@
 #define RFP_D_TPL_EXTERNAL    "RFP-TPL-EXTERNAL", RFP_WARNING, RFP_OK, 0, \
 	N_("a relationship points at a file outside the document (%s); the annex leaves it out"), \
 	N_("detach the attached template or the linked file in Word before using the template")
+#define RFP_D_TPL_NEEDS_FIELD "RFP-TPL-NEEDS-FIELD", RFP_ERROR, RFP_ERR_USAGE, 2, \
+	N_("the template uses {{%.*s}}, which this run does not give"), \
+	N_("give --field NAME=VALUE (a field:NAME column in a portfolio); {{param.NAME}} takes a name that 'rfpgen params' lists")
+#define RFP_D_TPL_NO_AGENCY   "RFP-TPL-NO-AGENCY", RFP_ERROR, RFP_ERR_TEMPLATE, 4, \
+	N_("the template cannot make the agency's checklist: it has neither {{requirements}} nor a {{#agency_items}} section"), \
+	N_("put {{requirements}} alone in a paragraph, or leave out --template for the agency's document")
+#define RFP_D_AGENCY_NONE     "RFP-AGENCY-NONE", RFP_ERROR, RFP_ERR_USAGE, 2, \
+	N_("no agency duties apply to %s at level %s: the agency's checklist would be empty"), \
+	N_("leave out --agency-checklist")
 #define RFP_D_TPL_FIELD       "RFP-TPL-FIELD", RFP_ERROR, RFP_ERR_TEMPLATE, 4, \
 	N_("{{%.*s}} at byte %u: %s"), \
 	N_("check the tag's spelling against the field list in docs/templates.md")
@@ -326,6 +374,9 @@
 #define RFP_D_REPORT          "RFP-REPORT", RFP_ERROR, RFP_ERR_IO, 5, \
 	N_("cannot write the report there: %s"), \
 	N_("give --report a file in a directory you can write to")
+#define RFP_D_BATCH_SHARD     "RFP-BATCH-SHARD", RFP_ERROR, RFP_ERR_USAGE, 2, \
+	N_("--shard: '%s' is not K/N, two whole numbers with 1 <= K <= N <= %u"), \
+	N_("run the shards --shard 1/N to --shard N/N; docs/batch.md shows K from GNU parallel, Slurm and Kubernetes")
 #define RFP_D_TTY             "RFP-TTY", RFP_ERROR, RFP_ERR_USAGE, 2, \
 	N_("standard output is a terminal; a %s package would garble it"), \
 	N_("redirect it, '-o - > annex.docx', or give -o FILE")

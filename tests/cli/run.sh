@@ -49,7 +49,8 @@ expect bad-impact 2 'impact: all four ratings are needed' -- --type cloud --impa
 expect unknown-option 2 "unknown option '--colour'" -- --colour
 expect bad-extension 2 "cannot tell the format from" -- --type cloud --level 高 -o "$T/a.pdf"
 expect control-char 2 'control character 0x01' -- --type cloud --level 高 --agency "$(printf 'a\001b')" -o "$T/a.docx"
-expect bad-date 2 "is not YYYY-MM-DD" -- --type cloud --level 高 --date 2026/01/01 -o "$T/a.docx"
+expect bad-date 2 "'2025-02-29' is not a date" -- --type cloud --level 高 --date 2025-02-29 -o "$T/a.docx"
+expect bad-date-roc 2 "is not a date" -- --type cloud --level 高 --date 中華民國114年13月1日 -o "$T/a.docx"
 expect unknown-baseline 2 "unknown baseline '1999'" -- --type cloud --level 高 --baseline 1999 -o "$T/a.docx"
 absent usage-errors-no-output "$T/a.docx"
 
@@ -129,7 +130,7 @@ g small.docx --type 系統發展 --level 高 --contract-value 9999999
 g secret.docx --type 系統發展 --level 高 --classified
 g gdpr.docx --type 雲端服務 --level 普 --eu-personal-data
 g nogdpr.docx --type 雲端服務 --level 普
-g duties.docx --type 維運服務 --level 中 --agency-checklist
+g duties.docx --type 維運服務 --level 中 --agency-checklist "$T/agency.docx"
 g set.docx --type 系統發展 --level 高 --set session-timeout=15分鐘 --set log-retention=1年
 g y2025.docx --type 系統發展 --level 高 --baseline 2025
 lacks core-off "$T/plain.docx" '識別碼 MG.09）'
@@ -141,8 +142,12 @@ has classified-on "$T/secret.docx" '識別碼 MG.06）'
 has gdpr-on "$T/gdpr.docx" 'GDPR'
 lacks gdpr-off "$T/nogdpr.docx" 'GDPR'
 lacks duties-off "$T/plain.docx" '機關自行辦理事項'
-has duties-appendix "$T/duties.docx" '附錄、機關自行辦理事項'
-has duties-item "$T/duties.docx" '識別碼 AG.01）'
+lacks duties-not-in-annex "$T/duties.docx" '機關自行辦理事項'
+lacks duties-item-not-in-annex "$T/duties.docx" 'AG.01'
+has duties-own-document "$T/agency.docx" '機關自行辦理事項檢核表'
+has duties-item "$T/agency.docx" '識別碼 AG.01）'
+has duties-checklist "$T/agency.docx" '□已辦理 □辦理中 □未辦理 □不適用'
+lacks duties-no-vendor-items "$T/agency.docx" '識別碼 AC.ACCT.1）'
 has param-default "$T/plain.docx" '保留日誌至少6個月'
 has param-set "$T/set.docx" '保留日誌至少1年'
 has param-set-2 "$T/set.docx" '閒置達15分鐘未活動'

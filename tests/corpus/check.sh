@@ -59,7 +59,7 @@ render() { run "$1" "$(pack "$here/$1")" "${2:-系統發展}" "${3:-高}"; }
 if render split-runs; then
 	has split-runs "$out" word/document.xml 機關：測試機關（拼字標記） 案名：測試專案（語言切換） \
 		委外類型：系統發展（中間粗體） 防護需求等級：高（書籤） 承辦機關：測試機關（智慧標籤） \
-		'日期：2026-01-15（同一 run 多個 w:t）' 本案由測試機關辦理。 一、存取控制 十三、驗收與保固
+		'日期：中華民國115年1月15日（同一 run 多個 w:t）' 本案由測試機關辦理。 一、存取控制 十三、驗收與保固
 	lacks split-runs "$out" word/document.xml '{{'
 fi
 if render header-footer; then
@@ -116,7 +116,7 @@ if render pagebreak 系統發展 普; then
 		fail pagebreak "the section break of the {{requirements}} paragraph is lost"
 fi
 if render single-tag; then
-	has single-tag "$out" word/document.xml 壹、資安需求項目 貳、資安需求查檢表 '測試機關　2026-01-15'
+	has single-tag "$out" word/document.xml 壹、資安需求項目 貳、資安需求查檢表 '測試機關　中華民國115年1月15日'
 	lacks single-tag "$out" word/document.xml '{{'
 fi
 if render scopes 系統發展 普; then
@@ -128,7 +128,7 @@ if render scopes 系統發展 普; then
 fi
 if render odt-split; then
 	has odt-split "$out" content.xml '機關：測試機關（span 切開）' 案名：測試專案 \
-		'類型：系統發展（text:s 壓縮空白）' 等級：高（書籤） 日期：2026-01-15（軟換頁） 本案由測試機關辦理。 十三、驗收與保固
+		'類型：系統發展（text:s 壓縮空白）' 等級：高（書籤） 日期：中華民國115年1月15日（軟換頁） 本案由測試機關辦理。 十三、驗收與保固
 	case $(unzip -p "$out" content.xml) in *'系統發展<text:s'*) fail odt-split "text:s inside {{ type }} left in the output";; esac
 fi
 if render odt-loops 系統發展 普; then
@@ -139,7 +139,7 @@ if render odt-list-xmlid 系統發展 普; then
 	has odt-list-xmlid "$out" content.xml 一、存取控制
 fi
 if render odt-single-tag; then
-	has odt-single-tag "$out" content.xml 壹、資安需求項目 貳、資安需求查檢表 '測試機關　2026-01-15'
+	has odt-single-tag "$out" content.xml 壹、資安需求項目 貳、資安需求查檢表 '測試機關　中華民國115年1月15日'
 fi
 # Macros, an attached template on a file server, thumbnails and the
 # template's own properties stay out of the annex; a web hyperlink stays.
@@ -175,13 +175,13 @@ fi
 # comment anchor or a bookmark.
 if render char-runs; then
 	has char-runs "$out" word/document.xml 機關：測試機關（逐字） 案名：測試專案（逐字無樣式） \
-	    委外類型：系統發展（超連結） 2026-01-15（功能變數） 防護需求等級：高（註解） '項次：1.1.1' \
+	    委外類型：系統發展（超連結） 中華民國115年1月15日（功能變數） 防護需求等級：高（註解） '項次：1.1.1' \
 	    壹、資安需求項目
 	lacks char-runs "$out" word/document.xml '{'
 fi
 if render odt-char-spans; then
 	has odt-char-spans "$out" content.xml 機關：測試機關（逐字） 案名：測試專案（逐字無樣式） \
-	    委外類型：系統發展（超連結） 防護需求等級：高 日期：2026-01-15（書籤） '項次：1.1.1'
+	    委外類型：系統發展（超連結） 防護需求等級：高 日期：中華民國115年1月15日（書籤） '項次：1.1.1'
 	lacks odt-char-spans "$out" content.xml '{'
 fi
 if render odt-header-footer; then

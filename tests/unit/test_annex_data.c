@@ -80,14 +80,23 @@ test_notices_and_sources(void **state)
 	    .date = "2026-01-01", .agency_checklist = true };
 	struct rfp_selection *sel = NULL;
 	struct rfp_arena arena = { 0 };
-	const struct rfp_dnode *root, *notices, *agn, *fams, *f, *ag, *mg = NULL;
+	const struct rfp_dnode *root, *aroot, *notices, *agn, *fams, *f, *ag, *mg = NULL;
 	struct capture cap;
 	struct rfp_ctx *ctx = test_ctx(&cap);
 	size_t nmod = 0;
 
 	assert_int_equal(rfp_select(ctx, cat, &req, &sel), RFP_OK);
-	root = rfp_annex_data(&arena, sel, "rfpgen test");
+	root = rfp_annex_data(&arena, sel, "rfpgen test", false);
 	assert_non_null(root);
+	/* The agency's duties are in its own document, never in the annex. */
+	aroot = rfp_annex_data(&arena, sel, "rfpgen test", true);
+	assert_non_null(aroot);
+	assert_int_equal(list(root, "agency_items")->count, 0);
+	assert_int_equal(list(root, "agency_notices")->count, 0);
+	assert_string_equal(str(root, "has_agency_items"), "");
+	assert_int_equal(list(aroot, "families")->count, 0);
+	assert_int_equal(list(aroot, "checklist")->count, 0);
+	assert_string_equal(str(aroot, "title"), "機關自行辦理事項檢核表");
 
 	/* One notice per module that gave vendor items; none for the baseline
 	 * (its notice is the top-level notice) or the agency module. */
@@ -108,7 +117,7 @@ test_notices_and_sources(void **state)
 	assert_int_equal(notices->count, nmod);
 	assert_true(nmod >= 5);
 	assert_false(has_notice(notices, "資訊作業委外機關自行辦理事項"));
-	agn = list(root, "agency_notices");
+	agn = list(aroot, "agency_notices");
 	assert_int_equal(agn->count, 1);
 	assert_true(has_notice(agn, "資訊作業委外機關自行辦理事項"));
 
@@ -131,13 +140,13 @@ test_notices_and_sources(void **state)
 
 	/* 附表十 5.6.1 is an agency duty; the appendix does not call the
 	 * deck's good practice 依法. */
-	ag = list(root, "agency_items");
+	ag = list(aroot, "agency_items");
 	assert_non_null(item(ag, "SA.OUTSRC.1"));
 	assert_string_equal(str(item(ag, "SA.OUTSRC.1"), "legal"), "是");
 	assert_string_equal(str(item(ag, "AG.02"), "legal"), "");
 	assert_null(item(list(root, "checklist"), "SA.OUTSRC.1"));
-	assert_null(strstr(str(root, "agency_intro"), "依法"));
-	assert_non_null(strstr(str(root, "agency_intro"), "建議之作法"));
+	assert_null(strstr(str(aroot, "agency_intro"), "依法"));
+	assert_non_null(strstr(str(aroot, "agency_intro"), "建議之作法"));
 
 	rfp_arena_fini(&arena);
 	rfp_selection_free(sel);

@@ -227,7 +227,7 @@ test_comments(void **state)
 static const struct rfp_dict_entry dict_entries[] = {
 	{ "name", NULL, false }, { "l", NULL, true }, { "v", "l", false },
 };
-static const struct rfp_dict dict = { dict_entries, 3 };
+static const struct rfp_dict dict = { dict_entries, 3, NULL, false };
 
 static void
 check_dict(const char *src, enum rfp_status expect, const char *text)
