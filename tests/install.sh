@@ -119,9 +119,17 @@ else
 fi
 # A program of the library's own user (install/client.c), built with the
 # installed header and library only (pkg-config, the DESTDIR as sysroot).
+# A library built with sanitizers (tests/release-check.sh) needs a program
+# built with them too: their runtime must come first.
+san=
+if ldd "$LIBDIR"/librfpgen.so.* 2>/dev/null | grep -q libasan; then
+	san="-fsanitize=address,undefined"
+elif ldd "$LIBDIR"/librfpgen.so.* 2>/dev/null | grep -q libtsan; then
+	san="-fsanitize=thread"
+fi
 if [ -n "$PC" ] && flags=$(PKG_CONFIG_PATH=$(dirname "$PC") PKG_CONFIG_SYSROOT_DIR=$T/dest \
     pkg-config --cflags --libs rfpgen) &&
-    cc -std=c11 -Wall -Werror -o "$T/client" "$HERE/install/client.c" $flags 2>"$T/err"; then
+    cc -std=c11 -Wall -Werror $san -o "$T/client" "$HERE/install/client.c" $flags 2>"$T/err"; then
 	ok "a C program builds with 'pkg-config rfpgen' against the installed files"
 	if LD_LIBRARY_PATH=$LIBDIR "$T/client" "$SHARE" client.docx >"$T/out" 2>"$T/err" &&
 	    grep -q '^[0-9][0-9]* items$' "$T/out" &&

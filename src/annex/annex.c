@@ -10,6 +10,7 @@
 
 #include "annex/annex.h"
 #include "util/buf.h"
+#include "util/text.h"
 
 #define BLANK "○○○○○○"
 
@@ -135,6 +136,8 @@ static const struct rfp_dict_entry dict_entries[] = {
 	{ "checklist", NULL, true },
 	ITEM_FIELDS("checklist"),
 	{ "p", "checklist", false }, { "m", "checklist", false }, { "h", "checklist", false },
+	{ "reply_control", "checklist", false }, { "note_control", "checklist", false },
+	{ "pages_control", "checklist", false },
 	{ "agency_items", NULL, true },
 	ITEM_FIELDS("agency_items"),
 	{ "guidance", "agency_items", false }, { "verification", "agency_items", false },
@@ -264,6 +267,72 @@ agency_intro(const struct rfp_selection *sel)
 	    "參考資料者係建議之作法；依據為未經核對版本之法規者，請先以正式條文確認。";
 }
 
+/* The answers a bidder gives, in the order of the drop-down. */
+static const char *const replies[] = { "符合", "部分符合", "不符合", "不適用" };
+
+/*
+ * The bidder's answer fields of checklist row k (review.c reads them back):
+ * a drop-down of replies and two text inputs, each named rfp:KIND:ID.
+ * Word: run-level content controls (ECMA-376 §17.5.2), with ids unique in
+ * the document; ODF: an input list (text:drop-down, ODF 1.3) and text
+ * inputs, whose description carries the name.
+ */
+static bool
+add_controls(struct rfp_arena *a, struct rfp_dnode *m, const struct rfp_item *it, size_t k,
+    bool odf_lists)
+{
+	static const struct {
+		const char *key, *kind, *label;
+	} text[] = { { "note_control", "note", "說明" }, { "pages_control", "pages", "佐證頁次" } };
+	struct rfp_buf w = RFP_BUF_INIT(1u << 16), o = RFP_BUF_INIT(1u << 16);
+	const char *ws, *os;
+	bool ok;
+
+	rfp_buf_adds(&w, "<w:sdt><w:sdtPr><w:alias w:val=\"廠商回覆 ");
+	rfp_xml_escape(&w, it->label, strlen(it->label), true);
+	rfp_buf_adds(&w, "\"/><w:tag w:val=\"rfp:reply:");
+	rfp_xml_escape(&w, it->id, strlen(it->id), true);
+	rfp_buf_addf(&w, "\"/><w:id w:val=\"%zu\"/><w:showingPlcHdr/><w:dropDownList>", 1000000 + k * 4);
+	/* An ODF 1.2 template has no input list: a text input takes the answer. */
+	rfp_buf_adds(&o, odf_lists ? "<text:drop-down text:name=\"rfp:reply:" :
+	    "<text:text-input text:description=\"rfp:reply:");
+	rfp_xml_escape(&o, it->id, strlen(it->id), true);
+	rfp_buf_adds(&o, odf_lists ? "\"><text:label text:value=\"請選擇\" text:current-selected=\"true\"/>" :
+	    "\">");
+	for (size_t i = 0; i < sizeof(replies) / sizeof(replies[0]); i++) {
+		rfp_buf_addf(&w, "<w:listItem w:displayText=\"%s\" w:value=\"%s\"/>", replies[i],
+		    replies[i]);
+		if (odf_lists)
+			rfp_buf_addf(&o, "<text:label text:value=\"%s\"/>", replies[i]);
+	}
+	rfp_buf_adds(&w, "</w:dropDownList></w:sdtPr><w:sdtContent><w:r><w:rPr><w:color w:val=\"808080\"/>"
+	    "</w:rPr><w:t>請選擇</w:t></w:r></w:sdtContent></w:sdt>");
+	rfp_buf_adds(&o, odf_lists ? "請選擇</text:drop-down>" : "請選擇</text:text-input>");
+	ws = w.err ? NULL : rfp_arena_strndup(a, w.ptr, w.len);
+	os = o.err ? NULL : rfp_arena_strndup(a, o.ptr, o.len);
+	ok = ws && os && rfp_data_markup(a, m, "reply_control", "□符合 □部分符合 □不符合 □不適用", ws, os);
+	for (size_t t = 0; t < 2 && ok; t++) {
+		rfp_buf_reset(&w);
+		rfp_buf_reset(&o);
+		rfp_buf_addf(&w, "<w:sdt><w:sdtPr><w:alias w:val=\"%s ", text[t].label);
+		rfp_xml_escape(&w, it->label, strlen(it->label), true);
+		rfp_buf_addf(&w, "\"/><w:tag w:val=\"rfp:%s:", text[t].kind);
+		rfp_xml_escape(&w, it->id, strlen(it->id), true);
+		rfp_buf_addf(&w, "\"/><w:id w:val=\"%zu\"/><w:showingPlcHdr/><w:text%s/></w:sdtPr>"
+		    "<w:sdtContent><w:r><w:rPr><w:color w:val=\"808080\"/></w:rPr><w:t>　</w:t></w:r>"
+		    "</w:sdtContent></w:sdt>", 1000000 + k * 4 + 1 + t, t == 0 ? " w:multiLine=\"1\"" : "");
+		rfp_buf_addf(&o, "<text:text-input text:description=\"rfp:%s:", text[t].kind);
+		rfp_xml_escape(&o, it->id, strlen(it->id), true);
+		rfp_buf_adds(&o, "\">　</text:text-input>");
+		ws = w.err ? NULL : rfp_arena_strndup(a, w.ptr, w.len);
+		os = o.err ? NULL : rfp_arena_strndup(a, o.ptr, o.len);
+		ok = ws && os && rfp_data_markup(a, m, text[t].key, "", ws, os);
+	}
+	rfp_buf_fini(&w);
+	rfp_buf_fini(&o);
+	return ok;
+}
+
 static bool
 add_item(struct rfp_arena *a, struct rfp_dnode *m, const struct rfp_selected *si,
     bool checklist)
@@ -355,7 +424,7 @@ add_fields(struct rfp_arena *a, struct rfp_dnode *root, const struct rfp_selecti
 
 struct rfp_dnode *
 rfp_annex_data(struct rfp_arena *a, const struct rfp_selection *sel, const char *generator,
-    bool agency_document)
+    bool agency_document, bool odf_lists)
 {
 	const struct rfp_catalogue *cat = sel->cat;
 	const struct rfp_family *fam = NULL;
@@ -428,7 +497,8 @@ rfp_annex_data(struct rfp_arena *a, const struct rfp_selection *sel, const char 
 				return NULL;
 		}
 		ok = ok && (m = rfp_data_list_map(a, items)) && add_item(a, m, si, false);
-		ok = ok && (m = rfp_data_list_map(a, check)) && add_item(a, m, si, true);
+		ok = ok && (m = rfp_data_list_map(a, check)) && add_item(a, m, si, true) &&
+		    add_controls(a, m, si->item, check->count, odf_lists);
 	}
 	ok = ok && add_notices(a, root, "notices", cat, sel->items, sel->nitems);
 	ok = ok && add_tailoring(a, root, sel, agency_document) && add_fields(a, root, sel);

@@ -19,8 +19,9 @@ bool rfp_annex_builtin(const char *name);
 bool rfp_annex_is_cover_field(const char *name);
 
 /** Builds the data tree in arena a, for the annex or, with agency_document,
- * the agency's own checklist document; NULL on OOM. */
+ * the agency's own checklist document; NULL on OOM. odf_lists: the
+ * template is ODF 1.3 or later, which has input lists (text:drop-down). */
 struct rfp_dnode *rfp_annex_data(struct rfp_arena *a, const struct rfp_selection *sel,
-    const char *generator, bool agency_document);
+    const char *generator, bool agency_document, bool odf_lists);
 
 #endif

@@ -14,6 +14,7 @@
 
 #include <libxml/tree.h>
 
+#include "annex/manifest.h"
 #include "annex/package.h"
 #include "util/text.h"
 #include "util/xml.h"
@@ -29,6 +30,34 @@
 #define CT_CORE "application/vnd.openxmlformats-package.core-properties+xml"
 #define CT_APP "application/vnd.openxmlformats-officedocument.extended-properties+xml"
 #define CT_MAIN "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+#define REL_CUSTOM REL_BASE "officeDocument/2006/relationships/custom-properties"
+#define REL_CUSTOMXML REL_BASE "officeDocument/2006/relationships/customXml"
+#define REL_CXPROPS REL_BASE "officeDocument/2006/relationships/customXmlProps"
+#define CT_CUSTOM "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+#define CT_CXPROPS "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
+#define MANIFEST_PROPS "customXml/rfpgen-manifestProps.xml"
+#define MANIFEST_RELS "customXml/_rels/rfpgen-manifest.xml.rels"
+
+/*
+ * The parts of a DOCX annex that rfpgen writes itself: each with its
+ * content type and the relationship that reaches it (from the part rels
+ * names). A template's own copies are dropped; the properties and the
+ * manifest are rendered for each annex (render.c), the manifest's
+ * properties part and relationships are the same in every annex.
+ */
+static const struct written {
+	const char *part, *ct, *rel, *rels, *id, *target;
+} written[] = {
+	{ "docProps/core.xml", CT_CORE, REL_CORE, "_rels/.rels", "rfpCore", "docProps/core.xml" },
+	{ "docProps/app.xml", CT_APP, REL_APP, "_rels/.rels", "rfpApp", "docProps/app.xml" },
+	{ "docProps/custom.xml", CT_CUSTOM, REL_CUSTOM, "_rels/.rels", "rfpCustom",
+	  "docProps/custom.xml" },
+	{ RFP_MANIFEST_DOCX, "application/xml", REL_CUSTOMXML, "word/_rels/document.xml.rels",
+	  "rfpManifest", "../" RFP_MANIFEST_DOCX },
+	{ MANIFEST_PROPS, CT_CXPROPS, REL_CXPROPS, MANIFEST_RELS, "rfpManifestProps",
+	  "rfpgen-manifestProps.xml" },
+};
+#define NWRITTEN (sizeof(written) / sizeof(written[0]))
 
 struct cleaner {
 	struct rfp_ctx *ctx;
@@ -51,12 +80,16 @@ suffix(const char *s, const char *x)
 	return n >= k && strcmp(s + n - k, x) == 0;
 }
 
-/* The properties that are written anew, at these names. */
+/* The parts that are written anew, at these names. */
 static bool
 replaced(enum rfp_format fmt, const char *name)
 {
-	return fmt == RFP_FORMAT_ODT ? strcmp(name, "meta.xml") == 0 :
-	    strcmp(name, "docProps/core.xml") == 0 || strcmp(name, "docProps/app.xml") == 0;
+	if (fmt == RFP_FORMAT_ODT)
+		return strcmp(name, "meta.xml") == 0 || strcmp(name, RFP_MANIFEST_ODT) == 0;
+	for (size_t i = 0; i < NWRITTEN; i++)
+		if (strcmp(name, written[i].part) == 0)
+			return true;
+	return strcmp(name, MANIFEST_RELS) == 0;
 }
 
 /* Parts that never go into an annex: macros and thumbnails, and the
@@ -196,7 +229,7 @@ static bool
 edit_rels(struct cleaner *cl, xmlDoc *doc, const char *name)
 {
 	xmlNode *root = xmlDocGetRootElement(doc), *n, *next;
-	bool changed = false, have[2] = { false, false };
+	bool changed = false, have[NWRITTEN] = { false };
 
 	for (n = root->children; n; n = next) {
 		xmlChar *type, *target, *mode;
@@ -216,17 +249,20 @@ edit_rels(struct cleaner *cl, xmlDoc *doc, const char *name)
 				rfp_diag(cl->ctx, TPL_EXTERNAL, &(struct rfp_where){ .file = cl->path,
 				    .part = name }, (const char *)target);
 		} else {
-			bool core = strcmp((const char *)type, REL_CORE) == 0,
-			    app = strcmp((const char *)type, REL_APP) == 0;
-
 			resolve(name, (const char *)target, part, sizeof(part));
-			/* The properties are written anew at their usual names. */
-			if ((core && strcmp(part, "docProps/core.xml") == 0) ||
-			    (app && strcmp(part, "docProps/app.xml") == 0))
-				have[app] = true;
-			else
-				drop = core || app || strcmp((const char *)type, REL_THUMB) == 0 ||
-				    dropped(RFP_FORMAT_DOCX, part, &macro);
+			drop = strcmp((const char *)type, REL_THUMB) == 0 ||
+			    dropped(RFP_FORMAT_DOCX, part, &macro);
+			/* The package has one of each property part: another
+			 * target of their types goes too. */
+			for (size_t i = 0; i < 3; i++)
+				drop = drop || (strcmp((const char *)type, written[i].rel) == 0 &&
+				    strcmp(part, written[i].part) != 0);
+			for (size_t i = 0; i < NWRITTEN; i++)
+				if (strcmp(part, written[i].part) == 0 &&
+				    strcmp((const char *)type, written[i].rel) == 0 && !have[i]) {
+					have[i] = true;
+					drop = false;
+				}
 		}
 		xmlFree(type);
 		xmlFree(target);
@@ -237,30 +273,28 @@ edit_rels(struct cleaner *cl, xmlDoc *doc, const char *name)
 			changed = true;
 		}
 	}
-	if (strcmp(name, "_rels/.rels") != 0)
-		return changed;
-	for (int i = 0; i < 2; i++) {
+	for (size_t i = 0; i < NWRITTEN; i++) {
 		xmlNode *r;
 
-		if (have[i])
+		if (have[i] || strcmp(name, written[i].rels) != 0)
 			continue;
 		if (!(r = xmlNewChild(root, root->ns, (const xmlChar *)"Relationship", NULL))) {
 			cl->st = RFP_ERR_NOMEM;
 			return false;
 		}
-		xmlNewProp(r, (const xmlChar *)"Id", (const xmlChar *)(i ? "rfpApp" : "rfpCore"));
-		xmlNewProp(r, (const xmlChar *)"Type", (const xmlChar *)(i ? REL_APP : REL_CORE));
-		xmlNewProp(r, (const xmlChar *)"Target",
-		    (const xmlChar *)(i ? "docProps/app.xml" : "docProps/core.xml"));
+		xmlNewProp(r, (const xmlChar *)"Id", (const xmlChar *)written[i].id);
+		xmlNewProp(r, (const xmlChar *)"Type", (const xmlChar *)written[i].rel);
+		xmlNewProp(r, (const xmlChar *)"Target", (const xmlChar *)written[i].target);
+		changed = true;
 	}
-	return true;
+	return changed;
 }
 
 static bool
 edit_content_types(struct cleaner *cl, xmlDoc *doc, const char *name)
 {
 	xmlNode *root = xmlDocGetRootElement(doc), *n, *next;
-	bool have[2] = { false, false };
+	bool have[NWRITTEN] = { false };
 
 	(void)name;
 	for (n = root->children; n; n = next) {
@@ -270,13 +304,13 @@ edit_content_types(struct cleaner *cl, xmlDoc *doc, const char *name)
 		next = n->next;
 		if (is_el(n, NS_CT, "Override") && (part = attr(n, "PartName")) && part[0] == '/') {
 			const char *pn = (const char *)part + 1;
+			size_t i;
 
-			if (replaced(RFP_FORMAT_DOCX, pn)) {
-				bool app = strcmp(pn, "docProps/app.xml") == 0;
-
-				have[app] = true;
-				xmlSetProp(n, (const xmlChar *)"ContentType",
-				    (const xmlChar *)(app ? CT_APP : CT_CORE));
+			for (i = 0; i < NWRITTEN && strcmp(pn, written[i].part) != 0; i++)
+				;
+			if (i < NWRITTEN && !have[i]) {
+				have[i] = true;
+				xmlSetProp(n, (const xmlChar *)"ContentType", (const xmlChar *)written[i].ct);
 			} else {
 				drop = dropped(RFP_FORMAT_DOCX, pn, &macro);
 			}
@@ -297,8 +331,9 @@ edit_content_types(struct cleaner *cl, xmlDoc *doc, const char *name)
 			xmlFreeNode(n);
 		}
 	}
-	for (int i = 0; i < 2; i++) {
+	for (size_t i = 0; i < NWRITTEN; i++) {
 		xmlNode *o;
+		char pn[128];
 
 		if (have[i])
 			continue;
@@ -306,9 +341,9 @@ edit_content_types(struct cleaner *cl, xmlDoc *doc, const char *name)
 			cl->st = RFP_ERR_NOMEM;
 			return false;
 		}
-		xmlNewProp(o, (const xmlChar *)"PartName",
-		    (const xmlChar *)(i ? "/docProps/app.xml" : "/docProps/core.xml"));
-		xmlNewProp(o, (const xmlChar *)"ContentType", (const xmlChar *)(i ? CT_APP : CT_CORE));
+		snprintf(pn, sizeof(pn), "/%s", written[i].part);
+		xmlNewProp(o, (const xmlChar *)"PartName", (const xmlChar *)pn);
+		xmlNewProp(o, (const xmlChar *)"ContentType", (const xmlChar *)written[i].ct);
 	}
 	return true;
 }
@@ -336,7 +371,9 @@ static bool
 edit_manifest(struct cleaner *cl, xmlDoc *doc, const char *name)
 {
 	xmlNode *root = xmlDocGetRootElement(doc), *n, *next, *meta;
-	bool have_meta = false;
+
+	static const char *const ours[] = { "meta.xml", RFP_MANIFEST_ODT };
+	bool have[2] = { false, false };
 
 	(void)name;
 	for (n = root->children; n; n = next) {
@@ -347,23 +384,26 @@ edit_manifest(struct cleaner *cl, xmlDoc *doc, const char *name)
 		if (!is_el(n, NS_MANIFEST, "file-entry") ||
 		    !(p = xmlGetNsProp(n, (const xmlChar *)"full-path", (const xmlChar *)NS_MANIFEST)))
 			continue;
-		have_meta = have_meta || replaced(RFP_FORMAT_ODT, (const char *)p);
-		drop = dropped(RFP_FORMAT_ODT, (const char *)p, &macro) &&
-		    !replaced(RFP_FORMAT_ODT, (const char *)p);
+		drop = dropped(RFP_FORMAT_ODT, (const char *)p, &macro);
+		for (size_t i = 0; i < 2; i++)
+			if (strcmp((const char *)p, ours[i]) == 0 && !have[i])
+				have[i] = true, drop = false;
 		xmlFree(p);
 		if (drop) {
 			xmlUnlinkNode(n);
 			xmlFreeNode(n);
 		}
 	}
-	if (have_meta)
-		return true;
-	if (!(meta = xmlNewChild(root, root->ns, (const xmlChar *)"file-entry", NULL))) {
-		cl->st = RFP_ERR_NOMEM;
-		return false;
+	for (size_t i = 0; i < 2; i++) {
+		if (have[i])
+			continue;
+		if (!(meta = xmlNewChild(root, root->ns, (const xmlChar *)"file-entry", NULL))) {
+			cl->st = RFP_ERR_NOMEM;
+			return false;
+		}
+		xmlNewNsProp(meta, root->ns, (const xmlChar *)"full-path", (const xmlChar *)ours[i]);
+		xmlNewNsProp(meta, root->ns, (const xmlChar *)"media-type", (const xmlChar *)"text/xml");
 	}
-	xmlNewNsProp(meta, root->ns, (const xmlChar *)"full-path", (const xmlChar *)"meta.xml");
-	xmlNewNsProp(meta, root->ns, (const xmlChar *)"media-type", (const xmlChar *)"text/xml");
 	return true;
 }
 
@@ -422,6 +462,22 @@ rfp_annex_clean(struct rfp_ctx *ctx, const char *path, enum rfp_format fmt,
 		    "xmlns=\"" NS_REL "\"><Relationship Id=\"rId1\" Type=\"" REL_BASE
 		    "officeDocument/2006/relationships/officeDocument\" Target=\"word/document.xml\"/>"
 		    "</Relationships>\n");
+	/* The manifest's properties and relationships, the same in every
+	 * annex; the main part's relationships must exist to reach it. */
+	if (!cl.st)
+		cl.st = add_entry(pkg, MANIFEST_PROPS,
+		    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n<ds:datastoreItem "
+		    "ds:itemID=\"{6C2E1A52-7266-4765-8E6D-616E69666573}\" xmlns:ds=\"http://schemas."
+		    "openxmlformats.org/officeDocument/2006/customXml\"><ds:schemaRefs><ds:schemaRef "
+		    "ds:uri=\"" RFP_MANIFEST_NS "\"/></ds:schemaRefs></ds:datastoreItem>\n");
+	if (!cl.st)
+		cl.st = add_entry(pkg, MANIFEST_RELS,
+		    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Relationships "
+		    "xmlns=\"" NS_REL "\"></Relationships>\n");
+	if (!rfp_pkg_find(pkg, "word/_rels/document.xml.rels") && !cl.st)
+		cl.st = add_entry(pkg, "word/_rels/document.xml.rels",
+		    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Relationships "
+		    "xmlns=\"" NS_REL "\"></Relationships>\n");
 	edit_part(&cl, "[Content_Types].xml", edit_content_types);
 	for (size_t i = 0; i < pkg->n && !cl.st; i++)
 		if (suffix(pkg->entries[i].name, ".rels"))
@@ -456,9 +512,11 @@ iso_time(int64_t mtime, const char *date, char out[32])
 
 enum rfp_status
 rfp_annex_props(const struct rfp_selection *sel, const char *doc_title, enum rfp_format fmt,
-    const char *odf_version, const char *generator, int64_t mtime, struct rfp_buf *core,
-    struct rfp_buf *app)
+    const char *odf_version, const char *generator, int64_t mtime, const struct rfp_buf *manifest,
+    struct rfp_buf *core, struct rfp_buf *app, struct rfp_buf *custom)
 {
+	char digest[65];
+
 	struct rfp_buf title = RFP_BUF_INIT(1u << 20), subject = RFP_BUF_INIT(4096);
 	char when[32];
 	enum rfp_status st;
@@ -482,8 +540,12 @@ rfp_annex_props(const struct rfp_selection *sel, const char *doc_title, enum rfp
 		rfp_xml_escape(core, generator, strlen(generator), false);
 		rfp_buf_addf(core, "</meta:generator><dc:title>%s</dc:title><dc:subject>%s</dc:subject>"
 		    "<dc:language>zh-TW</dc:language><meta:creation-date>%.19s</meta:creation-date>"
-		    "<dc:date>%.19s</dc:date></office:meta></office:document-meta>\n",
-		    title.ptr, subject.ptr, when, when);
+		    "<dc:date>%.19s</dc:date>", title.ptr, subject.ptr, when, when);
+		/* A copy of the manifest where LibreOffice keeps it on saving:
+		 * a user-defined property (an unknown package entry is lost). */
+		rfp_buf_adds(core, "<meta:user-defined meta:name=\"" RFP_MANIFEST_PROPERTY "\">");
+		rfp_xml_escape(core, manifest->ptr, manifest->len, false);
+		rfp_buf_adds(core, "</meta:user-defined></office:meta></office:document-meta>\n");
 	} else {
 		rfp_buf_addf(core, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
 		    "<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" "
@@ -498,8 +560,18 @@ rfp_annex_props(const struct rfp_selection *sel, const char *doc_title, enum rfp
 		    "<Application>");
 		rfp_xml_escape(app, generator, strlen(generator), false);
 		rfp_buf_adds(app, "</Application><DocSecurity>0</DocSecurity></Properties>\n");
+		/* Word keeps a custom property of at most 255 characters: the
+		 * manifest's digest, which tells whether the part is the one issued. */
+		rfp_sha256_hex(manifest->ptr, manifest->len, digest);
+		rfp_buf_addf(custom, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+		    "<Properties xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/custom-properties\" "
+		    "xmlns:vt=\"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes\">"
+		    "<property fmtid=\"{D5CDD505-2E9C-101B-9397-08002B2CF9AE}\" pid=\"2\" name=\""
+		    RFP_MANIFEST_PROPERTY "-sha256\"><vt:lpwstr>%s</vt:lpwstr></property></Properties>\n",
+		    digest);
 	}
-	st = title.err ? title.err : subject.err ? subject.err : core->err ? core->err : app->err;
+	st = title.err ? title.err : subject.err ? subject.err : core->err ? core->err :
+	    app->err ? app->err : custom->err;
 	rfp_buf_fini(&title);
 	rfp_buf_fini(&subject);
 	return st;

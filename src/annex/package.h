@@ -22,7 +22,8 @@
  * types, relationships and manifest entries; external relationships to
  * files or UNC paths (an attached template; hyperlinks to web addresses
  * stay); thumbnails; and the document properties (docProps/core.xml,
- * docProps/app.xml, meta.xml), which rfp_annex_props() writes anew. A
+ * docProps/app.xml, custom.xml, meta.xml) and the manifest (manifest.h),
+ * which the renderer writes anew; the manifest's fixed parts are added. A
  * macro-enabled main part becomes a plain one. Each removal of the
  * author's content is reported as a warning (RFP-TPL-MACRO,
  * RFP-TPL-EXTERNAL). *odf_version receives an ODT's office:version.
@@ -31,14 +32,14 @@ enum rfp_status rfp_annex_clean(struct rfp_ctx *ctx, const char *path, enum rfp_
     struct rfp_pkg *pkg, char odf_version[8]);
 
 /*
- * The annex's own properties: title and subject from the selection, the
- * generator, created and modified at mtime (UTC), or at the annex's date
- * when mtime is 0; no statistics. DOCX:
- * docProps/core.xml into core and docProps/app.xml into app; ODT: meta.xml
- * into core (app is left empty).
+ * The annex's own properties, written anew for each annex: DOCX core and
+ * app properties and custom.xml (the manifest's SHA-256, rfpgen-manifest-
+ * sha256); ODT meta.xml, with a copy of the manifest as a user-defined
+ * property. Dates come from mtime, or the annex's date.
  */
 enum rfp_status rfp_annex_props(const struct rfp_selection *sel, const char *doc_title,
     enum rfp_format fmt, const char *odf_version, const char *generator, int64_t mtime,
-    struct rfp_buf *core, struct rfp_buf *app);
+    const struct rfp_buf *manifest, struct rfp_buf *core, struct rfp_buf *app,
+    struct rfp_buf *custom);
 
 #endif

@@ -13,6 +13,7 @@
 #include "annex/annex.h"
 #include "annex/guard.h"
 #include "annex/package.h"
+#include "annex/manifest.h"
 #include "annex/render.h"
 #include "pkg/pkg.h"
 
@@ -20,7 +21,8 @@ struct rfp_render_cache {
 	struct rfp_buf *bufs;		/* one per template part */
 	size_t nbufs;
 	struct rfp_buf numbering;
-	struct rfp_buf core, app;	/* the annex's own properties */
+	struct rfp_buf core, app, custom;	/* the annex's own properties */
+	struct rfp_buf manifest;
 	struct rfp_num_restart restarts;
 	size_t cache_bytes;
 	struct rfp_pkg_writer *w;	/* made at the first render */
@@ -34,8 +36,10 @@ rfp_render_cache_new(size_t cache_bytes)
 	if (c) {
 		c->cache_bytes = cache_bytes;
 		rfp_buf_init(&c->numbering, 0);
-		rfp_buf_init(&c->core, 1u << 20);
+		rfp_buf_init(&c->core, 64u << 20);
 		rfp_buf_init(&c->app, 1u << 20);
+		rfp_buf_init(&c->custom, 1u << 20);
+		rfp_buf_init(&c->manifest, 64u << 20);
 	}
 	return c;
 }
@@ -51,6 +55,8 @@ rfp_render_cache_free(struct rfp_render_cache *c)
 	rfp_buf_fini(&c->numbering);
 	rfp_buf_fini(&c->core);
 	rfp_buf_fini(&c->app);
+	rfp_buf_fini(&c->custom);
+	rfp_buf_fini(&c->manifest);
 	rfp_pkg_writer_free(c->w);
 	free(c);
 }
@@ -85,6 +91,8 @@ reset_bufs(struct rfp_render_cache *c, size_t n, size_t max)
 	c->numbering.max = max;
 	rfp_buf_reset(&c->core);
 	rfp_buf_reset(&c->app);
+	rfp_buf_reset(&c->custom);
+	rfp_buf_reset(&c->manifest);
 	return true;
 }
 
@@ -172,7 +180,7 @@ rfp_render_check(struct rfp_ctx *ctx, const struct rfp_template *t,
     const struct rfp_selection *sel, bool agency)
 {
 	struct rfp_arena arena = RFP_ARENA_INIT;
-	const struct rfp_dnode *root = rfp_annex_data(&arena, sel, "rfpgen", agency);
+	const struct rfp_dnode *root = rfp_annex_data(&arena, sel, "rfpgen", agency, false);
 	enum rfp_status st = root ? check_run(ctx, t, sel, root, agency) : RFP_ERR_NOMEM;
 
 	rfp_arena_fini(&arena);
@@ -190,7 +198,9 @@ rfp_render_cached(struct rfp_ctx *ctx, struct rfp_render_cache *c,
 	enum rfp_status st = RFP_ERR_NOMEM;
 	size_t i;
 
-	if (!(root = rfp_annex_data(&arena, sel, generator, agency)) ||
+	/* ODF input lists came with 1.3; DOCX has no version. */
+	if (!(root = rfp_annex_data(&arena, sel, generator, agency,
+	    t->format == RFP_FORMAT_ODT && strcmp(t->odf_version, "1.2") > 0)) ||
 	    !reset_bufs(c, t->nparts, ctx->limits.max_output_bytes))
 		goto out;
 	if ((st = check_run(ctx, t, sel, root, agency)) != RFP_OK)
@@ -223,12 +233,27 @@ rfp_render_cached(struct rfp_ctx *ctx, struct rfp_render_cache *c,
 			goto out;
 	}
 	/* The template's own properties were left out when it was loaded. */
-	if ((st = rfp_annex_props(sel, agency ? "機關自行辦理事項檢核表" : "資通安全需求附件",
-	    t->format, t->odf_version, generator, mtime, &c->core, &c->app)) != RFP_OK ||
-	    (st = rfp_pkg_writer_add(c->w, t->format == RFP_FORMAT_ODT ? "meta.xml" :
-	    "docProps/core.xml", c->core.ptr, c->core.len, false)) != RFP_OK ||
-	    (t->format == RFP_FORMAT_DOCX &&
-	    (st = rfp_pkg_writer_add(c->w, "docProps/app.xml", c->app.ptr, c->app.len, false))))
+	/* The template's own properties were left out when it was loaded. */
+	if ((st = rfp_manifest_write(sel, agency, generator, &c->manifest)) != RFP_OK ||
+	    (st = rfp_annex_props(sel, agency ? "機關自行辦理事項檢核表" : "資通安全需求附件",
+	    t->format, t->odf_version, generator, mtime, &c->manifest, &c->core, &c->app,
+	    &c->custom)) != RFP_OK)
+		goto out;
+	if (t->format == RFP_FORMAT_ODT)
+		st = rfp_pkg_writer_add(c->w, "meta.xml", c->core.ptr, c->core.len, false);
+	if (t->format == RFP_FORMAT_ODT && !st)
+		st = rfp_pkg_writer_add(c->w, RFP_MANIFEST_ODT, c->manifest.ptr, c->manifest.len, false);
+	if (t->format == RFP_FORMAT_DOCX) {
+		const struct {
+			const char *name;
+			const struct rfp_buf *b;
+		} parts[] = { { "docProps/core.xml", &c->core }, { "docProps/app.xml", &c->app },
+			{ "docProps/custom.xml", &c->custom }, { RFP_MANIFEST_DOCX, &c->manifest } };
+
+		for (size_t k = 0; k < 4 && !st; k++)
+			st = rfp_pkg_writer_add(c->w, parts[k].name, parts[k].b->ptr, parts[k].b->len, false);
+	}
+	if (st)
 		goto out;
 	st = rfp_pkg_writer_finish(c->w, &out->data, &out->len);
 out:

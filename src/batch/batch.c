@@ -28,7 +28,6 @@
 #include <unistd.h>
 
 #include <libxml/parser.h>
-#include <openssl/evp.h>
 
 #include "annex/render.h"
 #include "catalogue/catalogue.h"
@@ -587,20 +586,6 @@ keep_first_diag(const struct rfp_diag *d, void *data)
 	rfp_buf_addf(&rd->msg, "%s%s [%s]", d->file ? ": " : "", d->msg, d->code);
 }
 
-/* The SHA-256 of the file written, for the report. */
-static void
-digest(const struct rfp_output *out, char hex[65])
-{
-	unsigned char md[32];
-	unsigned int n = 0;
-
-	hex[0] = '\0';
-	if (!EVP_Digest(out->data, out->len, md, &n, EVP_sha256(), NULL) || n != 32)
-		return;
-	for (unsigned i = 0; i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-}
-
 static void
 run_job(struct shared *sh, struct rfp_ctx *ctx, struct rfp_render_cache *rc,
     struct row_diag *rd, struct job *j)
@@ -644,7 +629,7 @@ run_job(struct shared *sh, struct rfp_ctx *ctx, struct rfp_render_cache *rc,
 	/* A flush per file would make a batch disk-bound; rfp_batch_run syncs
 	 * the output file system once when the workers are done. */
 	if (!st) {
-		digest(&out, j->sha256);
+		rfp_sha256_hex(out.data, out.len, j->sha256);
 		st = rfp_output_write(ctx, j->path, out.data, out.len, false);
 	}
 	if (st) {

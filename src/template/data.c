@@ -47,6 +47,21 @@ rfp_data_str(struct rfp_arena *a, struct rfp_dnode *map, const char *key, const 
 	return true;
 }
 
+bool
+rfp_data_markup(struct rfp_arena *a, struct rfp_dnode *map, const char *key, const char *text,
+    const char *word, const char *odf)
+{
+	struct rfp_dnode *n = node(a, map, key, RFP_D_MARKUP);
+
+	if (!n || !text || !word || !odf)
+		return false;
+	n->str = text;
+	n->len = strlen(text);
+	n->word = word;
+	n->odf = odf;
+	return true;
+}
+
 struct rfp_dnode *
 rfp_data_list(struct rfp_arena *a, struct rfp_dnode *map, const char *key)
 {

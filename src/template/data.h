@@ -13,13 +13,17 @@
 
 #include "util/arena.h"
 
-enum rfp_dkind { RFP_D_STR, RFP_D_LIST, RFP_D_MAP };
+/* MARKUP: a value that is markup of the part's vocabulary, not text (a
+ * content control, a form field): word for WordprocessingML, odf for ODF,
+ * str for a plain part. The renderer inserts it as it is. */
+enum rfp_dkind { RFP_D_STR, RFP_D_LIST, RFP_D_MAP, RFP_D_MARKUP };
 
 struct rfp_dnode {
 	const char *key;		/* NULL for list elements */
 	enum rfp_dkind kind;
-	const char *str;		/* RFP_D_STR */
+	const char *str;		/* RFP_D_STR, RFP_D_MARKUP (plain parts) */
 	size_t len;
+	const char *word, *odf;		/* RFP_D_MARKUP */
 	struct rfp_dnode *first, *last;	/* RFP_D_LIST and RFP_D_MAP */
 	size_t count;
 	struct rfp_dnode *next;
@@ -29,6 +33,10 @@ struct rfp_dnode {
 struct rfp_dnode *rfp_data_map(struct rfp_arena *a);
 /** Adds key → str to map (str may be NULL: empty). Returns false on OOM. */
 bool rfp_data_str(struct rfp_arena *a, struct rfp_dnode *map, const char *key, const char *str);
+/** Adds key → markup (RFP_D_MARKUP) to map; the strings are not copied.
+ * word is run-level content: the renderer ends the w:t and w:r it is in. */
+bool rfp_data_markup(struct rfp_arena *a, struct rfp_dnode *map, const char *key,
+    const char *text, const char *word, const char *odf);
 /** Adds key → new empty list to map. */
 struct rfp_dnode *rfp_data_list(struct rfp_arena *a, struct rfp_dnode *map, const char *key);
 /** Appends a new empty map to a list. */

@@ -86,6 +86,25 @@ put_value(struct rfp_buf *b, enum rfp_part_mode mode, const char *s, size_t n)
 	rfp_xml_escape(b, s + run, i - run, false);
 }
 
+/*
+ * Writes markup where a tag stood. A tag sits in the text of a w:t, so
+ * Word's run-level markup goes between the run and a new one (which keeps
+ * whatever text followed the tag); ODF's goes into the paragraph as it is.
+ */
+static void
+put_markup(struct rfp_buf *b, enum rfp_part_mode mode, const struct rfp_dnode *v)
+{
+	if (mode == RFP_PART_WORD) {
+		rfp_buf_adds(b, "</w:t></w:r>");
+		rfp_buf_adds(b, v->word);
+		rfp_buf_adds(b, "<w:r><w:t xml:space=\"preserve\">");
+	} else if (mode == RFP_PART_ODF) {
+		rfp_buf_adds(b, v->odf);
+	} else {
+		rfp_xml_escape(b, v->str, v->len, false);
+	}
+}
+
 static void
 render_error(struct renderer *r, const struct rfp_op *op, const char *what)
 {
@@ -146,6 +165,8 @@ render_range(struct renderer *r, size_t from, size_t to, const struct scope *sc)
 			v = lookup(sc, name, op->len);
 			if (!v)
 				render_error(r, op, "unknown field");
+			else if (v->kind == RFP_D_MARKUP)
+				put_markup(r->out, p->mode, v);
 			else if (v->kind != RFP_D_STR)
 				render_error(r, op, "is a list, use {{#name}}…{{/name}}");
 			else

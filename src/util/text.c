@@ -6,7 +6,10 @@
 #include "config.h"
 
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
+
+#include <openssl/evp.h>
 
 #include "util/text.h"
 
@@ -247,4 +250,17 @@ rfp_nearest(const char *word, const char *const *choices, size_t n)
 		}
 	}
 	return best;
+}
+
+void
+rfp_sha256_hex(const void *data, size_t len, char hex[65])
+{
+	unsigned char md[32];
+	unsigned int n = 0;
+
+	hex[0] = '\0';
+	if (!EVP_Digest(data, len, md, &n, EVP_sha256(), NULL) || n != 32)
+		return;
+	for (unsigned i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
 }

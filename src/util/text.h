@@ -37,6 +37,9 @@ void rfp_json_escape(struct rfp_buf *b, const char *s);
  * that starts with = + - @, tab or CR gets a leading ' (no formula). */
 void rfp_csv_field(struct rfp_buf *b, const char *s);
 
+/** The SHA-256 of len bytes as 64 hex digits (libcrypto); "" on failure. */
+void rfp_sha256_hex(const void *data, size_t len, char hex[65]);
+
 /** Edit distance of two short UTF-8 strings in code points, ASCII letters
  * compared without case; UINT_MAX if either is malformed or too long. */
 unsigned rfp_text_distance(const char *a, const char *b);

@@ -86,10 +86,10 @@ test_notices_and_sources(void **state)
 	size_t nmod = 0;
 
 	assert_int_equal(rfp_select(ctx, cat, &req, &sel), RFP_OK);
-	root = rfp_annex_data(&arena, sel, "rfpgen test", false);
+	root = rfp_annex_data(&arena, sel, "rfpgen test", false, true);
 	assert_non_null(root);
 	/* The agency's duties are in its own document, never in the annex. */
-	aroot = rfp_annex_data(&arena, sel, "rfpgen test", true);
+	aroot = rfp_annex_data(&arena, sel, "rfpgen test", true, true);
 	assert_non_null(aroot);
 	assert_int_equal(list(root, "agency_items")->count, 0);
 	assert_int_equal(list(root, "agency_notices")->count, 0);
