@@ -23,15 +23,14 @@ RUN = {"rfpgen", "mkdir", "man", "soffice"}
 PLACEHOLDER = re.compile(r"^[A-Z][A-Z0-9_]*(\.[a-z]+)?$")
 
 
-def blocks(path):
-    """Commands of the indented code blocks, continuation lines joined."""
+def joined(lines):
+    """Commands of a sequence of code lines (None ends a block), each
+    continuation line (a trailing backslash) joined to the next."""
     cmds, cur = [], ""
-    for line in open(path, encoding="utf-8"):
-        line = line.rstrip("\n")
-        if not line.startswith("    "):
+    for text in lines:
+        if text is None:
             cur = ""
             continue
-        text = line[4:]
         if cur:
             text = cur + " " + text.strip()
         if text.endswith("\\"):
@@ -40,30 +39,26 @@ def blocks(path):
         cur = ""
         cmds.append(text)
     return cmds
+
+
+def blocks(path):
+    """Commands of a Markdown file's indented code blocks."""
+    return joined(line[4:].rstrip("\n") if line.startswith("    ") else None
+                  for line in open(path, encoding="utf-8"))
 
 
 def man_blocks(path):
     """Commands of an mdoc page's literal displays (\\e is a backslash)."""
-    cmds, cur, literal = [], "", False
-    for line in open(path, encoding="utf-8"):
-        line = line.rstrip("\n")
-        if line.startswith(".Bd -literal"):
-            literal, cur = True, ""
-            continue
-        if line.startswith(".Ed"):
-            literal = False
-            continue
-        if not literal:
-            continue
-        text = line.replace("\\e", "\\")
-        if cur:
-            text = cur + " " + text.strip()
-        if text.endswith("\\"):
-            cur = text[:-1].rstrip()
-            continue
-        cur = ""
-        cmds.append(text)
-    return cmds
+    def lines():
+        literal = False
+        for line in open(path, encoding="utf-8"):
+            line = line.rstrip("\n")
+            if line.startswith(".Bd -literal") or line.startswith(".Ed"):
+                literal = line.startswith(".Bd")
+                yield None
+            elif literal:
+                yield line.replace("\\e", "\\")
+    return joined(lines())
 
 
 def command_word(cmd):

@@ -195,6 +195,17 @@ export_csv(struct rfp_buf *b, const struct rfp_selection *sel)
 	}
 }
 
+/* One Markdown table row of n cells, each escaped. */
+static void
+md_row(struct rfp_buf *b, const char *const *cells, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		rfp_buf_adds(b, i ? " | " : "| ");
+		md_cell(b, cells[i]);
+	}
+	rfp_buf_adds(b, " |\n");
+}
+
 static void
 export_md(struct rfp_buf *b, const struct rfp_selection *sel)
 {
@@ -259,16 +270,9 @@ export_md(struct rfp_buf *b, const struct rfp_selection *sel)
 	    "| --- | --- | --- | --- |\n");
 	for (size_t i = 0; i < sel->nexcluded; i++) {
 		const struct rfp_selected *si = &sel->excluded[i];
+		const char *cells[] = { si->item->label, si->item->id, si->text, reason_of(si) };
 
-		rfp_buf_adds(b, "| ");
-		md_cell(b, si->item->label);
-		rfp_buf_adds(b, " | ");
-		md_cell(b, si->item->id);
-		rfp_buf_adds(b, " | ");
-		md_cell(b, si->text);
-		rfp_buf_adds(b, " | ");
-		md_cell(b, reason_of(si));
-		rfp_buf_adds(b, " |\n");
+		md_row(b, cells, 4);
 	}
 }
 

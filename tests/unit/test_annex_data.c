@@ -10,29 +10,6 @@
 #include "catalogue/catalogue.h"
 #include "select/select.h"
 
-static struct rfp_catalogue *
-load_shipped(const char *baseline)
-{
-	const char *mods = getenv("RFP_MODULES");
-	char *copy = strdup(mods ? mods : ""), *save = NULL, *paths[32];
-	struct rfp_catalogue *cat = NULL;
-	struct capture cap;
-	struct rfp_ctx *ctx = test_ctx(&cap);
-	size_t n = 0;
-
-	paths[n++] = strdup(SRC(baseline));
-	for (char *t = strtok_r(copy, " ", &save); t && n < 32; t = strtok_r(NULL, " ", &save))
-		paths[n++] = strdup(SRC(t));
-	if (rfp_catalogue_load(ctx, SRC("requirements/catalogue.xsd"),
-	    (const char *const *)paths, n, &cat) != RFP_OK)
-		fail_msg("%s", cap.text);
-	while (n--)
-		free(paths[n]);
-	free(copy);
-	rfp_ctx_free(ctx);
-	return cat;
-}
-
 static const char *
 str(const struct rfp_dnode *map, const char *key)
 {

@@ -9,29 +9,6 @@
 #include "catalogue/catalogue.h"
 #include "select/select.h"
 
-static struct rfp_catalogue *
-load(const char *baseline)
-{
-	const char *mods = getenv("RFP_MODULES");
-	char *copy = strdup(mods ? mods : ""), *save = NULL, *paths[32];
-	struct rfp_catalogue *cat = NULL;
-	struct capture cap;
-	struct rfp_ctx *ctx = test_ctx(&cap);
-	size_t n = 0;
-
-	paths[n++] = strdup(SRC(baseline));
-	for (char *t = strtok_r(copy, " ", &save); t && n < 32; t = strtok_r(NULL, " ", &save))
-		paths[n++] = strdup(SRC(t));
-	if (rfp_catalogue_load(ctx, SRC("requirements/catalogue.xsd"),
-	    (const char *const *)paths, n, &cat) != RFP_OK)
-		fail_msg("%s", cap.text);
-	while (n--)
-		free(paths[n]);
-	free(copy);
-	rfp_ctx_free(ctx);
-	return cat;
-}
-
 static struct rfp_selection *
 sel_for(const struct rfp_catalogue *cat, enum rfp_type t, enum rfp_level l, unsigned conds)
 {
@@ -55,7 +32,7 @@ sel_for(const struct rfp_catalogue *cat, enum rfp_type t, enum rfp_level l, unsi
 static void
 check_coverage(const char *baseline, const size_t expect[RFP_TYPE_COUNT][3])
 {
-	struct rfp_catalogue *cat = load(baseline);
+	struct rfp_catalogue *cat = load_shipped(baseline);
 
 	for (int t = 0; t < RFP_TYPE_COUNT; t++) {
 		for (int l = RFP_LEVEL_LOW; l <= RFP_LEVEL_HIGH; l++) {
@@ -107,7 +84,7 @@ test_pm_matrix(void **state)
 		"0101", "0111", "0111", "0100", "0011", "1110", "1111", "1111", "1111",
 		"1111", "0010", "0100", "0011", "0011", "1111", "1111", "1111",
 	};
-	struct rfp_catalogue *cat = load("requirements/baseline-2021.xml");
+	struct rfp_catalogue *cat = load_shipped("requirements/baseline-2021.xml");
 	size_t found = 0;
 
 	for (size_t i = 0; i < cat->nitems; i++) {
@@ -159,7 +136,7 @@ test_monotonic(void **state)
 	const unsigned all = RFP_COND_CORE_OR_LARGE | RFP_COND_EU_PERSONAL_DATA | RFP_COND_CLASSIFIED;
 
 	for (size_t b = 0; b < 2; b++) {
-		struct rfp_catalogue *cat = load(baselines[b]);
+		struct rfp_catalogue *cat = load_shipped(baselines[b]);
 
 		for (int t = 0; t < RFP_TYPE_COUNT; t++) {
 			for (unsigned conds = 0; conds <= all; conds += all) {
@@ -187,7 +164,7 @@ test_monotonic(void **state)
 static void
 test_conditions(void **state)
 {
-	struct rfp_catalogue *cat = load("requirements/baseline-2021.xml");
+	struct rfp_catalogue *cat = load_shipped("requirements/baseline-2021.xml");
 	struct rfp_selection *off = sel_for(cat, RFP_TYPE_DEVELOPMENT, RFP_LEVEL_HIGH, 0);
 	struct rfp_selection *core = sel_for(cat, RFP_TYPE_DEVELOPMENT, RFP_LEVEL_HIGH, RFP_COND_CORE_OR_LARGE);
 	struct rfp_selection *secret = sel_for(cat, RFP_TYPE_DEVELOPMENT, RFP_LEVEL_HIGH, RFP_COND_CLASSIFIED);

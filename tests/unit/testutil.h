@@ -58,6 +58,32 @@ src_path(char *buf, size_t len, const char *rel)
 
 #define SRC(rel) src_path((char[4096]){ 0 }, 4096, (rel))
 
+/* The shipped catalogue: baseline (a path under the source tree) and the
+ * modules RFP_MODULES names (the test environment sets it). Fails the test
+ * with the diagnostics when it does not load. */
+static inline struct rfp_catalogue *
+load_shipped(const char *baseline)
+{
+	const char *mods = getenv("RFP_MODULES");
+	char *copy = strdup(mods ? mods : ""), *save = NULL, *paths[32];
+	struct rfp_catalogue *cat = NULL;
+	struct capture cap;
+	struct rfp_ctx *ctx = test_ctx(&cap);
+	size_t n = 0;
+
+	paths[n++] = strdup(SRC(baseline));
+	for (char *t = strtok_r(copy, " ", &save); t && n < 32; t = strtok_r(NULL, " ", &save))
+		paths[n++] = strdup(SRC(t));
+	if (rfp_catalogue_load(ctx, SRC("requirements/catalogue.xsd"),
+	    (const char *const *)paths, n, &cat) != RFP_OK)
+		fail_msg("%s", cap.text);
+	while (n--)
+		free(paths[n]);
+	free(copy);
+	rfp_ctx_free(ctx);
+	return cat;
+}
+
 /* A scratch directory for one test program: tmpdir, with group setup and
  * teardown functions make_tmpdir and remove_tmpdir. */
 #define TEST_TMPDIR(pattern) \
