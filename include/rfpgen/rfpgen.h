@@ -455,7 +455,9 @@ struct rfp_batch_options {
 	void (*progress)(const struct rfp_batch_row *row, size_t done, size_t total,
 	    size_t failed, void *data);
 	void *progress_data;
-	/* Set from a signal handler: rows not yet started are skipped. */
+	/* Set from a signal handler, with an atomic store (__atomic_store_n
+	 * or C11 atomic_store), since workers read it: rows not yet started
+	 * are skipped. */
 	const volatile int *stop;
 };
 

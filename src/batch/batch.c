@@ -665,10 +665,10 @@ worker(void *arg)
 
 		if (j->status == RFP_ROW_EMPTY)
 			continue;
-		if ((sh->opt->stop && *sh->opt->stop) ||
+		if (rfp_stopped(sh->opt->stop) ||
 		    (sh->opt->fail_fast && atomic_load(&sh->failed))) {
 			j->status = RFP_ROW_SKIPPED;
-			j->message = strdup(sh->opt->stop && *sh->opt->stop ?
+			j->message = strdup(rfp_stopped(sh->opt->stop) ?
 			    "interrupted before this row started" : "skipped after an earlier failure (--fail-fast)");
 			continue;
 		}

@@ -17,7 +17,7 @@
 #include "cli/args.h"
 
 /* The one piece of global state: set by the SIGINT handler, read by the
- * batch workers through rfp_batch_options.stop. */
+ * batch workers through rfp_batch_options.stop; both sides are atomic. */
 static volatile int interrupted;
 
 static int
@@ -153,7 +153,7 @@ static void
 on_sigint(int sig)
 {
 	(void)sig;
-	interrupted = 1;
+	__atomic_store_n(&interrupted, 1, __ATOMIC_RELAXED);
 }
 
 /*
@@ -401,12 +401,12 @@ cmd_batch(struct cli *cli, const struct rfp_request *defaults, unsigned defaults
 	if (bo.shard_n)
 		snprintf(suffix, sizeof(suffix), _(" (shard %u/%u)"), bo.shard_k, bo.shard_n);
 	snprintf(suffix + strlen(suffix), sizeof(suffix) - strlen(suffix), "%s",
-	    interrupted ? _(" (interrupted)") : "");
+	    __atomic_load_n(&interrupted, __ATOMIC_RELAXED) ? _(" (interrupted)") : "");
 	if (!cli->opt.quiet || failed)
 		fprintf(stderr, cli->opt.check ? _("rfpgen: batch: %zu checked, %zu failed, %zu skipped%s\n") :
 		    _("rfpgen: batch: %zu written, %zu failed, %zu skipped%s\n"), ok, failed, skipped,
 		    suffix);
-	rc = interrupted ? EXIT_INTERRUPTED : failed ? EXIT_ROWS : EXIT_OK;
+	rc = __atomic_load_n(&interrupted, __ATOMIC_RELAXED) ? EXIT_INTERRUPTED : failed ? EXIT_ROWS : EXIT_OK;
 out:
 	free(report);
 	rfp_batch_free(b);

@@ -27,4 +27,13 @@ struct rfp_where {
 	unsigned col;
 };
 
+/* Whether a stop flag (rfp_batch_options.stop) is set: it is written by a
+ * signal handler and read by worker threads, so both sides use atomic
+ * accesses. */
+static inline bool
+rfp_stopped(const volatile int *stop)
+{
+	return stop && __atomic_load_n(stop, __ATOMIC_RELAXED);
+}
+
 #endif
