@@ -2,6 +2,10 @@
 // (rfpgen's default, with the {{requirements}} fragment spliced in) and the
 // same data (rfpgen --format json), N times in one Node process, and prints
 // milliseconds per document. Usage: node docxtemplater-bench.js TEMPLATE.docx ITEMS.json N
+// Fields of newer templates are given too (an older template ignores them):
+// the annex section is on, no tailoring, and the checklist's answer fields,
+// which rfpgen fills with Word content controls, get rfpgen's plain-text
+// fallback (docxtemplater inserts no run-level markup).
 "use strict";
 const fs = require("fs");
 const PizZip = require("pizzip");
@@ -30,9 +34,12 @@ const data = {
 	catalogue_title: "資通系統防護基準（附表十）資安需求", catalogue_version: sel.selection.baseline,
 	legal_basis: "資通安全管理法", notice: "", generator: "docxtemplater", date: "2025-11-24",
 	item_count: String(sel.count), has_agency_items: "", agency_items: [],
+	annex: "是", agency_document: "", has_tailoring: "", has_excluded: "", excluded: [],
+	has_included: "", included: [],
 	families,
 	checklist: sel.items.map((it) => ({ no: it.no, measure: it.measure, text: it.text,
-		p: lv[it.min_level] <= 1 ? "V" : "", m: lv[it.min_level] <= 2 ? "V" : "", h: "V" })),
+		p: lv[it.min_level] <= 1 ? "V" : "", m: lv[it.min_level] <= 2 ? "V" : "", h: "V",
+		reply_control: "□符合 □部分符合 □不符合 □不適用", note_control: "", pages_control: "" })),
 };
 const tpl = fs.readFileSync(tplPath);
 let bytes = 0;

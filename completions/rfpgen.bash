@@ -4,20 +4,23 @@
 # uses only bash builtins, not the bash-completion helpers, so it also works
 # when sourced directly (". completions/rfpgen.bash").
 
-_rfpgen_commands='generate list explain params inspect diff batch'
+_rfpgen_commands='generate list explain params inspect diff batch review serve'
 _rfpgen_types='顧問訓練 系統發展 維運服務 維運管理 雲端服務 consulting development operations cloud'
 _rfpgen_levels='普 中 高 low moderate high'
+_rfpgen_services='資安健診 資安監控 弱點掃描 滲透測試 社交工程演練 health-check soc vuln-scan pentest social-engineering'
+_rfpgen_agency_levels='A B C D E'
 
 # Options that take an argument (the next word is their value).
 _rfpgen_argopts='-t --type -l --level --impact -o --output -f --format -T --template
 -a --agency -p --project --date --set --baseline --catalogue --data-dir
 --contract-value --to-type --to-level --to-baseline -O --output-dir -j --jobs --sheet
 --encoding --report --exclude --include --tailoring --field --agency-checklist
---agency-checklist-dir --shard --ignore-column'
+--agency-checklist-dir --shard --ignore-column --pdf-standard --against --service --agency-level
+--to-agency-level'
 
 _rfpgen_catalogue_opts='--baseline --catalogue --data-dir'
 _rfpgen_condition_opts='--contract-value --core-system --eu-personal-data --classified
---exclude --include --tailoring'
+--exclude --include --tailoring --service --agency-level'
 
 # _rfpgen_add WORDS...: append the words matching $cur to COMPREPLY.
 _rfpgen_add()
@@ -73,11 +76,13 @@ _rfpgen_value()
 	-t | --type | --to-type) _rfpgen_add "$_rfpgen_types" ;;
 	-l | --level | --to-level) _rfpgen_add "$_rfpgen_levels" ;;
 	--baseline | --to-baseline) _rfpgen_add 2021 2025 ;;
+	--service) _rfpgen_add "$_rfpgen_services" ;;
+	--agency-level | --to-agency-level) _rfpgen_add "$_rfpgen_agency_levels" ;;
 	-f | --format)
 		case $cmd in
-		batch) _rfpgen_add docx odt ;;
-		diff) _rfpgen_add text json csv md ;;
-		*) _rfpgen_add docx odt json csv md ;;
+		batch) _rfpgen_add docx odt pdf ;;
+		diff | review) _rfpgen_add text json csv md ;;
+		*) _rfpgen_add docx odt pdf json csv md ;;
 		esac
 		;;
 	--encoding) _rfpgen_add utf-8 cp950 big5 ;;
@@ -95,20 +100,26 @@ _rfpgen_value()
 	-o | --output)
 		if [[ $cmd == diff ]]; then
 			_rfpgen_files
+		elif [[ $cmd == review ]]; then
+			_rfpgen_files json csv md txt xlsx docx odt
 		else
-			_rfpgen_files docx odt json csv md
+			_rfpgen_files docx odt pdf json csv md
 		fi
 		;;
 	-T | --template) _rfpgen_files docx dotx odt ott ;;
 	--catalogue) _rfpgen_files xml ;;
 	--report) _rfpgen_files json ;;
 	--tailoring) _rfpgen_files csv xlsx ods ;;
-	--agency-checklist) _rfpgen_files docx odt ;;
+	--agency-checklist) _rfpgen_files docx odt pdf ;;
+	--pdf-standard) _rfpgen_add pdfa-2b none ;;
+	--against) _rfpgen_files docx odt ;;
 	--agency-checklist-dir) _rfpgen_dirs ;;
 	-O | --output-dir | --data-dir) _rfpgen_dirs ;;
 	--date) _rfpgen_add "$(date +%Y-%m-%d 2>/dev/null)" ;;
+	--listen) _rfpgen_add 127.0.0.1:8080 ;;
 	-a | --agency | -p | --project | --contract-value | -j | --jobs | --sheet | --exclude | \
-	    --include | --field | --shard | --ignore-column) ;;
+	    --include | --field | --shard | --ignore-column | --workers | --max-upload | \
+	    --max-requests | --request-timeout) ;;
 	*) return 1 ;;
 	esac
 	return 0
@@ -126,7 +137,7 @@ _rfpgen()
 	cmd=generate
 	if ((COMP_CWORD > 1)); then
 		case ${COMP_WORDS[1]} in
-		generate | list | explain | params | inspect | diff | batch) cmd=${COMP_WORDS[1]} ;;
+		generate | list | explain | params | inspect | diff | batch | review | serve) cmd=${COMP_WORDS[1]} ;;
 		esac
 	fi
 
@@ -175,7 +186,7 @@ _rfpgen()
 	case $cmd in
 	generate)
 		opts="-t --type -l --level --impact -o --output -f --format -T --template
--a --agency -p --project --date --set --field --agency-checklist --agency-duties
+-a --agency -p --project --date --set --field --agency-checklist --agency-duties --pdf-standard
 $_rfpgen_catalogue_opts $_rfpgen_condition_opts -q --quiet"
 		;;
 	list) opts="-t --type -l --level --impact -f --format -o --output --agency-duties
@@ -183,16 +194,20 @@ $_rfpgen_catalogue_opts $_rfpgen_condition_opts -q --quiet" ;;
 	explain | params) opts="$_rfpgen_catalogue_opts" ;;
 	inspect) opts="-f --format --data-dir -q --quiet" ;;
 	diff)
-		opts="-t --type -l --level --to-type --to-level --baseline --to-baseline
+		opts="-t --type -l --level --to-type --to-level --baseline --to-baseline --to-agency-level
 -f --format -o --output --catalogue --data-dir --agency-duties $_rfpgen_condition_opts
 -q --quiet"
 		;;
 	batch)
 		opts="-O --output-dir -j --jobs --sheet --encoding -f --format -T --template --report --fail-fast
---progress --check --shard --ignore-column --agency-checklist-dir --field -a --agency
+--progress --check --shard --ignore-column --agency-checklist-dir --pdf-standard --field -a --agency
 -p --project --date --set -t --type -l --level --impact
 $_rfpgen_catalogue_opts $_rfpgen_condition_opts -q --quiet"
 		;;
+	review) opts="--against -f --format --matrix -o --output -T --template --data-dir -q --quiet
+--max-file-size --max-part-size --max-entries -h --help" ;;
+	serve) opts="--listen --workers --max-upload --max-requests --request-timeout --data-dir
+--baseline --no-pdf -q --quiet --list-routes -h --help" ;;
 	esac
 
 	if [[ $cur == -* ]]; then
@@ -211,6 +226,7 @@ $_rfpgen_catalogue_opts $_rfpgen_condition_opts -q --quiet"
 	case $cmd in
 	inspect) ((npos == 0)) && _rfpgen_files docx dotx odt ott ;;
 	batch) ((npos == 0)) && _rfpgen_files csv xlsx ods ;;
+	review) _rfpgen_files docx odt ;;
 	explain) ;; # item ids (e.g. AC.ACCT.1) are not completed
 	esac
 	return 0

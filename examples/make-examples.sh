@@ -1,7 +1,10 @@
 #!/bin/sh
 # Builds the example files in this directory:
 #   1. agency-template.fodt (the reviewable source) -> agency-template.odt and
-#      agency-template.docx, saved by LibreOffice;
+#      agency-template.docx, saved by LibreOffice; LibreOffice (7.4) writes
+#      w:pStyle before w:numFmt in word/numbering.xml, against the order of
+#      CT_Lvl in ECMA-376 (start, numFmt, lvlRestart, pStyle, ...), so the
+#      DOCX's numbering.xml is put in order afterwards;
 #   2. fills both with rfpgen: agency-annex-系統發展-高.docx and .odt.
 #
 #   examples/make-examples.sh [--no-convert]
@@ -27,6 +30,26 @@ if [ "${1:-}" != --no-convert ]; then
 		echo "wrote examples/agency-template.$fmt"
 	done
 fi
+
+# Idempotent, so it also mends a template converted before it existed.
+fix_numbering() { # DOCX: w:pStyle after w:numFmt (and w:lvlRestart) in every w:lvl
+	python3 - "$1" <<'EOF'
+import re, sys, zipfile
+path = sys.argv[1]
+with zipfile.ZipFile(path) as z:
+    items = [(i, z.read(i.filename)) for i in z.infolist()]
+out = []
+for info, data in items:
+    if info.filename == 'word/numbering.xml':
+        data = re.sub(rb'(<w:pStyle [^>]*/>)((?:<w:numFmt [^>]*/>)(?:<w:lvlRestart [^>]*/>)?)',
+                      rb'\2\1', data)
+    out.append((info, data))
+with zipfile.ZipFile(path, 'w') as z:
+    for info, data in out:
+        z.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+EOF
+}
+fix_numbering "$here/agency-template.docx"
 
 for fmt in docx odt; do
 	"$rfpgen" --type 系統發展 --level 高 \

@@ -51,6 +51,39 @@ for spec in "系統發展 高" "顧問訓練 普"; do
 	done
 done
 
+# Latin text is tagged en-US and East Asian text zh-TW, so LibreOffice
+# breaks lines between words, not inside 「mgmt-2/019」 as it does in text
+# tagged zh-TW. The token is written 20 times, each after one more 案, so
+# that some fall at the end of a line of the 案名 cell.
+proj= pad=
+for k in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+	pad="${pad}案"
+	proj="$proj${pad}mgmt-2/019"
+done
+for fmt in docx odt; do
+	if ! "$RFPGEN" -q --type 顧問訓練 --level 普 --agency 數位發展部 --project "$proj" \
+	    -o "$T/latin-$fmt.$fmt"; then
+		bad "generate latin-$fmt.$fmt"
+		continue
+	fi
+	if ! timeout 180 soffice "-env:UserInstallation=file://$T/profile-latin-$fmt" --headless \
+	    --convert-to pdf --outdir "$T/pdf-latin" "$T/latin-$fmt.$fmt" >"$T/lo.log" 2>&1 ||
+	    [ ! -s "$T/pdf-latin/latin-$fmt.pdf" ]; then
+		bad "soffice latin-$fmt.$fmt: $(tail -1 "$T/lo.log")"
+		continue
+	fi
+	pdftotext "$T/pdf-latin/latin-$fmt.pdf" "$T/latin.txt"
+	whole=$(grep -o 'mgmt-2/019' "$T/latin.txt" | wc -l)
+	joined=$(tr -d '\n' <"$T/latin.txt" | grep -o 'mgmt-2/019' | wc -l)
+	if [ "$joined" -lt 20 ]; then
+		bad "pdf latin-$fmt: the project name is not in the PDF ($joined of 20)"
+	elif [ "$whole" -ne "$joined" ]; then
+		bad "pdf latin-$fmt: 'mgmt-2/019' broken across lines $((joined - whole)) times: $(grep -n 'mg\|019' "$T/latin.txt" | grep -v 'mgmt-2/019$' | head -3 | tr '\n' ' ')"
+	else
+		ok "pdf latin-$fmt: 'mgmt-2/019' never broken across lines ($whole times)"
+	fi
+done
+
 PY=/usr/bin/python3
 if $PY -c 'import docx' 2>/dev/null; then
 	if $PY - "$T/系統發展-高.docx" <<'PYEOF'

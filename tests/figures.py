@@ -17,6 +17,14 @@ with the --set name that changes it) or basis="stated" with @source (a
 declared source) and @clause. Each <stated> figure must occur in the item's
 prose, so a stale marking is an error too.
 
+Parameters whose defaults depend on the agency's 資通安全責任等級 (the
+security services' frequencies, <default agency-level="…">) must be stated by
+a source, give every level A-E (saying so where the source requires
+nothing), name the level in each value, have a default for requests without a
+level, and carry a caveat when their source is unverified. Service items
+list only known services, list their family's service, and carry no
+min-level unless they are also selected by type.
+
 Not figures: names and numbers of things (ISO 27001, CNS 27001, OWASP Top 10,
 第4條, 附表十, item numbers such as 4.2.4, version years such as 2021年版) and
 words such as 單一, 同一, 唯一, 每一, 第三方.
@@ -75,6 +83,38 @@ def figures(s):
     return [(f.start(), f.end(), s[f.start():f.end()]) for f in FIGURE.finditer(m)]
 
 
+SERVICES = ("資安健診", "資安監控", "弱點掃描", "滲透測試", "社交工程演練")
+
+
+def check_agency_param(name, p, kinds, problems):
+    """A parameter whose defaults depend on the agency's 資通安全責任等級 (the
+    services' frequencies): stated by a named source, one default for every
+    level A-E that names its level (so a level the source leaves out says so,
+    rather than falling back to another's value), one for a request without a
+    level, and a caveat when the source is an unverified copy."""
+    by = {d.get("agency-level"): (d.text or "") for d in p.findall(NS + "default")
+          if d.get("agency-level")}
+    if not by:
+        return
+    pid = p.get("id")
+    if p.get("basis") != "stated" or not p.get("source"):
+        problems.append("%s: parameter %s has defaults by agency level: they must be stated "
+                        "by a source (basis=\"stated\", source=)" % (name, pid))
+    for level in "ABCDE":
+        if level not in by:
+            problems.append("%s: parameter %s has no default for agency level %s: say what the "
+                            "source requires of it, or that it requires nothing" % (name, pid, level))
+        elif level + "級" not in by[level]:
+            problems.append("%s: parameter %s: the default for agency level %s does not name "
+                            "the level (%s級)" % (name, pid, level, level))
+    if not any(not d.get("agency-level") and not d.get("level") for d in p.findall(NS + "default")):
+        problems.append("%s: parameter %s has no default for a request without an agency "
+                        "level" % (name, pid))
+    if kinds.get(p.get("source")) == "unverified" and not p.get("caveat"):
+        problems.append("%s: parameter %s is stated by an unverified source: give caveat=\"…\" "
+                        "so that the annex says so where the value is" % (name, pid))
+
+
 def check_file(path, problems):
     try:
         root = ET.parse(path).getroot()
@@ -92,6 +132,24 @@ def check_file(path, problems):
         elif basis == "stated" and (p.get("source") not in sources or not p.get("clause")):
             problems.append("%s: parameter %s is stated by a source: give source= "
                             "(a declared source) and clause=" % (name, pid))
+    kinds = {s.get("id"): s.get("kind", "guidance") for s in header.iter(NS + "source")}
+    for p in header.iter(NS + "param"):
+        check_agency_param(name, p, kinds, problems)
+    for fam in root.iter(NS + "family"):
+        svc = fam.get("service")
+        if svc and svc not in SERVICES:
+            problems.append("%s: family %s: unknown service %r" % (name, fam.get("id"), svc))
+        for item in fam.iter(NS + "item"):
+            listed = (item.get("services") or "").split()
+            for t in listed:
+                if t not in SERVICES:
+                    problems.append("%s: item %s: unknown service %r" % (name, item.get("id"), t))
+            if svc and svc not in listed:
+                problems.append("%s: item %s is in the family of %s but does not list it in "
+                                "services" % (name, item.get("id"), svc))
+            if listed and not item.get("types") and item.get("min-level"):
+                problems.append("%s: item %s is selected by service only: the system's "
+                                "min-level does not apply to it" % (name, item.get("id")))
     checked = 0
     for item in root.iter(NS + "item"):
         iid = item.get("id")

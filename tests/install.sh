@@ -195,6 +195,40 @@ else
 	bad "no share/man/man1/rfpgen.1 (found '${MAN#"$T/dest"}')"
 fi
 
+# rfpgen serve: the pages and the unit installed, and the installed server
+# finds its pages through its own location.
+if [ -f "$SHARE/web/index.html" ] && [ -f "$SHARE/web/app.js" ]; then
+	ok "rfpgen serve's pages installed: ${SHARE#"$T/dest"}/web"
+else
+	bad "no $SHARE/web/index.html"
+fi
+if [ -f "$PREFIX/share/doc/rfpgen/examples/rfpgen.service" ] && [ -f "$PREFIX/share/doc/rfpgen/openapi.json" ]; then
+	ok "systemd unit and openapi.json installed under share/doc/rfpgen"
+else
+	bad "no share/doc/rfpgen/examples/rfpgen.service or openapi.json"
+fi
+"$BIN" serve --listen 127.0.0.1:0 -q 2>"$T/serve.log" &
+serve_pid=$!
+i=0
+while ! grep -q 'listening on' "$T/serve.log" && [ $i -lt 300 ] && kill -0 "$serve_pid" 2>/dev/null; do
+	sleep 0.1
+	i=$((i + 1))
+done
+url=$(sed -n 's/.*listening on \(http:[^ ]*\) .*/\1/p' "$T/serve.log")
+if [ -n "$url" ] && /usr/bin/env python3 -c 'import sys, urllib.request
+r = urllib.request.urlopen(sys.argv[1], timeout=30)
+sys.exit(0 if r.status == 200 and r.headers["Content-Type"].startswith("text/html") and b"zh-Hant-TW" in r.read() else 1)' "$url" 2>>"$T/serve.log"; then
+	ok "the installed rfpgen serve serves its pages"
+else
+	bad "the installed rfpgen serve: $(cat "$T/serve.log")"
+fi
+kill -TERM "$serve_pid" 2>/dev/null
+if wait "$serve_pid"; then
+	ok "the installed rfpgen serve stops cleanly on SIGTERM"
+else
+	bad "rfpgen serve did not stop cleanly: $(tail -n 3 "$T/serve.log")"
+fi
+
 # The bash completion: source it and call the function as bash would.
 COMP=$PREFIX/share/bash-completion/completions/rfpgen
 if [ -f "$COMP" ]; then

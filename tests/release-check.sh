@@ -1,7 +1,8 @@
 #!/bin/sh
 # One command before a release: the whole suite (fuzz replays included)
-# under AddressSanitizer and UndefinedBehaviorSanitizer, the unit and batch
-# suites under ThreadSanitizer (batch -j 2 runs two worker threads), then
+# under AddressSanitizer and UndefinedBehaviorSanitizer, the unit, batch
+# and serve suites under ThreadSanitizer (batch -j 2 runs two worker
+# threads; rfpgen serve a pool of them), then
 # the C test programs under valgrind memcheck.
 # Usage: tests/release-check.sh [BUILD_DIR]
 set -eu
@@ -18,7 +19,7 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	meson test -C "$asan" --print-errorlogs
 
-echo "== thread sanitizer (unit and batch suites): $tsan"
+echo "== thread sanitizer (unit, batch and serve suites): $tsan"
 [ -d "$tsan" ] || meson setup "$tsan" "$root" -Db_sanitize=thread \
 	-Db_lundef=false -Dwerror=true
 meson compile -C "$tsan"
@@ -29,7 +30,7 @@ rm -rf "$tsanlog"
 mkdir -p "$tsanlog"
 rc=0
 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:exitcode=66:history_size=7:log_path=$tsanlog/report \
-	meson test -C "$tsan" --suite unit --suite batch --print-errorlogs || rc=$?
+	meson test -C "$tsan" --suite unit --suite batch --suite serve --print-errorlogs || rc=$?
 if [ -n "$(ls "$tsanlog")" ]; then
 	cat "$tsanlog"/*
 	echo "ThreadSanitizer reported (the reports are in $tsanlog)"

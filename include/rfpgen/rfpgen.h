@@ -46,6 +46,8 @@ enum rfp_status {
 	RFP_ERR_ZIP,		/* the package is not a usable zip file */
 	RFP_ERR_LIMIT,		/* a size, depth or count limit was hit */
 	RFP_ERR_USAGE,		/* bad argument or unknown value */
+	RFP_ERR_UNAVAILABLE,	/* a program the request needs is not installed
+				 * (LibreOffice, for PDF) */
 };
 
 /** A short English description of a status; never NULL, static. */
@@ -95,6 +97,46 @@ RFP_API bool rfp_level_parse(const char *s, enum rfp_level *out);
 /** The Chinese name of a level (static); "" for RFP_LEVEL_NONE. */
 RFP_API const char *rfp_level_name(enum rfp_level l);
 RFP_API const char *rfp_level_choices(void);
+
+/*
+ * Security services bought on their own (資安服務), the second selection
+ * dimension beside the outsourcing type: an item with services="…" in the
+ * catalogue is selected when one of its services is requested.
+ */
+enum rfp_service {
+	RFP_SERVICE_HEALTH_CHECK,	/* 資安健診 */
+	RFP_SERVICE_SOC,		/* 資安監控 (資通安全威脅偵測管理, SOC) */
+	RFP_SERVICE_VULN_SCAN,		/* 弱點掃描 */
+	RFP_SERVICE_PENTEST,		/* 滲透測試 */
+	RFP_SERVICE_SOCIAL_ENGINEERING,	/* 社交工程演練 */
+};
+#define RFP_SERVICE_COUNT 5
+
+/** Parses a service name: Chinese (資安監控 also SOC, 社交工程 also
+ * 社交工程郵件測試) or health-check, soc, vuln-scan, pentest, social-engineering. */
+RFP_API bool rfp_service_parse(const char *s, enum rfp_service *out);
+/** The Chinese name of a service (static); "" if out of range. */
+RFP_API const char *rfp_service_name(enum rfp_service s);
+/** The English alias of a service (static), e.g. "vuln-scan". */
+RFP_API const char *rfp_service_alias(enum rfp_service s);
+/** "資安健診 (health-check), ..." for messages (static). */
+RFP_API const char *rfp_service_choices(void);
+
+/* 資通安全責任等級 of the agency (資通安全責任等級分級辦法): it sets how
+ * often the regulation requires a service. */
+enum rfp_agency_level {
+	RFP_AGENCY_LEVEL_NONE = 0,
+	RFP_AGENCY_LEVEL_A,
+	RFP_AGENCY_LEVEL_B,
+	RFP_AGENCY_LEVEL_C,
+	RFP_AGENCY_LEVEL_D,
+	RFP_AGENCY_LEVEL_E,
+};
+/** Parses A to E (also a–e, A級). */
+RFP_API bool rfp_agency_level_parse(const char *s, enum rfp_agency_level *out);
+/** "A" to "E" (static); "" for RFP_AGENCY_LEVEL_NONE. */
+RFP_API const char *rfp_agency_level_name(enum rfp_agency_level l);
+RFP_API const char *rfp_agency_level_choices(void);
 
 /*
  * 附表九 impact ratings: confidentiality, integrity, availability, legal.
@@ -258,6 +300,18 @@ struct rfp_request {
 	size_t ntailoring;
 	const struct rfp_field_value *fields;
 	size_t nfields;
+	/*
+	 * Security services (bits 1u << enum rfp_service): their items are
+	 * selected besides the type's, each item once. With service_only the
+	 * request has no outsourcing type: type, level and impact are not
+	 * used, and services must not be 0 (RFP-REQ-EMPTY).
+	 */
+	unsigned services;
+	bool service_only;
+	/* The agency's 資通安全責任等級: the parameters that depend on it
+	 * (the frequencies of the services) take its value; NONE: they state
+	 * every level's. */
+	enum rfp_agency_level agency_level;
 };
 
 struct rfp_selection;
@@ -271,6 +325,11 @@ RFP_API size_t rfp_selection_count(const struct rfp_selection *sel);
 /** Number of agency duties selected (only with agency_checklist). */
 RFP_API size_t rfp_selection_agency_count(const struct rfp_selection *sel);
 RFP_API enum rfp_level rfp_selection_level(const struct rfp_selection *sel);
+/** The services requested (bits 1u << enum rfp_service), and whether the
+ * selection has an outsourcing type (not when service_only). */
+RFP_API unsigned rfp_selection_services(const struct rfp_selection *sel);
+RFP_API bool rfp_selection_has_type(const struct rfp_selection *sel);
+RFP_API enum rfp_agency_level rfp_selection_agency_level(const struct rfp_selection *sel);
 
 /** A read-only view of one selected item; strings live as long as the selection. */
 struct rfp_item_view {
@@ -282,6 +341,7 @@ struct rfp_item_view {
 	const char *types;	/* e.g. "系統發展 維運服務" */
 	const char *tailoring;	/* "排除", "增列" or NULL */
 	const char *reason;	/* the officer's reason for it, or NULL */
+	const char *services;	/* e.g. "弱點掃描 滲透測試", or "" */
 };
 RFP_API void rfp_selection_item(const struct rfp_selection *sel, size_t i,
     struct rfp_item_view *out);
@@ -293,6 +353,13 @@ RFP_API size_t rfp_selection_excluded_count(const struct rfp_selection *sel);
 /** Excluded item i, with its reason (0 ≤ i < rfp_selection_excluded_count). */
 RFP_API void rfp_selection_excluded_item(const struct rfp_selection *sel, size_t i,
     struct rfp_item_view *out);
+/**
+ * The law that puts vendor item i (0 ≤ i < rfp_selection_count) in every
+ * contract (binding="法定" in the catalogue, e.g. 資通安全管理法施行細則),
+ * which no tailoring may exclude; NULL for an item that may be excluded
+ * with a reason. The string lives as long as the catalogue.
+ */
+RFP_API const char *rfp_selection_item_law(const struct rfp_selection *sel, size_t i);
 
 /* ---- Pipeline outputs ------------------------------------------------ */
 
@@ -354,6 +421,18 @@ RFP_API enum rfp_status rfp_template_inspect(struct rfp_ctx *ctx, const char *pa
     enum rfp_export_format fmt, char **out);
 RFP_API enum rfp_format rfp_template_format(const struct rfp_template *t);
 
+/**
+ * rfp_template_load() and rfp_template_inspect() for a package of len
+ * bytes held in memory (an upload): the same hardened readers and the same
+ * limits (a buffer over max_file_bytes is RFP_ERR_LIMIT); a flat ODF
+ * document (.fodt) is recognised by its leading '<'. name stands for the
+ * file in messages and in the listing; nothing is read from disk.
+ */
+RFP_API enum rfp_status rfp_template_load_buffer(struct rfp_ctx *ctx, const char *name,
+    const void *data, size_t len, struct rfp_template **out);
+RFP_API enum rfp_status rfp_template_inspect_buffer(struct rfp_ctx *ctx, const char *name,
+    const void *data, size_t len, enum rfp_export_format fmt, char **out);
+
 struct rfp_output {
 	unsigned char *data;	/* the package bytes; free with rfp_output_fini */
 	size_t len;
@@ -377,6 +456,33 @@ RFP_API enum rfp_status rfp_render_agency(struct rfp_ctx *ctx, const struct rfp_
     const struct rfp_selection *sel, const char *generator, int64_t mtime,
     struct rfp_output *out);
 
+/*
+ * Rendering many annexes. A render cache keeps its scratch buffers, its
+ * zip writer and up to cache_bytes of compressed text from one annex to
+ * the next; most of an annex's text is the same in every annex of a type
+ * and level, so later annexes compress only what differs (the output
+ * bytes are the same with or without a cache). One thread owns a cache.
+ *
+ * A server warms one cache with the shipped templates and every type and
+ * level, freezes it, and gives each request its own cache sharing the
+ * frozen text: a frozen cache is read-only, so threads may share it, and
+ * nothing of a request is ever added to it. The frozen cache must outlive
+ * the caches that share it.
+ */
+struct rfp_render_cache;
+/** A cache keeping at most cache_bytes of compressed text; NULL on OOM. */
+RFP_API struct rfp_render_cache *rfp_render_cache_new(size_t cache_bytes);
+RFP_API void rfp_render_cache_free(struct rfp_render_cache *c);
+/** rfp_render() (rfp_render_agency() with agency) with the buffers and text of c. */
+RFP_API enum rfp_status rfp_render_cached(struct rfp_ctx *ctx, struct rfp_render_cache *c,
+    const struct rfp_template *t, const struct rfp_selection *sel, bool agency,
+    const char *generator, int64_t mtime, struct rfp_output *out);
+/** Keeps c's compressed text as it is from now on (after at least one render). */
+RFP_API void rfp_render_cache_freeze(struct rfp_render_cache *c);
+/** A new, empty-buffered cache using the frozen text of frozen; NULL on OOM or
+ * when frozen has rendered nothing. */
+RFP_API struct rfp_render_cache *rfp_render_cache_share(const struct rfp_render_cache *frozen);
+
 /**
  * Writes len bytes to path atomically: a temporary file in the same
  * directory, fsync, rename. path "-" writes to standard output. On failure
@@ -384,6 +490,56 @@ RFP_API enum rfp_status rfp_render_agency(struct rfp_ctx *ctx, const struct rfp_
  */
 RFP_API enum rfp_status rfp_write_file(struct rfp_ctx *ctx, const char *path,
     const void *data, size_t len);
+
+/* ---- PDF through LibreOffice ---------------------------------------- */
+
+enum rfp_pdf_standard {
+	RFP_PDF_A2B,		/* PDF/A-2b, for archiving: the default */
+	RFP_PDF_NONE,		/* a plain PDF 1.6 */
+};
+
+/** Parses "pdfa-2b" (also "pdf/a-2b", "a-2b") or "none". */
+RFP_API bool rfp_pdf_standard_parse(const char *s, enum rfp_pdf_standard *out);
+
+struct rfp_pdf_options {
+	enum rfp_pdf_standard standard;
+	/* The LibreOffice program: NULL takes $RFPGEN_SOFFICE, else soffice
+	 * (then libreoffice) on $PATH. */
+	const char *soffice;
+	unsigned timeout_ms;		/* one conversion, then it is killed; 0:
+					 * $RFPGEN_PDF_TIMEOUT seconds, else 120 s */
+	/* Set from a signal handler: a running conversion is stopped. */
+	const volatile int *stop;
+	/* At most this many LibreOffice processes at once (each takes
+	 * 200-300 MB); more conversions wait their turn. 0: no cap. */
+	unsigned max_processes;
+};
+
+struct rfp_pdf;
+
+/**
+ * A PDF converter: LibreOffice run headless, one conversion at a time per
+ * LibreOffice process, each with a private profile in a private temporary
+ * directory (mkdtemp, 0700), removed by rfp_pdf_free(). Profiles are kept
+ * warm between conversions. Without LibreOffice it fails with
+ * RFP_ERR_UNAVAILABLE (RFP-PDF-MISSING, naming the package to install).
+ * rfp_pdf_convert() may be called from several threads at once.
+ */
+RFP_API enum rfp_status rfp_pdf_new(struct rfp_ctx *ctx, const struct rfp_pdf_options *opt,
+    struct rfp_pdf **out);
+RFP_API void rfp_pdf_free(struct rfp_pdf *pdf);
+/**
+ * Converts a DOCX or ODT package (what rfp_render() made, as fmt says)
+ * into a PDF in *out (free with rfp_output_fini). A conversion that fails,
+ * outlasts the timeout or is stopped leaves no file behind. A signal
+ * (SIGINT, SIGTERM, SIGHUP, SIGQUIT) that arrives while LibreOffice runs
+ * ends it, and is raised again once the temporary files are removed.
+ * With SOURCE_DATE_EPOCH set, the PDF's dates are that time and its
+ * identifiers a digest of it: the same input gives the same bytes (with the
+ * same LibreOffice and fonts).
+ */
+RFP_API enum rfp_status rfp_pdf_convert(struct rfp_pdf *pdf, struct rfp_ctx *ctx,
+    const struct rfp_output *doc, enum rfp_format fmt, struct rfp_output *out);
 
 /* ---- Portfolio batch ------------------------------------------------ */
 
@@ -406,6 +562,10 @@ struct rfp_batch_row {
 	const char *hint;		/* how to fix it, in the user's language, or "" */
 	const char *sha256;		/* of the file written (hex), or "" */
 	const char *agency_output;	/* the agency's document written, or "" */
+	unsigned services;		/* as resolved, when has_request: bits
+					 * 1u << enum rfp_service */
+	bool service_only;		/* no outsourcing type (type, level unused) */
+	enum rfp_agency_level agency_level;
 };
 
 /* Which of rfp_batch_options.defaults apply to rows that leave them out. */
@@ -459,6 +619,11 @@ struct rfp_batch_options {
 	 * or C11 atomic_store), since workers read it: rows not yet started
 	 * are skipped. */
 	const volatile int *stop;
+	/* Every row's annex as PDF (--format pdf); a row whose output name
+	 * ends in .pdf is one anyway. Its document is the DOCX (or the
+	 * template's format) that LibreOffice converts. */
+	bool pdf;
+	enum rfp_pdf_standard pdf_standard;
 };
 
 struct rfp_batch;
@@ -485,6 +650,121 @@ RFP_API void rfp_batch_totals(const struct rfp_batch *b, size_t *ok, size_t *fai
  */
 RFP_API enum rfp_status rfp_batch_report_json(const struct rfp_batch *b, char **out, size_t *len);
 RFP_API void rfp_batch_free(struct rfp_batch *b);
+
+/* ---- Returned annexes: rfpgen review ------------------------------- */
+
+/* A bidder's answer to one checklist item. OTHER: something that is none
+ * of the four (see the item's answer text). */
+enum rfp_reply { RFP_REPLY_NONE, RFP_REPLY_MEETS, RFP_REPLY_PARTIAL, RFP_REPLY_FAILS,
+	RFP_REPLY_NA, RFP_REPLY_OTHER };
+#define RFP_REPLY_COUNT 6
+
+/* What is wrong with one item of a returned annex (docs/review.md). */
+enum rfp_review_flag {
+	RFP_REVIEW_UNANSWERED = 1u << 0,	/* no answer chosen */
+	RFP_REVIEW_INVALID = 1u << 1,		/* an answer that is none of the four,
+						 * or several */
+	RFP_REVIEW_NO_NOTE = 1u << 2,		/* 不符合 or 部分符合 without 說明 */
+	RFP_REVIEW_NO_PAGES = 1u << 3,		/* 符合 without 佐證頁次 */
+	RFP_REVIEW_ALTERED = 1u << 4,		/* the requirement text was changed */
+	RFP_REVIEW_DELETED = 1u << 5,		/* the item's row is gone */
+	RFP_REVIEW_TYPED = 1u << 6,		/* answer read from text typed outside
+						 * the control (the typed-answer rule) */
+	RFP_REVIEW_CONFLICT = 1u << 7,		/* typed text says otherwise than the
+						 * control */
+	RFP_REVIEW_DUPLICATE = 1u << 8,		/* the item's row is there twice */
+};
+
+struct rfp_review;
+
+/**
+ * Reads an annex a bidder returned (.docx or .odt), with the limits and
+ * checks of templates: the issued-annex manifest rfpgen put into it, the
+ * answers in its checklist controls, and its checklist text. With original
+ * (the issued annex, read by this function before), the original's manifest
+ * is the reference and the returned file's own, if any, is compared with it.
+ * A file that is not an rfpgen annex, or whose manifest is lost when no
+ * original is given, is an error (RFP-REVIEW-*). *out is freed with
+ * rfp_review_free().
+ */
+RFP_API enum rfp_status rfp_review_read(struct rfp_ctx *ctx, const char *path,
+    const struct rfp_review *original, struct rfp_review **out);
+RFP_API void rfp_review_free(struct rfp_review *r);
+
+struct rfp_review_summary {
+	const char *file;
+	const char *format;		/* "docx" or "odt" */
+	const char *manifest;		/* where the manifest was read: a part, or
+					 * "--against FILE" */
+	const char *tool, *catalogue, *type, *level, *conditions, *date;	/* as issued */
+	const char *digest;		/* the manifest against its recorded SHA-256:
+					 * "verified", "absent" or "mismatch" */
+	size_t items;			/* items issued */
+	size_t counts[RFP_REPLY_COUNT];	/* items by answer (enum rfp_reply) */
+	size_t unanswered;		/* NONE, OTHER or DELETED */
+	size_t altered, deleted, added, typed, no_note, no_pages;
+	size_t problems;		/* rfp_review_problem_count() */
+	bool complete;			/* every item answered, no text altered,
+					 * no row added or deleted */
+};
+RFP_API void rfp_review_summary(const struct rfp_review *r, struct rfp_review_summary *out);
+
+/* One issued item and what the returned file says about it; the strings
+ * live as long as the review. */
+struct rfp_review_item {
+	const char *id, *no, *measure, *text;	/* as issued */
+	enum rfp_reply reply;
+	const char *answer;		/* the answer as the file shows it, or "" */
+	const char *note, *pages;	/* 說明, 佐證頁次, or "" */
+	const char *returned_text;	/* the row's requirement text, when altered */
+	const char *diff;		/* issued → returned, [-removed-]{+added+} */
+	unsigned flags;			/* enum rfp_review_flag bits */
+};
+RFP_API size_t rfp_review_count(const struct rfp_review *r);
+RFP_API void rfp_review_item(const struct rfp_review *r, size_t i, struct rfp_review_item *out);
+
+/* One finding, in document order of the items, then the file's own. */
+struct rfp_review_problem {
+	const char *code;		/* stable: unanswered, invalid-answer, no-note,
+					 * no-pages, altered, deleted, added, duplicate,
+					 * typed, typed-conflict, manifest-edited,
+					 * manifest-mismatch, controls-unnamed,
+					 * manifest-copy (docs/review.md) */
+	const char *no, *id;		/* the item's, or "" for the file */
+	const char *message;		/* zh-TW, for the committee */
+	bool blocking;			/* makes the review incomplete */
+};
+RFP_API size_t rfp_review_problem_count(const struct rfp_review *r);
+RFP_API void rfp_review_problem(const struct rfp_review *r, size_t i,
+    struct rfp_review_problem *out);
+
+/**
+ * The reviews of n returned files as a report: text (the terminal
+ * summary: counts per answer and the problems), JSON, CSV (one row per
+ * item and file) or Markdown. *out is malloc'd.
+ */
+RFP_API enum rfp_status rfp_review_report(const struct rfp_review *const *r, size_t n,
+    enum rfp_export_format fmt, char **out, size_t *len);
+
+enum rfp_matrix_format { RFP_MATRIX_CSV, RFP_MATRIX_XLSX };
+/**
+ * The bidder matrix: a row per issued item, a column per file (the
+ * bidder, named after the file), each cell the answer and its problems.
+ * CSV cells are never formulas; the XLSX has a frozen header and marks
+ * 不符合 and 未答 in colour. mtime dates the workbook. *out is malloc'd.
+ */
+RFP_API enum rfp_status rfp_review_matrix(struct rfp_ctx *ctx, const struct rfp_review *const *r,
+    size_t n, enum rfp_matrix_format fmt, int64_t mtime, char **out, size_t *len);
+
+/**
+ * The 審查意見表 of n reviews, rendered with the template engine from a
+ * review template (.docx or .odt; the shipped one is templates/review.docx
+ * or review.odt in the data directory): per bidder the counts and a row
+ * per item with its answer, 說明, 佐證頁次 and the problems found.
+ */
+RFP_API enum rfp_status rfp_review_render(struct rfp_ctx *ctx, const char *template_path,
+    const struct rfp_review *const *r, size_t n, const char *generator, int64_t mtime,
+    struct rfp_output *out);
 
 #ifdef __cplusplus
 }

@@ -99,13 +99,19 @@ catalogue_version(struct rfp_arena *a, const struct rfp_catalogue *cat)
 
 /* --field names that the shipped templates' cover shows, with the label it
  * shows them under (docs/templates.md). */
+#define COVER_FIELDS(X) \
+	X("case_no", "案號") X("contact", "承辦人") X("phone", "聯絡電話") \
+	X("budget", "預算金額") X("period", "履約期間") \
+	/* A service's scope (docs/templates.md): targets, places, SOC tier, \
+	 * social-engineering participants. */ \
+	X("target_ips", "標的IP數量") X("target_urls", "標的網址（URL）數量") \
+	X("targets", "標的範圍") X("sites", "服務場所") X("soc_tier", "監控流量級距") \
+	X("participants", "演練對象人數")
+#define COVER_LABEL(name, label) { name, label },
+#define COVER_ENTRY(name, label) { name, NULL, false },
 static const struct {
 	const char *name, *label;
-} cover_fields[] = {
-	{ "case_no", "案號" }, { "contact", "承辦人" }, { "phone", "聯絡電話" },
-	{ "budget", "預算金額" }, { "period", "履約期間" },
-};
-#define COVER_FIELD(i) { cover_fields[i].name, NULL, false }
+} cover_fields[] = { COVER_FIELDS(COVER_LABEL) };
 
 #define NOTICE_FIELDS(list) \
 	{ "notice_title", list, false }, { "notice_text", list, false }
@@ -152,8 +158,28 @@ static const struct rfp_dict_entry dict_entries[] = {
 	{ "excluded", NULL, true }, ITEM_FIELDS("excluded"), { "reason", "excluded", false },
 	{ "included", NULL, true }, ITEM_FIELDS("included"), { "reason", "included", false },
 	/* The well-known cover fields: empty unless the run gives them. */
-	COVER_FIELD(0), COVER_FIELD(1), COVER_FIELD(2), COVER_FIELD(3), COVER_FIELD(4),
+	COVER_FIELDS(COVER_ENTRY)
 	{ "has_cover_fields", NULL, false },
+	/* Security services (--service): flags, and one element per service
+	 * with its sections (measures) of items. */
+	{ "has_type", NULL, false }, { "has_services", NULL, false },
+	{ "service_names", NULL, false }, { "agency_level", NULL, false },
+	{ "agency_level_text", NULL, false },
+	{ "service_health_check", NULL, false }, { "service_soc", NULL, false },
+	{ "service_vuln_scan", NULL, false }, { "service_pentest", NULL, false },
+	{ "service_social_engineering", NULL, false },
+	{ "family_service", "families", false },
+	{ "services", NULL, true },
+	{ "service_no", "services", false }, { "service_name", "services", false },
+	{ "service_alias", "services", false }, { "service_frequency", "services", false },
+	{ "service_notice", "services", false },
+	{ "sections", "services", true },
+	{ "section_no", "sections", false }, { "section_name", "sections", false },
+	{ "section_kind", "sections", false },
+	{ "rows", "sections", true },
+	ITEM_FIELDS("rows"),
+	{ "guidance", "rows", false }, { "verification", "rows", false },
+	{ "source", "rows", false },
 };
 
 const struct rfp_dict *
@@ -277,6 +303,19 @@ static const char *const replies[] = { "符合", "部分符合", "不符合", "�
  * the document; ODF: an input list (text:drop-down, ODF 1.3) and text
  * inputs, whose description carries the name.
  */
+/* n in decimal, without a format: add_controls runs for every item. */
+static void
+add_number(struct rfp_buf *b, size_t n)
+{
+	char d[24];
+	size_t k = sizeof(d);
+
+	do
+		d[--k] = (char)('0' + n % 10);
+	while ((n /= 10) && k);
+	rfp_buf_add(b, d + k, sizeof(d) - k);
+}
+
 static bool
 add_controls(struct rfp_arena *a, struct rfp_dnode *m, const struct rfp_item *it, size_t k,
     bool odf_lists)
@@ -292,18 +331,27 @@ add_controls(struct rfp_arena *a, struct rfp_dnode *m, const struct rfp_item *it
 	rfp_xml_escape(&w, it->label, strlen(it->label), true);
 	rfp_buf_adds(&w, "\"/><w:tag w:val=\"rfp:reply:");
 	rfp_xml_escape(&w, it->id, strlen(it->id), true);
-	rfp_buf_addf(&w, "\"/><w:id w:val=\"%zu\"/><w:showingPlcHdr/><w:dropDownList>", 1000000 + k * 4);
+	rfp_buf_adds(&w, "\"/><w:id w:val=\"");
+	add_number(&w, 1000000 + k * 4);
+	rfp_buf_adds(&w, "\"/><w:showingPlcHdr/><w:dropDownList>");
 	/* An ODF 1.2 template has no input list: a text input takes the answer. */
 	rfp_buf_adds(&o, odf_lists ? "<text:drop-down text:name=\"rfp:reply:" :
 	    "<text:text-input text:description=\"rfp:reply:");
 	rfp_xml_escape(&o, it->id, strlen(it->id), true);
 	rfp_buf_adds(&o, odf_lists ? "\"><text:label text:value=\"請選擇\" text:current-selected=\"true\"/>" :
 	    "\">");
+	/* Pieces, not a format: this runs for every item of every annex. */
 	for (size_t i = 0; i < sizeof(replies) / sizeof(replies[0]); i++) {
-		rfp_buf_addf(&w, "<w:listItem w:displayText=\"%s\" w:value=\"%s\"/>", replies[i],
-		    replies[i]);
-		if (odf_lists)
-			rfp_buf_addf(&o, "<text:label text:value=\"%s\"/>", replies[i]);
+		rfp_buf_adds(&w, "<w:listItem w:displayText=\"");
+		rfp_buf_adds(&w, replies[i]);
+		rfp_buf_adds(&w, "\" w:value=\"");
+		rfp_buf_adds(&w, replies[i]);
+		rfp_buf_adds(&w, "\"/>");
+		if (odf_lists) {
+			rfp_buf_adds(&o, "<text:label text:value=\"");
+			rfp_buf_adds(&o, replies[i]);
+			rfp_buf_adds(&o, "\"/>");
+		}
 	}
 	rfp_buf_adds(&w, "</w:dropDownList></w:sdtPr><w:sdtContent><w:r><w:rPr><w:color w:val=\"808080\"/>"
 	    "</w:rPr><w:t>請選擇</w:t></w:r></w:sdtContent></w:sdt>");
@@ -314,14 +362,23 @@ add_controls(struct rfp_arena *a, struct rfp_dnode *m, const struct rfp_item *it
 	for (size_t t = 0; t < 2 && ok; t++) {
 		rfp_buf_reset(&w);
 		rfp_buf_reset(&o);
-		rfp_buf_addf(&w, "<w:sdt><w:sdtPr><w:alias w:val=\"%s ", text[t].label);
+		rfp_buf_adds(&w, "<w:sdt><w:sdtPr><w:alias w:val=\"");
+		rfp_buf_adds(&w, text[t].label);
+		rfp_buf_adds(&w, " ");
 		rfp_xml_escape(&w, it->label, strlen(it->label), true);
-		rfp_buf_addf(&w, "\"/><w:tag w:val=\"rfp:%s:", text[t].kind);
+		rfp_buf_adds(&w, "\"/><w:tag w:val=\"rfp:");
+		rfp_buf_adds(&w, text[t].kind);
+		rfp_buf_adds(&w, ":");
 		rfp_xml_escape(&w, it->id, strlen(it->id), true);
-		rfp_buf_addf(&w, "\"/><w:id w:val=\"%zu\"/><w:showingPlcHdr/><w:text%s/></w:sdtPr>"
-		    "<w:sdtContent><w:r><w:rPr><w:color w:val=\"808080\"/></w:rPr><w:t>　</w:t></w:r>"
-		    "</w:sdtContent></w:sdt>", 1000000 + k * 4 + 1 + t, t == 0 ? " w:multiLine=\"1\"" : "");
-		rfp_buf_addf(&o, "<text:text-input text:description=\"rfp:%s:", text[t].kind);
+		rfp_buf_adds(&w, "\"/><w:id w:val=\"");
+		add_number(&w, 1000000 + k * 4 + 1 + t);
+		rfp_buf_adds(&w, "\"/><w:showingPlcHdr/><w:text");
+		rfp_buf_adds(&w, t == 0 ? " w:multiLine=\"1\"" : "");
+		rfp_buf_adds(&w, "/></w:sdtPr><w:sdtContent><w:r><w:rPr><w:color w:val=\"808080\"/></w:rPr>"
+		    "<w:t>　</w:t></w:r></w:sdtContent></w:sdt>");
+		rfp_buf_adds(&o, "<text:text-input text:description=\"rfp:");
+		rfp_buf_adds(&o, text[t].kind);
+		rfp_buf_adds(&o, ":");
 		rfp_xml_escape(&o, it->id, strlen(it->id), true);
 		rfp_buf_adds(&o, "\">　</text:text-input>");
 		ws = w.err ? NULL : rfp_arena_strndup(a, w.ptr, w.len);
@@ -352,7 +409,12 @@ add_item(struct rfp_arena *a, struct rfp_dnode *m, const struct rfp_selected *si
 	STR(m, "source_kind", source_kind_text(it->source_kind));
 	STR(m, "added", !si->tailoring || si->tailoring->action != RFP_TAILOR_INCLUDE ? "" :
 	    si->tailoring->reason && *si->tailoring->reason ? si->tailoring->reason : "機關增列");
-	if (checklist) {
+	if (checklist && !it->min_level) {
+		/* A service item: the system's levels do not apply. */
+		STR(m, "p", "－");
+		STR(m, "m", "－");
+		STR(m, "h", "－");
+	} else if (checklist) {
 		STR(m, "p", it->min_level <= RFP_LEVEL_LOW ? "V" : "");
 		STR(m, "m", it->min_level <= RFP_LEVEL_MODERATE ? "V" : "");
 		STR(m, "h", "V");
@@ -422,14 +484,152 @@ add_fields(struct rfp_arena *a, struct rfp_dnode *root, const struct rfp_selecti
 	return ok;
 }
 
+/* Whether the family describes a service the selection asked for: the
+ * shipped fragment shows it in the service part, not among the families. */
+static bool
+service_family(const struct rfp_selection *sel, const struct rfp_family *fam)
+{
+	return fam->service >= 0 && (sel->services & (1u << fam->service));
+}
+
+/* The value of parameter p as the items show it, or "". */
+static const char *
+param_shown(const struct rfp_selection *sel, const struct rfp_param *p)
+{
+	for (size_t i = 0; p && i < sel->cat->nparams; i++)
+		if (sel->cat->params[i] == p)
+			return sel->param_values[i] ? sel->param_values[i] : "";
+	return "";
+}
+
+/*
+ * The services list: one element per requested service whose family has
+ * selected items, in annex order, each with its sections (the family's
+ * measures) and their items as rows.
+ */
+static bool
+add_services(struct rfp_arena *a, struct rfp_dnode *root, const struct rfp_selection *sel)
+{
+	struct rfp_dnode *list = rfp_data_list(a, root, "services"), *svc = NULL, *secs = NULL,
+	    *sec = NULL, *rows = NULL, *m;
+	const struct rfp_family *fam = NULL;
+	const struct rfp_measure *mea = NULL;
+	const struct rfp_catalogue *cat = sel->cat;
+	size_t nsvc = 0, nsec = 0;
+	bool ok = list != NULL;
+
+	for (size_t i = 0; i < sel->nitems && ok; i++) {
+		const struct rfp_selected *si = &sel->items[i];
+		const struct rfp_measure *im = si->item->measure;
+
+		if (!service_family(sel, im->family))
+			continue;
+		if (im->family != fam) {
+			enum rfp_service v = (enum rfp_service)im->family->service;
+
+			fam = im->family;
+			mea = NULL;
+			nsec = 0;
+			ok = (svc = rfp_data_list_map(a, list)) != NULL;
+			STR(svc, "service_no", zh_number(a, ++nsvc));
+			STR(svc, "service_name", rfp_service_name(v));
+			STR(svc, "service_alias", rfp_service_alias(v));
+			STR(svc, "service_frequency", param_shown(sel, fam->frequency));
+			STR(svc, "service_notice", module_notice(cat, fam->file) ?
+			    module_notice(cat, fam->file) : "");
+			ok = ok && (secs = rfp_data_list(a, svc, "sections")) != NULL;
+		}
+		if (ok && im != mea) {
+			mea = im;
+			ok = (sec = rfp_data_list_map(a, secs)) != NULL;
+			STR(sec, "section_no", fmt(a, "（%s）", zh_number(a, ++nsec)));
+			STR(sec, "section_name", im->name);
+			STR(sec, "section_kind", im->section);
+			ok = ok && (rows = rfp_data_list(a, sec, "rows")) != NULL;
+		}
+		ok = ok && (m = rfp_data_list_map(a, rows)) && add_item(a, m, si, false);
+	}
+	return ok;
+}
+
+/* The top-level service fields: flags, names and the agency's level. */
+static bool
+add_service_fields(struct rfp_arena *a, struct rfp_dnode *root, const struct rfp_selection *sel)
+{
+	static const char *const flags[RFP_SERVICE_COUNT] = { "service_health_check",
+		"service_soc", "service_vuln_scan", "service_pentest", "service_social_engineering" };
+	char names[160];
+	bool ok = true;
+
+	STR(root, "has_type", sel->has_type ? "是" : "");
+	STR(root, "has_services", sel->services ? "是" : "");
+	STR(root, "service_names", fmt(a, "%s", rfp_services_text(sel->services, "、", names,
+	    sizeof(names))));
+	STR(root, "agency_level", rfp_agency_level_name(sel->agency_level));
+	STR(root, "agency_level_text", sel->agency_level ? fmt(a, "%s級",
+	    rfp_agency_level_name(sel->agency_level)) : sel->services ? "未指定" : "");
+	for (unsigned v = 0; v < RFP_SERVICE_COUNT; v++)
+		STR(root, flags[v], sel->services & (1u << v) ? "是" : "");
+	return ok;
+}
+
+/* The file the cover names: the baseline, or for a service-only annex the
+ * module of its first service family (the baseline's items are not in it). */
+static const struct rfp_catfile *
+cover_file(const struct rfp_selection *sel)
+{
+	for (size_t i = 0; !sel->has_type && i < sel->nitems; i++)
+		if (service_family(sel, sel->items[i].item->measure->family))
+			return sel->items[i].item->measure->family->file;
+	return sel->cat->baseline;
+}
+
+/* The titles (or legal bases) of the service modules of a service-only
+ * annex: each name once (they are lists joined by 、), joined by 、. */
+static const char *
+service_files(struct rfp_arena *a, const struct rfp_selection *sel, bool legal)
+{
+	struct rfp_buf b = RFP_BUF_INIT(1u << 16);
+	const char *s;
+
+	for (size_t i = 0; i < sel->nitems; i++) {
+		const struct rfp_family *fam = sel->items[i].item->measure->family;
+		const char *v = legal ? fam->file->legal_basis : fam->file->title;
+
+		if (!service_family(sel, fam) || !v)
+			continue;
+		while (*v) {
+			const char *e = strstr(v, "、");
+			size_t n = e ? (size_t)(e - v) : strlen(v);
+			bool seen = false;
+
+			/* Already listed: the same name between separators. */
+			for (const char *p = b.len ? b.ptr : NULL; p && !seen;) {
+				const char *q = strstr(p, "、");
+				size_t m = q ? (size_t)(q - p) : strlen(p);
+
+				seen = m == n && memcmp(p, v, n) == 0;
+				p = q ? q + strlen("、") : NULL;
+			}
+			if (!seen && n)
+				rfp_buf_addf(&b, "%s%.*s", b.len ? "、" : "", (int)n, v);
+			v += n + (e ? strlen("、") : 0);
+		}
+	}
+	s = b.err ? NULL : rfp_arena_strndup(a, b.ptr ? b.ptr : "", b.len);
+	rfp_buf_fini(&b);
+	return s;
+}
+
 struct rfp_dnode *
 rfp_annex_data(struct rfp_arena *a, const struct rfp_selection *sel, const char *generator,
     bool agency_document, bool odf_lists)
 {
 	const struct rfp_catalogue *cat = sel->cat;
 	const struct rfp_family *fam = NULL;
+	const struct rfp_catfile *cover = cover_file(sel);
 	struct rfp_dnode *root, *fams, *f = NULL, *items = NULL, *check, *imp;
-	size_t nfam = 0, nduties;
+	size_t nfam = 0, nsfam = 0, nduties;
 	bool ok;
 
 	if (!(root = rfp_data_map(a)))
@@ -440,24 +640,29 @@ rfp_annex_data(struct rfp_arena *a, const struct rfp_selection *sel, const char 
 	STR(root, "agency_document", agency_document ? "是" : "");
 	STR(root, "agency", sel->agency && *sel->agency ? sel->agency : BLANK);
 	STR(root, "project", sel->project && *sel->project ? sel->project : BLANK);
-	STR(root, "type", rfp_type_name(sel->type));
+	STR(root, "type", sel->has_type ? rfp_type_name(sel->type) : "");
 	STR(root, "level", rfp_level_name(sel->level));
-	STR(root, "level_basis", level_basis(a, sel));
-	STR(root, "catalogue_title", cat->baseline->title);
+	STR(root, "level_basis", sel->has_type ? level_basis(a, sel) : "");
+	STR(root, "catalogue_title", cover == cat->baseline ? cover->title :
+	    service_files(a, sel, false));
 	STR(root, "catalogue_version", catalogue_version(a, cat));
-	STR(root, "legal_basis", cat->baseline->legal_basis);
-	STR(root, "amended", cat->baseline->amended);
-	STR(root, "notice", cat->baseline->notice);
+	STR(root, "legal_basis", cover == cat->baseline ? cover->legal_basis :
+	    service_files(a, sel, true));
+	STR(root, "amended", cover->amended);
+	/* A service-only annex has none of the baseline's items; its
+	 * modules' notices are where their items are. */
+	STR(root, "notice", cover == cat->baseline ? cat->baseline->notice : "");
+	ok = ok && add_service_fields(a, root, sel);
 	STR(root, "generator", generator);
 	STR(root, "date", roc_date(a, sel->date, true));
 	STR(root, "date_roc", roc_date(a, sel->date, false));
 	STR(root, "date_iso", sel->date ? sel->date : "");
 	STR(root, "item_count", fmt(a, "%zu", agency_document ? sel->nduties : sel->nitems));
 	/* Flags for conditions in templates: "是" or empty. */
-	STR(root, "type_consulting", sel->type == RFP_TYPE_CONSULTING ? "是" : "");
-	STR(root, "type_development", sel->type == RFP_TYPE_DEVELOPMENT ? "是" : "");
-	STR(root, "type_operations", sel->type == RFP_TYPE_OPERATIONS ? "是" : "");
-	STR(root, "type_cloud", sel->type == RFP_TYPE_CLOUD ? "是" : "");
+	STR(root, "type_consulting", sel->has_type && sel->type == RFP_TYPE_CONSULTING ? "是" : "");
+	STR(root, "type_development", sel->has_type && sel->type == RFP_TYPE_DEVELOPMENT ? "是" : "");
+	STR(root, "type_operations", sel->has_type && sel->type == RFP_TYPE_OPERATIONS ? "是" : "");
+	STR(root, "type_cloud", sel->has_type && sel->type == RFP_TYPE_CLOUD ? "是" : "");
 	STR(root, "level_low", sel->level == RFP_LEVEL_LOW ? "是" : "");
 	STR(root, "level_moderate", sel->level == RFP_LEVEL_MODERATE ? "是" : "");
 	STR(root, "level_high", sel->level == RFP_LEVEL_HIGH ? "是" : "");
@@ -488,7 +693,10 @@ rfp_annex_data(struct rfp_arena *a, const struct rfp_selection *sel, const char 
 			fam = si->item->measure->family;
 			if (!(f = rfp_data_list_map(a, fams)))
 				return NULL;
-			STR(f, "family_no", zh_number(a, ++nfam));
+			/* The service families and the others are numbered apart:
+			 * the shipped fragment shows them in two parts. */
+			STR(f, "family_no", zh_number(a, service_family(sel, fam) ? ++nsfam : ++nfam));
+			STR(f, "family_service", service_family(sel, fam) ? "是" : "");
 			STR(f, "family_name", fam->name);
 			STR(f, "family_id", fam->id);
 			STR(f, "family_notice", module_notice(cat, fam->file) ?
@@ -501,6 +709,10 @@ rfp_annex_data(struct rfp_arena *a, const struct rfp_selection *sel, const char 
 		    add_controls(a, m, si->item, check->count, odf_lists);
 	}
 	ok = ok && add_notices(a, root, "notices", cat, sel->items, sel->nitems);
+	if (agency_document)
+		ok = ok && rfp_data_list(a, root, "services") != NULL;
+	else
+		ok = ok && add_services(a, root, sel);
 	ok = ok && add_tailoring(a, root, sel, agency_document) && add_fields(a, root, sel);
 	/* The agency's duties only ever go into its own document. */
 	nduties = agency_document ? sel->nduties : 0;

@@ -12,32 +12,44 @@
 #include "annex/manifest.h"
 #include "util/text.h"
 
-/* White space runs (ASCII, NBSP, U+3000) become one space; none at the ends. */
+/* The length of the white space character at p (ASCII, NBSP, U+3000), or 0. */
+static size_t
+space_at(const unsigned char *p, size_t n)
+{
+	if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		return 1;
+	if (n >= 2 && p[0] == 0xC2 && p[1] == 0xA0)
+		return 2;
+	if (n >= 3 && p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80)
+		return 3;
+	return 0;
+}
+
+/* White space runs (ASCII, NBSP, U+3000) become one space; none at the
+ * ends. Text between them is copied a run at a time (rfpgen review
+ * normalises every cell of a returned annex). */
 void
 rfp_manifest_normalise(struct rfp_buf *b, const char *s, size_t n)
 {
+	const unsigned char *u = (const unsigned char *)s;
 	bool space = false;
 	size_t start = b->len;
 
 	for (size_t i = 0; i < n;) {
-		const unsigned char *p = (const unsigned char *)s + i;
-		size_t w = 0;
+		size_t w = space_at(u + i, n - i), j = i;
 
-		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-			w = 1;
-		else if (n - i >= 2 && p[0] == 0xC2 && p[1] == 0xA0)
-			w = 2;
-		else if (n - i >= 3 && p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80)
-			w = 3;
 		if (w) {
 			space = b->len > start;
 			i += w;
 			continue;
 		}
+		while (j < n && !space_at(u + j, n - j))
+			j++;
 		if (space)
 			rfp_buf_addc(b, ' ');
 		space = false;
-		rfp_buf_addc(b, s[i++]);
+		rfp_buf_add(b, s + i, j - i);
+		i = j;
 	}
 }
 
@@ -54,7 +66,10 @@ rfp_manifest_digest(const char *text, char hex[65])
 static void
 attr(struct rfp_buf *b, const char *name, const char *value)
 {
-	rfp_buf_addf(b, " %s=\"", name);
+	/* Pieces, not a format: a manifest has some hundred attributes. */
+	rfp_buf_addc(b, ' ');
+	rfp_buf_adds(b, name);
+	rfp_buf_adds(b, "=\"");
 	rfp_xml_escape(b, value ? value : "", value ? strlen(value) : 0, true);
 	rfp_buf_addc(b, '"');
 }
@@ -66,7 +81,8 @@ item(struct rfp_buf *b, const char *el, const struct rfp_selected *si)
 	const struct rfp_tailoring *t = si->tailoring;
 
 	rfp_manifest_digest(si->text, hex);
-	rfp_buf_addf(b, "<rfp:%s", el);
+	rfp_buf_adds(b, "<rfp:");
+	rfp_buf_adds(b, el);
 	attr(b, "id", si->item->id);
 	attr(b, "no", si->item->label);
 	attr(b, "measure", si->item->measure->name);
@@ -77,7 +93,9 @@ item(struct rfp_buf *b, const char *el, const struct rfp_selected *si)
 		attr(b, "reason", t->reason);
 	rfp_buf_addc(b, '>');
 	rfp_xml_escape(b, si->text, strlen(si->text), false);
-	rfp_buf_addf(b, "</rfp:%s>\n", el);
+	rfp_buf_adds(b, "</rfp:");
+	rfp_buf_adds(b, el);
+	rfp_buf_adds(b, ">\n");
 }
 
 enum rfp_status
@@ -105,8 +123,14 @@ rfp_manifest_write(const struct rfp_selection *sel, bool agency, const char *gen
 	attr(b, "document", agency ? "agency" : "annex");
 	attr(b, "tool", generator);
 	attr(b, "catalogue", v.ptr ? v.ptr : "");
-	attr(b, "type", rfp_type_name(sel->type));
+	attr(b, "type", sel->has_type ? rfp_type_name(sel->type) : "");
 	attr(b, "level", rfp_level_name(sel->level));
+	if (sel->services) {
+		char sv[160];
+
+		attr(b, "services", rfp_services_text(sel->services, " ", sv, sizeof(sv)));
+		attr(b, "agency-level", rfp_agency_level_name(sel->agency_level));
+	}
 	attr(b, "conditions", c.ptr ? c.ptr : "");
 	attr(b, "date", sel->date);
 	rfp_buf_addf(b, " items=\"%zu\">\n", n);

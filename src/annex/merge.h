@@ -13,8 +13,9 @@
 /**
  * If the package's main part uses {{requirements}}, appends to frag the
  * fragment XML to splice in (style references mapped to the package's
- * styles) and adds the styles the fragment needs to the package's parts,
- * in place. Leaves frag empty otherwise.
+ * styles, tables as wide as the page's text) and adds the styles the
+ * fragment needs to the package's parts, in place. Leaves frag empty
+ * otherwise. A DOCX's numbering.xml is put in schema order either way.
  */
 enum rfp_status rfp_merge_requirements(struct rfp_ctx *ctx, const char *path,
     enum rfp_format fmt, struct rfp_pkg *pkg, struct rfp_buf *frag);

@@ -529,8 +529,14 @@ rfp_annex_props(const struct rfp_selection *sel, const char *doc_title, enum rfp
 		rfp_buf_adds(&title, "」");
 	}
 	rfp_buf_adds(&title, doc_title);
-	rfp_buf_addf(&subject, "%s／防護需求等級%s", rfp_type_name(sel->type),
-	    rfp_level_name(sel->level));
+	if (sel->services) {
+		char scope[320];
+
+		rfp_buf_adds(&subject, rfp_selection_scope(sel, scope, sizeof(scope)));
+	} else {
+		rfp_buf_addf(&subject, "%s／防護需求等級%s", rfp_type_name(sel->type),
+		    rfp_level_name(sel->level));
+	}
 	if (fmt == RFP_FORMAT_ODT) {
 		rfp_buf_addf(core, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		    "<office:document-meta xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" "

@@ -16,6 +16,7 @@
 #include "annex/manifest.h"
 #include "annex/render.h"
 #include "pkg/pkg.h"
+#include "pkg/zchunk.h"
 
 struct rfp_render_cache {
 	struct rfp_buf *bufs;		/* one per template part */
@@ -26,6 +27,7 @@ struct rfp_render_cache {
 	struct rfp_num_restart restarts;
 	size_t cache_bytes;
 	struct rfp_pkg_writer *w;	/* made at the first render */
+	struct rfp_zchunk_cache *shared;	/* a frozen cache this one uses */
 };
 
 struct rfp_render_cache *
@@ -59,6 +61,25 @@ rfp_render_cache_free(struct rfp_render_cache *c)
 	rfp_buf_fini(&c->manifest);
 	rfp_pkg_writer_free(c->w);
 	free(c);
+}
+
+void
+rfp_render_cache_freeze(struct rfp_render_cache *c)
+{
+	if (c && c->w)
+		rfp_zchunk_cache_freeze(rfp_pkg_writer_chunks(c->w));
+}
+
+struct rfp_render_cache *
+rfp_render_cache_share(const struct rfp_render_cache *frozen)
+{
+	struct rfp_render_cache *c;
+
+	if (!frozen || !frozen->w || !(c = rfp_render_cache_new(0)))
+		return NULL;
+	/* Frozen: read-only, shared by any number of caches and threads. */
+	c->shared = rfp_pkg_writer_chunks(frozen->w);
+	return c;
 }
 
 void
@@ -169,7 +190,10 @@ check_run(struct rfp_ctx *ctx, const struct rfp_template *t, const struct rfp_se
 		rfp_diag(ctx, TPL_NO_AGENCY, NULL);
 		st = RFP_ERR_TEMPLATE;
 	} else if (agency && !sel->nduties) {
-		rfp_diag(ctx, AGENCY_NONE, NULL, rfp_type_name(sel->type), rfp_level_name(sel->level));
+		char scope[320];
+
+		rfp_diag(ctx, AGENCY_NONE, NULL, rfp_selection_scope(sel, scope, sizeof(scope)),
+		    sel->has_type ? rfp_level_name(sel->level) : "—");
 		st = RFP_ERR_USAGE;
 	}
 	return st;
@@ -218,7 +242,8 @@ rfp_render_cached(struct rfp_ctx *ctx, struct rfp_render_cache *c,
 		goto out;
 	if (c->w)
 		rfp_pkg_writer_reset(c->w, mtime);
-	else if (!(c->w = rfp_pkg_writer_new(mtime, c->cache_bytes))) {
+	else if (!(c->w = c->shared ? rfp_pkg_writer_new_shared(mtime, c->shared) :
+	    rfp_pkg_writer_new(mtime, c->cache_bytes))) {
 		st = RFP_ERR_NOMEM;
 		goto out;
 	}

@@ -309,6 +309,30 @@ load(struct rfp_ctx *ctx, const char *path, struct rfp_buf *listing,
 	return load_pkg(ctx, path, &pkg, listing, lfmt, out);
 }
 
+/* load() for a template held in memory (an upload): the same readers, the
+ * same limits; name is used in messages only. */
+static enum rfp_status
+load_buffer(struct rfp_ctx *ctx, const char *name, const void *data, size_t len,
+    struct rfp_buf *listing, enum rfp_listing_format lfmt, struct rfp_template **out)
+{
+	const char *p = data;
+	struct rfp_pkg pkg = { 0 };
+	enum rfp_status st;
+
+	if (!ctx || !name || (!data && len) || !out)
+		return RFP_ERR_USAGE;
+	if (len > ctx->limits.max_file_bytes)
+		return rfp_diag(ctx, LIMIT_FILE, &(struct rfp_where){ .file = name },
+		    ctx->limits.max_file_bytes);
+	if (len && (p[0] == '<' || (len >= 4 && memcmp(p, "\xEF\xBB\xBF<", 4) == 0)))
+		st = rfp_pkg_read_flat(ctx, name, p, len, &pkg);
+	else
+		st = rfp_pkg_read_buffer(ctx, name, data, len, &pkg);
+	if (st != RFP_OK)
+		return st;
+	return load_pkg(ctx, name, &pkg, listing, lfmt, out);
+}
+
 enum rfp_status
 rfp_template_load_pkg(struct rfp_ctx *ctx, const char *name, struct rfp_pkg *pkg,
     struct rfp_template **out)
@@ -322,6 +346,13 @@ enum rfp_status
 rfp_template_load(struct rfp_ctx *ctx, const char *path, struct rfp_template **out)
 {
 	return load(ctx, path, NULL, RFP_LISTING_TEXT, out);
+}
+
+enum rfp_status
+rfp_template_load_buffer(struct rfp_ctx *ctx, const char *name, const void *data, size_t len,
+    struct rfp_template **out)
+{
+	return load_buffer(ctx, name, data, len, NULL, RFP_LISTING_TEXT, out);
 }
 
 /* inspect --format json: every diagnostic is also kept, as JSON. */
@@ -366,9 +397,11 @@ keep_diag(const struct rfp_diag *d, void *data)
 		k->fn(d, k->data);
 }
 
-enum rfp_status
-rfp_template_inspect(struct rfp_ctx *ctx, const char *path, enum rfp_export_format fmt,
-    char **out)
+/* rfp_template_inspect() of the file at path (data NULL), or of the len
+ * bytes at data, named path in messages. */
+static enum rfp_status
+inspect(struct rfp_ctx *ctx, const char *path, const void *data, size_t len,
+    enum rfp_export_format fmt, char **out)
 {
 	struct rfp_buf listing = RFP_BUF_INIT(64u << 20);
 	struct inspect_diags kept = { .json = RFP_BUF_INIT(16u << 20) };
@@ -386,7 +419,9 @@ rfp_template_inspect(struct rfp_ctx *ctx, const char *path, enum rfp_export_form
 		add_json_str(&listing, "template", path);
 		rfp_buf_adds(&listing, ",\n  \"tags\": [\n");
 	}
-	st = load(ctx, path, &listing, json ? RFP_LISTING_JSON : RFP_LISTING_TEXT, &t);
+	st = data ? load_buffer(ctx, path, data, len, &listing,
+	    json ? RFP_LISTING_JSON : RFP_LISTING_TEXT, &t) :
+	    load(ctx, path, &listing, json ? RFP_LISTING_JSON : RFP_LISTING_TEXT, &t);
 	rfp_template_free(t);
 	if (json) {
 		rfp_ctx_set_diag(ctx, kept.fn, kept.data);
@@ -406,6 +441,20 @@ rfp_template_inspect(struct rfp_ctx *ctx, const char *path, enum rfp_export_form
 	}
 	*out = rfp_buf_detach(&listing, NULL);
 	return *out ? st : RFP_ERR_NOMEM;
+}
+
+enum rfp_status
+rfp_template_inspect(struct rfp_ctx *ctx, const char *path, enum rfp_export_format fmt,
+    char **out)
+{
+	return inspect(ctx, path, NULL, 0, fmt, out);
+}
+
+enum rfp_status
+rfp_template_inspect_buffer(struct rfp_ctx *ctx, const char *name, const void *data,
+    size_t len, enum rfp_export_format fmt, char **out)
+{
+	return inspect(ctx, name, data ? data : "", len, fmt, out);
 }
 
 void

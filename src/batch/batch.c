@@ -42,7 +42,8 @@
 enum role {
 	COL_ID, COL_NAME, COL_AGENCY, COL_PROJECT, COL_TYPE, COL_LEVEL,
 	COL_C, COL_I, COL_A, COL_L, COL_TEMPLATE, COL_OUTPUT,
-	COL_CORE, COL_VALUE, COL_EU, COL_SECRET, COL_EXCLUDE, COL_AGENCY_DOC, NROLES
+	COL_CORE, COL_VALUE, COL_EU, COL_SECRET, COL_EXCLUDE, COL_AGENCY_DOC,
+	COL_SERVICE, COL_AGENCY_LEVEL, NROLES
 };
 
 static const char *const role_names[NROLES][5] = {
@@ -64,6 +65,8 @@ static const char *const role_names[NROLES][5] = {
 	[COL_SECRET] = { "國家機密", "classified", NULL },
 	[COL_EXCLUDE] = { "排除項目", "exclude", NULL },
 	[COL_AGENCY_DOC] = { "機關檢核表", "agency_checklist", NULL },
+	[COL_SERVICE] = { "服務", "資安服務", "service", "services", NULL },
+	[COL_AGENCY_LEVEL] = { "機關資安責任等級", "資通安全責任等級", "agency_level", NULL },
 };
 
 #define MAX_PARAMS 32
@@ -80,6 +83,7 @@ struct job {
 	struct rfp_field_value fields[MAX_PARAMS * 2];
 	char *agency_path;		/* the agency's own document, or NULL */
 	enum rfp_format fmt;
+	bool pdf;			/* fmt's document converted to PDF */
 	int tmpl;			/* index into templates, -1 if none */
 	enum rfp_row_status status;
 	size_t items;
@@ -115,6 +119,7 @@ struct shared {
 	const struct rfp_limits *limits;
 	atomic_size_t next, done, failed;
 	size_t nrows;			/* rows to run: not empty ones */
+	struct rfp_pdf *pdf;		/* for the PDF rows, if any */
 	pthread_mutex_t lock;
 };
 
@@ -149,6 +154,48 @@ static const char *
 cell(const struct rfp_sheet_row *row, const int *col, int role)
 {
 	return col[role] >= 0 && (size_t)col[role] < row->ncells ? row->cells[col[role]] : "";
+}
+
+/*
+ * The 服務 cell: one or more services, separated by 、 , ; / + or spaces
+ * (also their full-width forms). *bad gets the first unknown name.
+ */
+static bool
+parse_services(struct rfp_arena *a, const char *s, unsigned *mask, const char **bad)
+{
+	static const char *const seps[] = { "、", "，", "；", "／", "＋", "　", ",", ";", "/",
+		"+", " ", "\t" };
+	char tok[128];
+	size_t n = 0;
+
+	*mask = 0;
+	for (;;) {
+		size_t sl = 0;
+
+		for (size_t k = 0; *s && !sl && k < sizeof(seps) / sizeof(seps[0]); k++)
+			if (strncmp(s, seps[k], strlen(seps[k])) == 0)
+				sl = strlen(seps[k]);
+		if (*s && !sl) {
+			if (n + 1 < sizeof(tok))
+				tok[n++] = *s;
+			s++;
+			continue;
+		}
+		if (n) {
+			enum rfp_service v;
+
+			tok[n] = '\0';
+			if (!rfp_service_parse(tok, &v)) {
+				*bad = rfp_arena_strdup(a, tok);
+				return false;
+			}
+			*mask |= 1u << v;
+			n = 0;
+		}
+		if (!*s)
+			return true;
+		s += sl;
+	}
 }
 
 static bool
@@ -359,18 +406,20 @@ map_row(struct shared *sh, struct job *j, const struct rfp_sheet_row *row, const
 	const char *out = trimmed(a, cell(row, col, COL_OUTPUT));
 	const char *tmpl = trimmed(a, cell(row, col, COL_TEMPLATE));
 	const char *value = trimmed(a, cell(row, col, COL_VALUE));
+	const char *svc = trimmed(a, cell(row, col, COL_SERVICE));
+	const char *alevel = trimmed(a, cell(row, col, COL_AGENCY_LEVEL));
 	static const int rating_col[4] = { COL_C, COL_I, COL_A, COL_L };
 	const char *rating[4];
 	size_t nratings = 0;
 	enum rfp_format tfmt;
-	bool has_fmt = false, has_tfmt;
+	bool has_fmt = false, has_tfmt, pdf_out;
 	char *name;
 
 	j->line = row->line;
 	j->system_id = trimmed(a, cell(row, col, COL_ID));
 	j->tmpl = -1;
 	j->column = "";
-	if (!type || !level || !out || !tmpl || !value || !j->system_id) {
+	if (!type || !level || !out || !tmpl || !value || !j->system_id || !svc || !alevel) {
 		fail_row(j, BATCH_ROW, "", "out of memory");
 		return;
 	}
@@ -387,11 +436,29 @@ map_row(struct shared *sh, struct job *j, const struct rfp_sheet_row *row, const
 		j->req.agency = trimmed(a, cell(row, col, COL_AGENCY));
 	if (*cell(row, col, COL_PROJECT) || !def || !def->project)
 		j->req.project = trimmed(a, cell(row, col, COL_PROJECT));
+	/* The row's 服務 replaces --service; its agency level, --agency-level. */
+	if (*svc) {
+		const char *bad = "";
+
+		if (!parse_services(a, svc, &j->req.services, &bad)) {
+			fail_row(j, ROW_SERVICE, role_names[COL_SERVICE][0], bad ? bad : "",
+			    rfp_service_choices());
+			return;
+		}
+	}
+	if (*alevel && !rfp_agency_level_parse(alevel, &j->req.agency_level)) {
+		fail_row(j, ROW_AGENCY_LEVEL, role_names[COL_AGENCY_LEVEL][0], alevel,
+		    rfp_agency_level_choices());
+		return;
+	}
+	j->req.service_only = false;
 	if (*type) {
 		if (!rfp_type_parse(type, &j->req.type)) {
 			fail_row(j, ROW_TYPE, role_names[COL_TYPE][0], type, rfp_type_choices());
 			return;
 		}
+	} else if (!(opt->defaults_set & RFP_DEFAULT_TYPE) && j->req.services) {
+		j->req.service_only = true;	/* a service annex */
 	} else if (!(opt->defaults_set & RFP_DEFAULT_TYPE)) {
 		fail_row(j, ROW_EMPTY_CELL, role_names[COL_TYPE][0], role_names[COL_TYPE][0]);
 		return;
@@ -399,6 +466,10 @@ map_row(struct shared *sh, struct job *j, const struct rfp_sheet_row *row, const
 	for (int k = 0; k < 4; k++)
 		if (*(rating[k] = trimmed(a, cell(row, col, rating_col[k]))))
 			nratings++;
+	if (j->req.service_only && (*level || nratings)) {
+		fail_row(j, ROW_LEVEL_UNUSED, role_names[COL_LEVEL][0], role_names[COL_LEVEL][0]);
+		return;
+	}
 	/* A level and ratings together say two things: refused, as the
 	 * command line refuses --level with --impact. */
 	if (*level && nratings) {
@@ -425,7 +496,7 @@ map_row(struct shared *sh, struct job *j, const struct rfp_sheet_row *row, const
 		}
 		j->req.has_impact = true;
 		j->req.level = RFP_LEVEL_NONE;
-	} else if (!(opt->defaults_set & RFP_DEFAULT_LEVEL)) {
+	} else if (!(opt->defaults_set & RFP_DEFAULT_LEVEL) && !j->req.service_only) {
 		fail_row(j, ROW_EMPTY_CELL, role_names[COL_LEVEL][0], role_names[COL_LEVEL][0]);
 		return;
 	}
@@ -475,11 +546,20 @@ map_row(struct shared *sh, struct job *j, const struct rfp_sheet_row *row, const
 	if (opt->template_path)
 		tmpl = opt->template_path;
 	has_tfmt = *tmpl && format_of(tmpl, &tfmt);
-	if (*out && !format_of(out, &j->fmt)) {
+	/* A PDF is the row's document (DOCX, or the template's format)
+	 * converted: it agrees with any template, not with --format docx. */
+	pdf_out = *out && strcasecmp(ext_of(out), "pdf") == 0;
+	if ((pdf_out && opt->format_given) || (opt->pdf && *out && !pdf_out)) {
+		fail_row(j, ROW_FORMAT, role_names[COL_OUTPUT][0], out, "--format",
+		    pdf_out ? format_name(opt->format) : "PDF");
+		return;
+	}
+	j->pdf = pdf_out || opt->pdf;
+	if (*out && !pdf_out && !format_of(out, &j->fmt)) {
 		fail_row(j, ROW_OUTPUT, role_names[COL_OUTPUT][0], out);
 		return;
 	}
-	has_fmt = *out;
+	has_fmt = *out && !pdf_out;
 	if (opt->format_given) {
 		if (has_fmt && j->fmt != opt->format) {
 			fail_row(j, ROW_FORMAT, role_names[COL_OUTPUT][0], out, "--format",
@@ -508,8 +588,13 @@ map_row(struct shared *sh, struct job *j, const struct rfp_sheet_row *row, const
 			rfp_buf_adds(&b, j->system_id);
 		else
 			rfp_buf_addf(&b, "row%u", row->line);
-		rfp_buf_addf(&b, "-%s-%s.%s", rfp_type_name(j->req.type), rfp_level_name(l),
-		    j->fmt == RFP_FORMAT_ODT ? "odt" : "docx");
+		if (!j->req.service_only)
+			rfp_buf_addf(&b, "-%s-%s", rfp_type_name(j->req.type), rfp_level_name(l));
+		/* <id>-<type>-<level>-<service>+<service>, or <id>-<service> */
+		for (unsigned v = 0, k = 0; v < RFP_SERVICE_COUNT; v++)
+			if (j->req.services & (1u << v))
+				rfp_buf_addf(&b, "%s%s", k++ ? "+" : "-", rfp_service_name((enum rfp_service)v));
+		rfp_buf_addf(&b, ".%s", j->pdf ? "pdf" : j->fmt == RFP_FORMAT_ODT ? "odt" : "docx");
 		name = safe_name(a, b.ptr);
 		rfp_buf_fini(&b);
 	}
@@ -586,6 +671,24 @@ keep_first_diag(const struct rfp_diag *d, void *data)
 	rfp_buf_addf(&rd->msg, "%s%s [%s]", d->file ? ": " : "", d->msg, d->code);
 }
 
+/* Replaces a row's rendered document by its PDF (output/pdf.c): LibreOffice
+ * processes run side by side, one per worker at most, each on a warm
+ * profile of its own. */
+static enum rfp_status
+to_pdf(struct shared *sh, struct rfp_ctx *ctx, const struct job *j, struct rfp_output *doc)
+{
+	struct rfp_output p = { 0 };
+	enum rfp_status st;
+
+	if (!sh->pdf)
+		return RFP_ERR_UNAVAILABLE;
+	if ((st = rfp_pdf_convert(sh->pdf, ctx, doc, j->fmt, &p)) != RFP_OK)
+		return st;
+	rfp_output_fini(doc);
+	*doc = p;
+	return RFP_OK;
+}
+
 static void
 run_job(struct shared *sh, struct rfp_ctx *ctx, struct rfp_render_cache *rc,
     struct row_diag *rd, struct job *j)
@@ -616,12 +719,16 @@ run_job(struct shared *sh, struct rfp_ctx *ctx, struct rfp_render_cache *rc,
 		j->items = rfp_selection_count(sel);
 		st = rfp_render_cached(ctx, rc, t, sel, false, sh->opt->generator, sh->opt->mtime, &out);
 	}
+	if (!st && j->pdf)
+		st = to_pdf(sh, ctx, j, &out);
 	/* The agency's document first, so that a row fails whole: it renders
 	 * into its own output, as the render cache's buffers hold the annex. */
 	if (!st && j->agency_path) {
 		struct rfp_output ag = { 0 };
 
 		st = rfp_render_agency(ctx, t, sel, sh->opt->generator, sh->opt->mtime, &ag);
+		if (!st && j->pdf)
+			st = to_pdf(sh, ctx, j, &ag);
 		if (!st)
 			st = rfp_output_write(ctx, j->agency_path, ag.data, ag.len, false);
 		rfp_output_fini(&ag);
@@ -804,13 +911,17 @@ map_header(struct rfp_ctx *ctx, struct rfp_batch *b, const struct rfp_batch_opti
 		rfp_diag(ctx, BATCH_COLUMN_MORE, &w, unused - MAX_COLUMN_WARNINGS);
 	if (st)
 		return st;
-	if (col[COL_TYPE] < 0 && !(opt->defaults_set & RFP_DEFAULT_TYPE)) {
-		rfp_diag_hint(ctx, BATCH_HEADER, "name a column 委外類型 (or type), or give --type", &w,
+	/* Service rows (a 服務 column, or --service) need no type or level. */
+	bool services = col[COL_SERVICE] >= 0 || (opt->defaults && opt->defaults->services);
+
+	if (col[COL_TYPE] < 0 && !(opt->defaults_set & RFP_DEFAULT_TYPE) && !services) {
+		rfp_diag_hint(ctx, BATCH_HEADER, "name a column 委外類型 (or type), or give --type; "
+		    "a column 服務 (service) or --service for service annexes", &w,
 		    "outsourcing-type column");
 		return RFP_ERR_INVALID;
 	}
 	if (col[COL_LEVEL] < 0 && (col[COL_C] < 0 || col[COL_I] < 0 || col[COL_A] < 0 || col[COL_L] < 0) &&
-	    !(opt->defaults_set & RFP_DEFAULT_LEVEL)) {
+	    !(opt->defaults_set & RFP_DEFAULT_LEVEL) && !services) {
 		rfp_diag_hint(ctx, BATCH_HEADER,
 		    "add 防護需求等級 (level) or the four columns 機密性, 完整性, 可用性, 法律遵循性 (C, I, A, L), or give --level",
 		    &w, "level column and not all four rating columns");
@@ -845,6 +956,33 @@ take_shard(struct rfp_batch *b, struct shared *sh)
 			sh->nrows++;
 	}
 	return RFP_OK;
+}
+
+/* The PDF converter, when a row of the run wants a PDF. Without
+ * LibreOffice those rows fail, each with the reason and the package to
+ * install; the others are written. */
+static void
+start_pdf(struct shared *sh)
+{
+	struct rfp_pdf_options po = { .standard = sh->opt->pdf_standard, .stop = sh->opt->stop };
+	const char *program = getenv("RFPGEN_SOFFICE");
+	struct rfp_ctx *quiet;
+	bool wanted = false;
+
+	for (size_t i = 0; i < sh->b->nrows; i++)
+		if (row_job(sh->b, i)->pdf && row_job(sh->b, i)->status == RFP_ROW_OK)
+			wanted = true;
+	if (!wanted || !(quiet = rfp_ctx_new()))
+		return;
+	if (rfp_pdf_new(quiet, &po, &sh->pdf) != RFP_OK) {
+		for (size_t i = 0; i < sh->b->nrows; i++) {
+			struct job *j = row_job(sh->b, i);
+
+			if (j->pdf && j->status == RFP_ROW_OK)
+				fail_row(j, PDF_MISSING, "", program && *program ? program : "soffice");
+		}
+	}
+	rfp_ctx_free(quiet);
 }
 
 static bool
@@ -937,10 +1075,13 @@ rfp_batch_run(struct rfp_ctx *ctx, const struct rfp_catalogue *cat,
 		struct job *j = &b->jobs[i];
 		const struct rfp_template *t = j->tmpl >= 0 ? sh.templates[j->tmpl] : NULL;
 
-		if (t && j->status == RFP_ROW_OK && rfp_template_format(t) != j->fmt)
+		if (t && j->status == RFP_ROW_OK && j->pdf)
+			j->fmt = rfp_template_format(t);	/* a PDF of the template's kind */
+		else if (t && j->status == RFP_ROW_OK && rfp_template_format(t) != j->fmt)
 			fail_row(j, ROW_TEMPLATE_FORMAT, role_names[COL_TEMPLATE][0], tpaths[j->tmpl],
 			    format_name(rfp_template_format(t)), j->output, format_name(j->fmt));
 	}
+	start_pdf(&sh);
 	nthreads = opt->jobs ? opt->jobs : (size_t)sysconf(_SC_NPROCESSORS_ONLN);
 	if (nthreads < 1)
 		nthreads = 1;
@@ -965,6 +1106,7 @@ rfp_batch_run(struct rfp_ctx *ctx, const struct rfp_catalogue *cat,
 		sync_dir(ctx, opt->out_dir);
 	for (size_t t = 0; t < ntp; t++)
 		rfp_template_free(sh.templates[t]);
+	rfp_pdf_free(sh.pdf);
 	*out = b;
 	b = NULL;
 out:
@@ -990,6 +1132,8 @@ rfp_batch_row(const struct rfp_batch *b, size_t i, struct rfp_batch_row *out)
 	*out = (struct rfp_batch_row){ .line = j->line, .system_id = j->system_id,
 	    .output = j->status == RFP_ROW_OK && j->path ? j->path : "", .items = j->items,
 	    .status = j->status, .has_request = j->has_request, .type = j->req.type,
+	    .services = j->req.services, .service_only = j->req.service_only,
+	    .agency_level = j->req.agency_level,
 	    .level = j->req.has_impact ? rfp_impact_level(&j->req.impact) : j->req.level,
 	    .code = j->code ? j->code : "", .column = j->column ? j->column : "",
 	    .message = j->message ? j->message : "",
@@ -1071,8 +1215,20 @@ rfp_batch_report_json(const struct rfp_batch *b, char **out, size_t *len)
 		rfp_buf_addf(&r, "{\"row\": %u, \"status\": \"%s\"", row.line, status[row.status]);
 		json_field(&r, "system_id", row.system_id ? row.system_id : "");
 		if (row.has_request) {
-			json_field(&r, "type", rfp_type_name(row.type));
-			json_field(&r, "level", rfp_level_name(row.level));
+			json_field(&r, "type", row.service_only ? "" : rfp_type_name(row.type));
+			json_field(&r, "level", row.service_only ? "" : rfp_level_name(row.level));
+		}
+		if (row.has_request && row.services) {
+			char sv[160];
+			size_t at = 0;
+
+			sv[0] = '\0';
+			for (unsigned v = 0; v < RFP_SERVICE_COUNT; v++)
+				if (row.services & (1u << v) && at < sizeof(sv))
+					at += (size_t)snprintf(sv + at, sizeof(sv) - at, "%s%s", at ? " " : "",
+					    rfp_service_name((enum rfp_service)v));
+			json_field(&r, "services", sv);
+			json_field(&r, "agency_level", rfp_agency_level_name(row.agency_level));
 		}
 		if (row.status == RFP_ROW_OK || row.status == RFP_ROW_CHECKED)
 			rfp_buf_addf(&r, ", \"items\": %zu", row.items);

@@ -38,6 +38,14 @@ struct rfp_param {
 	const struct rfp_catfile *file;
 	/* defaults[0]: any level; defaults[L]: from level L upwards. */
 	const char *defaults[4];
+	/* by_agency[A] (enum rfp_agency_level): the default for an agency of
+	 * that 資通安全責任等級; it wins over defaults[] when the request
+	 * names the agency's level. */
+	const char *by_agency[6];
+	bool has_by_agency;
+	/* caveat="…": printed after a default value, e.g. that the source is
+	 * an unofficial copy (NULL: none). */
+	const char *caveat;
 	/* basis="stated": the defaults come from source_title/clause. Otherwise
 	 * they are suggestions (source_title/clause, if set, name the example
 	 * they follow), and the annex marks a default value as one. */
@@ -56,19 +64,29 @@ struct rfp_family {
 	const char *id, *name;
 	uint64_t sort;
 	const struct rfp_catfile *file;
+	/* service="…": the family describes that service (its items list it
+	 * in services); -1 for none. frequency="…": the parameter that states
+	 * how often the service is due, or NULL. */
+	int service;
+	const char *frequency_id;
+	const struct rfp_param *frequency;
+	unsigned line;
 };
 
 struct rfp_measure {
 	const char *id, *name;
 	uint64_t sort;
 	const struct rfp_family *family;
+	const char *section;	/* section="…" of a service family, or "" */
 };
 
 struct rfp_item {
 	const char *id, *label;
 	uint64_t sort;
-	enum rfp_level min_level;
-	unsigned types;			/* bit (1u << enum rfp_type) */
+	enum rfp_level min_level;	/* RFP_LEVEL_NONE: a service item, no level */
+	unsigned types;			/* bit (1u << enum rfp_type); 0: none */
+	unsigned services;		/* bit (1u << enum rfp_service); 0: none */
+	const char *services_text;	/* as written, or "" */
 	enum rfp_party party;
 	enum rfp_modality modality;
 	const char *source_title;	/* resolved from the file's sources */

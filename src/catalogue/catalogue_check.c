@@ -120,6 +120,39 @@ check_params(struct rfp_ctx *ctx, const struct rfp_catalogue *cat)
 			rfp_diag(ctx, CAT_PARAM_BASIS, &w, p->id);
 			st = RFP_ERR_INVALID;
 		}
+		/* Defaults by agency level: one for every level, and one for a
+		 * request that names none, so that no level says nothing. */
+		for (int l = RFP_AGENCY_LEVEL_NONE; p->has_by_agency && l <= RFP_AGENCY_LEVEL_E; l++) {
+			if (l == RFP_AGENCY_LEVEL_NONE ? p->defaults[RFP_LEVEL_NONE] != NULL :
+			    p->by_agency[l] != NULL)
+				continue;
+			rfp_diag(ctx, CAT_PARAM_AGENCY, &w, p->id, l ? rfp_agency_level_name(
+			    (enum rfp_agency_level)l) : "a request without an agency level");
+			st = RFP_ERR_INVALID;
+		}
+	}
+	return st;
+}
+
+/* A service family's frequency="…" names a parameter of its file (the
+ * schema checks that it is declared there). */
+static enum rfp_status
+check_families(struct rfp_ctx *ctx, struct rfp_catalogue *cat)
+{
+	enum rfp_status st = RFP_OK;
+
+	for (size_t i = 0; i < cat->nfamilies; i++) {
+		struct rfp_family *f = cat->families[i];
+		const char *id = f->frequency_id;
+
+		if (!id)
+			continue;
+		f->frequency = rfp_catalogue_param(cat, id, strlen(id));
+		if (!f->frequency || f->service < 0) {
+			rfp_diag(ctx, CAT_FREQUENCY, &(struct rfp_where){ .file = f->file->path,
+			    .line = f->line }, f->id, id);
+			st = RFP_ERR_INVALID;
+		}
 	}
 	return st;
 }
@@ -194,6 +227,8 @@ rfp_catalogue_check(struct rfp_ctx *ctx, struct rfp_catalogue *cat)
 	if ((s = check_params(ctx, cat)) != RFP_OK && !st)
 		st = s;
 	if ((s = check_stated(ctx, cat)) != RFP_OK && !st)
+		st = s;
+	if ((s = check_families(ctx, cat)) != RFP_OK && !st)
 		st = s;
 	return st;
 }

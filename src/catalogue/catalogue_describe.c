@@ -35,6 +35,7 @@ add_prose(struct rfp_buf *b, const struct rfp_catalogue *cat, const char *s)
 		p = rfp_catalogue_param(cat, m + 1, (size_t)(e - m - 1));
 		if (p)
 			rfp_buf_addf(b, "〔參數 %s「%s」，預設 %s%s〕", p->id, p->label,
+			    p->has_by_agency ? "依機關資通安全責任等級（rfpgen params）" :
 			    p->defaults[0] ? p->defaults[0] : p->defaults[1] ? p->defaults[1] : "（無）",
 			    p->suggested ? "，建議值" : "");
 		s = e + 1;
@@ -69,9 +70,13 @@ rfp_catalogue_describe(const struct rfp_catalogue *cat, const char *id, char **o
 	it = cat->items[at];
 	rfp_buf_addf(&b, "%s　%s　%s／%s\n", it->id, it->label,
 	    it->measure->family->name, it->measure->name);
-	rfp_buf_addf(&b, "最低等級：%s（適用於 %s）\n", rfp_level_name(it->min_level),
-	    levels_from(it->min_level));
-	rfp_buf_addf(&b, "委外類型：%s\n", it->types_text);
+	if (it->types) {
+		rfp_buf_addf(&b, "最低等級：%s（適用於 %s）\n", rfp_level_name(it->min_level),
+		    levels_from(it->min_level));
+		rfp_buf_addf(&b, "委外類型：%s\n", it->types_text);
+	}
+	if (it->services)
+		rfp_buf_addf(&b, "資安服務：%s（不分防護需求等級）\n", it->services_text);
 	rfp_buf_addf(&b, "責任歸屬：%s　用語：%s\n", rfp_party_name(it->party),
 	    rfp_modality_name(it->modality));
 	if (it->condition_name)
@@ -121,15 +126,25 @@ rfp_catalogue_params(const struct rfp_catalogue *cat, char **out)
 			if (!p->defaults[l])
 				continue;
 			rfp_buf_addf(&b, "%s%s%s", first ? "" : "；",
-			    l ? rfp_level_name((enum rfp_level)l) : "各等級",
+			    l ? rfp_level_name((enum rfp_level)l) :
+			    p->has_by_agency ? "未指定機關等級時" : "各等級",
 			    l ? "級起 " : " ");
 			rfp_buf_adds(&b, p->defaults[l]);
+			first = false;
+		}
+		for (int l = RFP_AGENCY_LEVEL_A; l <= RFP_AGENCY_LEVEL_E; l++) {
+			if (!p->by_agency[l])
+				continue;
+			rfp_buf_addf(&b, "\n    %s級機關：%s",
+			    rfp_agency_level_name((enum rfp_agency_level)l), p->by_agency[l]);
 			first = false;
 		}
 		if (first)
 			rfp_buf_adds(&b, "（無，須以 --set 指定）");
 		rfp_buf_adds(&b, "\n  依據：");
 		add_basis(&b, p);
+		if (p->caveat)
+			rfp_buf_addf(&b, "\n  附註：%s", p->caveat);
 		rfp_buf_adds(&b, "\n  使用於：");
 		snprintf(mark, sizeof(mark), "%c%s%c", RFP_PARAM_MARK, p->id, RFP_PARAM_MARK);
 		first = true;

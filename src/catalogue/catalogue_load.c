@@ -287,9 +287,31 @@ load_params(struct loader *ld, const xmlNode *header, const xmlNode *params)
 		prm->suggested = strcmp(attr(ld, p, "basis"), "stated") != 0;
 		prm->source_title = source_title(ld, header, attr(ld, p, "source"));
 		prm->clause = attr_opt(ld, p, "clause");
+		prm->caveat = attr_opt(ld, p, "caveat");
 		for (d = p->children; d; d = d->next) {
 			if (!is_el(d, "default"))
 				continue;
+			lv = xmlGetNoNsProp(d, (const xmlChar *)"agency-level");
+			if (lv) {
+				enum rfp_agency_level al = RFP_AGENCY_LEVEL_NONE;
+				struct rfp_where w = { .file = ld->path,
+				    .line = (unsigned)xmlGetLineNo(d) };
+				xmlChar *both = xmlGetNoNsProp(d, (const xmlChar *)"level");
+
+				rfp_agency_level_parse((const char *)lv, &al);
+				if (both) {
+					rfp_diag(ld->ctx, CAT_PARAM_BOTH, &w, prm->id);
+					ld->st = RFP_ERR_INVALID;
+				} else if (prm->by_agency[al]) {
+					rfp_diag(ld->ctx, CAT_PARAM_DUP, &w, prm->id, (const char *)lv);
+					ld->st = RFP_ERR_INVALID;
+				}
+				xmlFree(both);
+				xmlFree(lv);
+				prm->by_agency[al] = elem_text(ld, d);
+				prm->has_by_agency = true;
+				continue;
+			}
 			lv = xmlGetNoNsProp(d, (const xmlChar *)"level");
 			lvl = RFP_LEVEL_NONE;
 			if (lv)
@@ -337,6 +359,34 @@ parse_types(struct loader *ld, const char *s, unsigned line)
 	return mask;
 }
 
+static unsigned
+parse_services(struct loader *ld, const char *s, unsigned line)
+{
+	char tok[64];
+	unsigned mask = 0;
+	enum rfp_service v;
+	size_t n;
+
+	while (*s) {
+		while (*s == ' ' || *s == '\t' || *s == '\n')
+			s++;
+		n = strcspn(s, " \t\n");
+		if (!n)
+			break;
+		snprintf(tok, sizeof(tok), "%.*s", (int)n, s);
+		if (!rfp_service_parse(tok, &v) || strcmp(tok, rfp_service_name(v)) != 0) {
+			struct rfp_where w = { .file = ld->path, .line = line };
+
+			rfp_diag(ld->ctx, CAT_SERVICE, &w, tok);
+			ld->st = RFP_ERR_INVALID;
+		} else {
+			mask |= 1u << v;
+		}
+		s += n;
+	}
+	return mask;
+}
+
 static void
 load_item(struct loader *ld, const xmlNode *header, const xmlNode *n,
     const struct rfp_measure *m)
@@ -358,8 +408,30 @@ load_item(struct loader *ld, const xmlNode *header, const xmlNode *n,
 	it->id = attr(ld, n, "id");
 	it->label = attr(ld, n, "label");
 	it->sort = attr_sort(ld, n);
-	rfp_level_parse(attr(ld, n, "min-level"), &it->min_level);
+	s = attr(ld, n, "min-level");
+	if (*s)
+		rfp_level_parse(s, &it->min_level);
 	it->types = parse_types(ld, attr(ld, n, "types"), it->line);
+	it->services_text = attr(ld, n, "services");
+	it->services = parse_services(ld, it->services_text, it->line);
+	if (!it->types && !it->services) {
+		struct rfp_where w = { .file = ld->path, .line = it->line };
+
+		rfp_diag(ld->ctx, CAT_SELECTOR, &w, it->id);
+		ld->st = RFP_ERR_INVALID;
+	} else if (!it->types != !it->min_level) {
+		struct rfp_where w = { .file = ld->path, .line = it->line };
+
+		rfp_diag(ld->ctx, CAT_MIN_LEVEL, &w, it->id);
+		ld->st = RFP_ERR_INVALID;
+	}
+	if (m->family->service >= 0 && !(it->services & (1u << m->family->service))) {
+		struct rfp_where w = { .file = ld->path, .line = it->line };
+
+		rfp_diag(ld->ctx, CAT_SERVICE_FAMILY, &w, it->id,
+		    rfp_service_name((enum rfp_service)m->family->service));
+		ld->st = RFP_ERR_INVALID;
+	}
 	s = attr(ld, n, "party");
 	it->party = strcmp(s, "機關") == 0 ? RFP_PARTY_AGENCY :
 	    strcmp(s, "共同") == 0 ? RFP_PARTY_SHARED : RFP_PARTY_VENDOR;
@@ -442,6 +514,21 @@ load_tree(struct loader *ld, const xmlNode *root)
 		fam->name = attr(ld, f, "name");
 		fam->sort = attr_sort(ld, f);
 		fam->file = cf;
+		fam->line = (unsigned)xmlGetLineNo(f);
+		fam->service = -1;
+		if (*attr(ld, f, "service")) {
+			enum rfp_service v;
+
+			if (rfp_service_parse(attr(ld, f, "service"), &v) &&
+			    strcmp(attr(ld, f, "service"), rfp_service_name(v)) == 0) {
+				fam->service = (int)v;
+			} else {
+				rfp_diag(ld->ctx, CAT_SERVICE, &(struct rfp_where){ .file = ld->path,
+				    .line = fam->line }, attr(ld, f, "service"));
+				ld->st = RFP_ERR_INVALID;
+			}
+		}
+		fam->frequency_id = attr_opt(ld, f, "frequency");
 		PUSH(ld, families, fam);
 		for (m = f->children; m && !ld->st; m = m->next) {
 			if (!is_el(m, "measure"))
@@ -455,6 +542,7 @@ load_tree(struct loader *ld, const xmlNode *root)
 			mea->name = attr(ld, m, "name");
 			mea->sort = attr_sort(ld, m);
 			mea->family = fam;
+			mea->section = attr(ld, m, "section");
 			PUSH(ld, measures, mea);
 			for (i = m->children; i; i = i->next)
 				if (is_el(i, "item"))

@@ -89,6 +89,84 @@ rfp_level_choices(void)
 	return "普 (low), 中 (moderate), 高 (high)";
 }
 
+static const struct {
+	const char *name;
+	const char *aliases[5];
+} service_names[RFP_SERVICE_COUNT] = {
+	[RFP_SERVICE_HEALTH_CHECK] = { "資安健診", { "health-check", "資通安全健診", NULL } },
+	[RFP_SERVICE_SOC] = { "資安監控", { "soc", "資通安全威脅偵測管理", "資安監控服務", NULL } },
+	[RFP_SERVICE_VULN_SCAN] = { "弱點掃描", { "vuln-scan", "弱點掃描服務", NULL } },
+	[RFP_SERVICE_PENTEST] = { "滲透測試", { "pentest", "滲透測試服務", NULL } },
+	[RFP_SERVICE_SOCIAL_ENGINEERING] = { "社交工程演練",
+		{ "social-engineering", "社交工程", "社交工程郵件測試", NULL } },
+};
+
+bool
+rfp_service_parse(const char *s, enum rfp_service *out)
+{
+	for (unsigned v = 0; v < RFP_SERVICE_COUNT; v++) {
+		bool hit = strcmp(s, service_names[v].name) == 0;
+
+		for (unsigned a = 0; !hit && service_names[v].aliases[a]; a++)
+			hit = strcasecmp(s, service_names[v].aliases[a]) == 0;
+		if (hit) {
+			*out = (enum rfp_service)v;
+			return true;
+		}
+	}
+	return false;
+}
+
+const char *
+rfp_service_name(enum rfp_service v)
+{
+	return (unsigned)v < RFP_SERVICE_COUNT ? service_names[v].name : "";
+}
+
+const char *
+rfp_service_alias(enum rfp_service v)
+{
+	return (unsigned)v < RFP_SERVICE_COUNT ? service_names[v].aliases[0] : "";
+}
+
+const char *
+rfp_service_choices(void)
+{
+	return "資安健診 (health-check), 資安監控 or SOC (soc), 弱點掃描 (vuln-scan), "
+	    "滲透測試 (pentest), 社交工程演練 (social-engineering)";
+}
+
+bool
+rfp_agency_level_parse(const char *s, enum rfp_agency_level *out)
+{
+	size_t n = strlen(s);
+
+	/* "B" or "B級" (級 is three bytes of UTF-8). */
+	if (!(n == 1 || (n == 4 && strcmp(s + 1, "級") == 0)))
+		return false;
+	if (*s >= 'A' && *s <= 'E')
+		*out = (enum rfp_agency_level)(RFP_AGENCY_LEVEL_A + (*s - 'A'));
+	else if (*s >= 'a' && *s <= 'e')
+		*out = (enum rfp_agency_level)(RFP_AGENCY_LEVEL_A + (*s - 'a'));
+	else
+		return false;
+	return true;
+}
+
+const char *
+rfp_agency_level_name(enum rfp_agency_level l)
+{
+	static const char *const names[] = { "", "A", "B", "C", "D", "E" };
+
+	return (unsigned)l <= RFP_AGENCY_LEVEL_E ? names[l] : "";
+}
+
+const char *
+rfp_agency_level_choices(void)
+{
+	return "A, B, C, D, E (資通安全責任等級)";
+}
+
 static enum rfp_level *
 impact_slot(struct rfp_impact *imp, const char *key, size_t n)
 {

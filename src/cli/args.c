@@ -22,18 +22,25 @@
 
 static const char usage_line[] =
     "usage: rfpgen [generate] --type TYPE (--level LEVEL | --impact C=L,I=L,A=L,L=L)\n"
-    "              -o FILE [--format docx|odt] [--template FILE] [--agency NAME]\n"
+    "              -o FILE [--format docx|odt|pdf] [--template FILE] [--agency NAME]\n"
     "              [--project NAME] [--date DATE] [--set NAME=VALUE]...\n"
     "              [--baseline NAME] [--catalogue FILE]... [--data-dir DIR] [-q]\n"
     "              [--contract-value NTD] [--core-system] [--eu-personal-data]\n"
     "              [--classified] [--exclude ID=理由]... [--include ID]...\n"
     "              [--tailoring FILE] [--field NAME=VALUE]... [--agency-checklist FILE]\n"
+    "              [--pdf-standard pdfa-2b|none]\n"
+    "       rfpgen [generate] --service NAME... [--agency-level A|B|C|D|E]\n"
+    "              [--type TYPE (--level LEVEL | --impact ...)] -o FILE [options as above]\n"
     "       rfpgen list --type TYPE (--level LEVEL | --impact ...) [condition options]\n"
     "       rfpgen diff --type TYPE --level LEVEL [--to-type TYPE] [--to-level LEVEL]\n"
     "              [--baseline NAME] [--to-baseline NAME] [--format text|json|csv|md] [-o FILE]\n"
     "       rfpgen batch PORTFOLIO -O DIR [-j N] [--sheet NAME] [--encoding utf-8|cp950|big5]\n"
-    "              [--format docx|odt] [--template FILE] [--report FILE.json] [--fail-fast]\n"
+    "              [--format docx|odt|pdf] [--template FILE] [--report FILE.json] [--fail-fast]\n"
     "              [--progress] [--check] [--shard K/N] [-q]\n"
+    "       rfpgen review FILE... [--against ORIGINAL] [--format text|json|csv|md]\n"
+    "              [--matrix] [-o FILE] (rfpgen review --help)\n"
+    "       rfpgen serve [--listen 127.0.0.1:8080] [--workers N] [--max-upload SIZE]\n"
+    "              [--data-dir DIR]   (the web pages and the JSON API; rfpgen serve --help)\n"
     "       rfpgen inspect TEMPLATE\n"
     "       rfpgen explain ID\n"
     "       rfpgen params\n"
@@ -49,9 +56,15 @@ print_help(void)
 	    "  -t, --type TYPE        委外類型: %s\n"
 	    "  -l, --level LEVEL      防護需求等級: %s\n"
 	    "      --impact RATINGS   附表九 ratings, e.g. C=高,I=中,A=普,L=普; the highest wins\n"
-	    "  -o, --output FILE      output file (.docx or .odt); '-' for standard output\n"
-	    "  -f, --format FMT       docx or odt (default: from the output file name);\n"
-	    "                         json, csv or md write the selected items for pipelines\n"
+	    "      --service NAME     資安服務 (repeatable; --type is then optional): %s\n"
+	    "      --agency-level L   機關資通安全責任等級 A-E: the services' frequencies the\n"
+	    "                         regulation requires of it (default: every level's)\n"
+	    "      --to-agency-level L  diff: the agency level of the second selection\n"
+	    "  -o, --output FILE      output file (.docx, .odt or .pdf); '-' for standard output\n"
+	    "  -f, --format FMT       docx, odt or pdf (default: from the output file name);\n"
+	    "                         json, csv or md write the selected items for pipelines;\n"
+	    "                         pdf converts the DOCX (or the template's ODT) with LibreOffice\n"
+	    "      --pdf-standard STD pdfa-2b (default: archival PDF/A-2b) or none (plain PDF)\n"
 	    "  -T, --template FILE    template (.docx/.dotx/.odt/.ott; default: the shipped one)\n"
 	    "  -a, --agency NAME      機關名稱\n"
 	    "  -p, --project NAME     案名\n"
@@ -74,7 +87,9 @@ print_help(void)
 	    "                         columns 編號或識別碼, 理由, 動作 (排除 or 增列)\n"
 	    "      --field NAME=VALUE a field of the agency's own, {{NAME}} in templates; the cover\n"
 	    "                         shows case_no 案號, contact 承辦人, phone 聯絡電話,\n"
-	    "                         budget 預算金額 and period 履約期間\n"
+	    "                         budget 預算金額 and period 履約期間; for services also\n"
+	    "                         target_ips, target_urls, targets, sites, soc_tier and\n"
+	    "                         participants (docs/templates.md)\n"
 	    "      --agency-checklist FILE  also write the agency's own duties into FILE, a\n"
 	    "                         document of their own (never into the annex)\n"
 	    "      --agency-duties    list, diff, json/csv/md: show the agency's own duties too\n"
@@ -87,7 +102,10 @@ print_help(void)
 	    "      --max-field-size N largest portfolio cell (default 64K)\n"
 	    "      --max-cache-size N compressed text kept for reuse, per worker (default 4M; 0: none)\n"
 	    "  -h, --help             show this help\n"
-	    "  -V, --version          show the version\n\n"
+	    "  -V, --version          show the version\n\n",
+	    rfp_type_choices(), rfp_level_choices(), rfp_service_choices());
+	/* Apart: one string literal may be 4095 bytes at most (C99). */
+	fputs(
 	    "Batch options:\n"
 	    "  -O, --output-dir DIR   where the annexes go\n"
 	    "  -j, --jobs N           worker threads (default: number of cores)\n"
@@ -100,8 +118,7 @@ print_help(void)
 	    "                         (docs/batch.md)\n\n"
 	    "Exit codes: 0 success, 1 internal error, 2 usage, 3 invalid catalogue or portfolio,\n"
 	    "4 invalid template, 5 input/output error, 6 limit exceeded, 7 some batch rows failed,\n"
-	    "130 interrupted.\n",
-	    rfp_type_choices(), rfp_level_choices());
+	    "8 LibreOffice (for PDF) not installed, 9 review incomplete, 130 interrupted.\n", stdout);
 }
 
 int
@@ -212,6 +229,7 @@ cli_exit_for(enum rfp_status st, int phase_code)
 	case RFP_ERR_IO: return EXIT_IO;
 	case RFP_ERR_LIMIT: return EXIT_LIMIT;
 	case RFP_ERR_USAGE: return EXIT_USAGE;
+	case RFP_ERR_UNAVAILABLE: return EXIT_UNAVAILABLE;
 	default: return phase_code;
 	}
 }
@@ -411,6 +429,10 @@ static const struct option longopts[] = {
 	{ "tailoring", required_argument, NULL, 1204 },
 	{ "field", required_argument, NULL, 1205 },
 	{ "agency-checklist-dir", required_argument, NULL, 1206 },
+	{ "pdf-standard", required_argument, NULL, 1301 },
+	{ "service", required_argument, NULL, 1401 },
+	{ "agency-level", required_argument, NULL, 1402 },
+	{ "to-agency-level", required_argument, NULL, 1403 },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -437,13 +459,17 @@ static const unsigned char option_commands[] = {
 	C_GEN | C_LIST | C_DIFF,			/* agency-duties */
 	C_SELECT, C_SELECT, C_SELECT, C_GEN | C_BATCH,	/* exclude include tailoring field */
 	C_BATCH,					/* agency-checklist-dir */
+	C_GEN | C_BATCH,				/* pdf-standard */
+	C_SELECT, C_SELECT, C_DIFF,			/* service agency-level to-agency-level */
 	C_ALL, C_ALL,					/* help version */
 };
 _Static_assert(sizeof(option_commands) == sizeof(longopts) / sizeof(longopts[0]) - 1,
     "one entry of option_commands per option");
 
+/* review is parsed by review.c (main.c hands it over); it is here for the
+ * "did you mean" of a misspelt command. */
 static const char *const commands[] = { "generate", "list", "diff", "batch", "inspect",
-	"explain", "params", "help" };
+	"explain", "params", "help", "review", "serve" };
 
 /* "unknown option '--lvl'; did you mean --level?" */
 static int
@@ -536,7 +562,15 @@ cli_parse_args(int argc, char **argv, struct options *opt)
 			break;
 		}
 		case 1204: opt->tailoring_file = optarg; break;
+		case 1401:
+			if (opt->nservices == MAX_LIST)
+				return cli_usage_error("too many --service options (at most %d)", MAX_LIST);
+			opt->services[opt->nservices++] = optarg;
+			break;
+		case 1402: opt->agency_level = optarg; break;
+		case 1403: opt->to_agency_level = optarg; break;
 		case 1206: opt->agency_dir = optarg; break;
+		case 1301: opt->pdf_standard = optarg; break;
 		case 1205: {
 			char *eq = strchr(optarg, '=');
 
@@ -579,7 +613,7 @@ cli_parse_args(int argc, char **argv, struct options *opt)
 }
 
 /* Applies --max-* options; sizes take K, M or G. */
-static int
+int
 cli_apply_limits(const struct options *opt, struct rfp_limits *lim)
 {
 	for (size_t i = 0; i < opt->nlimits; i++) {
@@ -670,6 +704,28 @@ unknown_value(const char *what, const char *v, const char *const *names, size_t 
 static const char *const type_names[] = { "顧問訓練", "系統發展", "維運服務", "維運管理",
 	"雲端服務", "consulting", "development", "operations", "cloud" };
 static const char *const level_names[] = { "普", "中", "高", "low", "moderate", "high" };
+static const char *const service_names[] = { "資安健診", "資安監控", "弱點掃描", "滲透測試",
+	"社交工程演練", "社交工程", "SOC", "health-check", "soc", "vuln-scan", "pentest",
+	"social-engineering" };
+static const char *const agency_level_names[] = { "A", "B", "C", "D", "E" };
+
+int
+cli_parse_service(const char *v, enum rfp_service *out)
+{
+	if (rfp_service_parse(v, out))
+		return EXIT_OK;
+	return unknown_value("service", v, service_names,
+	    sizeof(service_names) / sizeof(service_names[0]), rfp_service_choices());
+}
+
+int
+cli_parse_agency_level(const char *v, enum rfp_agency_level *out)
+{
+	if (rfp_agency_level_parse(v, out))
+		return EXIT_OK;
+	/* One letter is one edit from every other: the valid list, no guess. */
+	return unknown_value("agency level", v, agency_level_names, 0, rfp_agency_level_choices());
+}
 
 int
 cli_parse_type(const char *v, enum rfp_type *out)
@@ -718,8 +774,28 @@ cli_build_request(const struct options *opt, bool batch, struct rfp_request *req
 		if (v >= 10000000ULL)
 			req->conditions |= RFP_COND_CORE_OR_LARGE;
 	}
-	if (!opt->type && !batch)
-		return cli_usage_error("--type is required; valid: %s", rfp_type_choices());
+	for (size_t i = 0; i < opt->nservices; i++) {
+		enum rfp_service v;
+
+		if ((rc = cli_parse_service(opt->services[i], &v)))
+			return rc;
+		req->services |= 1u << v;
+	}
+	if (opt->agency_level && (rc = cli_parse_agency_level(opt->agency_level, &req->agency_level)))
+		return rc;
+	if (!opt->type && !batch && !req->services)
+		return cli_usage_error("--type or --service is required; types: %s; services: %s",
+		    rfp_type_choices(), rfp_service_choices());
+	if (opt->agency_level && !req->services && !batch)
+		return cli_usage_error("--agency-level sets how often the services are due; "
+		    "give --service (services: %s)", rfp_service_choices());
+	if (!opt->type && !batch) {
+		/* A service annex: no outsourcing type, so no protection level. */
+		if (opt->level || opt->impact)
+			return cli_usage_error("--level and --impact are the protection level of a system "
+			    "and go with --type; a service annex (--service without --type) has none");
+		req->service_only = true;
+	}
 	if (opt->type) {
 		if ((rc = cli_parse_type(opt->type, &req->type)))
 			return rc;
@@ -727,7 +803,7 @@ cli_build_request(const struct options *opt, bool batch, struct rfp_request *req
 	}
 	if (opt->level && opt->impact)
 		return cli_usage_error("give --level or --impact, not both");
-	if (!opt->level && !opt->impact && !batch)
+	if (!opt->level && !opt->impact && !batch && opt->type)
 		return cli_usage_error("--level or --impact is required; levels: %s", rfp_level_choices());
 	if (opt->level && (rc = cli_parse_level(opt->level, &req->level)))
 		return rc;
@@ -791,7 +867,7 @@ cli_start(struct cli *cli, int argc, char **argv, struct rfp_request *req, int64
 		if (near)
 			return cli_usage_error("unknown command '%s'; did you mean %s?", cli->opt.command, near);
 		return cli_usage_error("unknown command '%s'; commands: generate, list, diff, batch, "
-		    "inspect, explain, params, help", cli->opt.command);
+		    "inspect, explain, params, review, serve, help", cli->opt.command);
 	}
 	if (cli_is(cli, "help")) {
 		print_help();

@@ -30,6 +30,8 @@ enum exit_code {
 	EXIT_IO = 5,		/* a file could not be read or written */
 	EXIT_LIMIT = 6,		/* an input exceeded a limit */
 	EXIT_ROWS = 7,		/* batch: some rows failed */
+	EXIT_UNAVAILABLE = 8,	/* a needed program is missing (LibreOffice, for PDF) */
+	EXIT_REVIEW = 9,	/* review: some returned annex is not complete */
 	EXIT_INTERRUPTED = 130,	/* SIGINT */
 };
 
@@ -46,8 +48,12 @@ struct options {
 	struct rfp_param_value params[MAX_LIST];
 	size_t nparams;
 	const char *to_type, *to_level, *to_baseline;	/* diff */
+	const char *services[MAX_LIST];	/* --service, repeatable */
+	size_t nservices;
+	const char *agency_level, *to_agency_level;	/* --agency-level, diff --to-agency-level */
 	const char *out_dir, *sheet, *encoding, *report, *jobs;	/* batch */
 	const char *shard;				/* batch: K/N */
+	const char *pdf_standard;			/* --pdf-standard */
 	bool fail_fast, progress, check;
 	const char *limits[8][2];	/* --max-*: name, value */
 	size_t nlimits;
@@ -99,6 +105,9 @@ int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /** "unknown type '…'; did you mean …?" as a usage error, or EXIT_OK. */
 int cli_parse_type(const char *v, enum rfp_type *out);
 int cli_parse_level(const char *v, enum rfp_level *out);
+/** "unknown service '…'; did you mean …? valid: …" as a usage error, or EXIT_OK. */
+int cli_parse_service(const char *v, enum rfp_service *out);
+int cli_parse_agency_level(const char *v, enum rfp_agency_level *out);
 /** Prints a failed batch row, control characters escaped. */
 void cli_print_row(const char *portfolio, const struct rfp_batch_row *row);
 /** The diagnostic callback (userdata: the struct options). */
@@ -130,6 +139,13 @@ int cli_load_catalogue(struct cli *cli, struct rfp_catalogue **cat);
 int cli_load_selection(struct cli *cli, const struct rfp_request *req,
     struct rfp_catalogue **cat, struct rfp_selection **sel);
 
+/** Applies the --max-* options of opt to lim. */
+int cli_apply_limits(const struct options *opt, struct rfp_limits *lim);
+/** rfpgen review FILE... (review.c): argv[0] is "review", its options its own. */
+int cli_review(int argc, char **argv);
+/** "系統發展/中+弱點掃描 (B級機關)": what a request selects, for messages
+ * (a static buffer). */
+const char *cli_scope(const struct rfp_request *req, enum rfp_level level);
 /** rfpgen list. */
 int cli_list(struct cli *cli, const struct rfp_request *req);
 /** rfpgen [generate]: a document, or with --format json|csv|md the items. */

@@ -15,6 +15,25 @@
 
 #include "cli/args.h"
 
+const char *
+cli_scope(const struct rfp_request *req, enum rfp_level level)
+{
+	static char buf[320];
+	size_t at = 0;
+
+	buf[0] = '\0';
+	if (!req->service_only)
+		at = (size_t)snprintf(buf, sizeof(buf), "%s/%s", rfp_type_name(req->type),
+		    rfp_level_name(level));
+	for (unsigned v = 0; v < RFP_SERVICE_COUNT && at < sizeof(buf); v++)
+		if (req->services & (1u << v))
+			at += (size_t)snprintf(buf + at, sizeof(buf) - at, "%s%s", at ? "+" : "",
+			    rfp_service_name((enum rfp_service)v));
+	if (req->agency_level && at < sizeof(buf))
+		snprintf(buf + at, sizeof(buf) - at, " (%s級機關)", rfp_agency_level_name(req->agency_level));
+	return buf;
+}
+
 static const char *
 extension(const char *path)
 {
@@ -106,10 +125,11 @@ cli_load_catalogue(struct cli *cli, struct rfp_catalogue **cat)
 /*
  * The one format of generate's output: --format, else the output name's
  * extension, else the template's. When two of them say different things
- * the command is refused: a .odt file must hold ODT bytes.
+ * the command is refused: a .odt file must hold ODT bytes. A PDF (*pdf) is
+ * the document of the template's format (DOCX by default) converted.
  */
 static int
-choose_format(const struct options *opt, enum rfp_format *fmt)
+choose_format(const struct options *opt, enum rfp_format *fmt, bool *pdf)
 {
 	const char *f = opt->format, *ext = strcmp(opt->output, "-") != 0 ? extension(opt->output) : "";
 
@@ -117,15 +137,16 @@ choose_format(const struct options *opt, enum rfp_format *fmt)
 		ext = NULL;	/* no extension: /dev/stdout, a name without one */
 
 	if (ext && strcasecmp(ext, "docx") != 0 && strcasecmp(ext, "odt") != 0 &&
-	    (!f || strcasecmp(f, ext) != 0))
-		return cli_usage_error("cannot tell the format from '%s'; name it .docx or .odt, or give --format",
+	    strcasecmp(ext, "pdf") != 0 && (!f || strcasecmp(f, ext) != 0))
+		return cli_usage_error("cannot tell the format from '%s'; name it .docx, .odt or .pdf, or give --format",
 		    opt->output);
 	if (f && ext && strcasecmp(f, ext) != 0)
 		return cli_usage_error("the output '%s' says %s but --format says %s; make them agree",
 		    opt->output, ext, f);
 	if (!f)
 		f = ext;
-	if (!f)
+	*pdf = f && strcasecmp(f, "pdf") == 0;
+	if (!f || *pdf)
 		f = opt->template_path && (strcasecmp(extension(opt->template_path), "odt") == 0 ||
 		    strcasecmp(extension(opt->template_path), "ott") == 0 ||
 		    strcasecmp(extension(opt->template_path), "fodt") == 0) ? "odt" : "docx";
@@ -134,7 +155,38 @@ choose_format(const struct options *opt, enum rfp_format *fmt)
 	else if (strcasecmp(f, "odt") == 0)
 		*fmt = RFP_FORMAT_ODT;
 	else
-		return cli_usage_error("unknown format '%s'; valid: docx, odt, json, csv, md", f);
+		return cli_usage_error("unknown format '%s'; valid: docx, odt, pdf, json, csv, md", f);
+	return EXIT_OK;
+}
+
+/* The converter for a PDF output, made before anything is rendered: with
+ * no LibreOffice the command fails at once and writes nothing. */
+static int
+start_pdf(struct cli *cli, struct rfp_pdf **pdf)
+{
+	struct rfp_pdf_options po = { .standard = RFP_PDF_A2B };
+	enum rfp_status st;
+
+	if (cli->opt.pdf_standard && !rfp_pdf_standard_parse(cli->opt.pdf_standard, &po.standard)) {
+		cli_error(NULL, PDF_STANDARD, cli->opt.pdf_standard);
+		return EXIT_USAGE;
+	}
+	if ((st = rfp_pdf_new(cli->ctx, &po, pdf)) != RFP_OK)
+		return cli_exit_for(st, EXIT_INTERNAL);
+	return EXIT_OK;
+}
+
+/* Replaces a rendered document by its PDF. */
+static int
+to_pdf(struct cli *cli, struct rfp_pdf *pdf, enum rfp_format fmt, struct rfp_output *doc)
+{
+	struct rfp_output p = { 0 };
+	enum rfp_status st;
+
+	if ((st = rfp_pdf_convert(pdf, cli->ctx, doc, fmt, &p)) != RFP_OK)
+		return cli_exit_for(st, EXIT_IO);
+	rfp_output_fini(doc);
+	*doc = p;
 	return EXIT_OK;
 }
 
@@ -170,7 +222,7 @@ cmd_export(struct cli *cli, const struct rfp_request *req, enum rfp_export_forma
  */
 static int
 make_agency_doc(struct cli *cli, const struct rfp_selection *sel, const struct rfp_template *annex,
-    enum rfp_format annex_fmt, int64_t mtime, struct rfp_output *out)
+    enum rfp_format annex_fmt, int64_t mtime, struct rfp_pdf *pdf, struct rfp_output *out)
 {
 	const char *path = cli->opt.agency_doc, *ext = extension(path);
 	struct rfp_template *own = NULL;
@@ -186,8 +238,13 @@ make_agency_doc(struct cli *cli, const struct rfp_selection *sel, const struct r
 		fmt = RFP_FORMAT_DOCX;
 	else if (strcasecmp(ext, "odt") == 0)
 		fmt = RFP_FORMAT_ODT;
+	else if (strcasecmp(ext, "pdf") == 0 && pdf)
+		fmt = annex_fmt;	/* the annex's document, converted as it is */
+	else if (strcasecmp(ext, "pdf") == 0)
+		return cli_usage_error("--agency-checklist %s is a PDF but the annex is not; make them agree",
+		    path);
 	else
-		return cli_usage_error("--agency-checklist: cannot tell the format from '%s'; name it .docx or .odt",
+		return cli_usage_error("--agency-checklist: cannot tell the format from '%s'; name it .docx, .odt or .pdf",
 		    path);
 	if (fmt != annex_fmt) {
 		if (cli->opt.template_path)
@@ -202,6 +259,8 @@ make_agency_doc(struct cli *cli, const struct rfp_selection *sel, const struct r
 	}
 	if ((st = rfp_render_agency(cli->ctx, t, sel, "rfpgen " RFP_VERSION, mtime, out)) != RFP_OK)
 		rc = cli_exit_for(st, EXIT_TEMPLATE);
+	else if (pdf && strcasecmp(ext, "pdf") == 0)
+		rc = to_pdf(cli, pdf, fmt, out);
 	rfp_template_free(own);
 	return rc;
 }
@@ -213,9 +272,11 @@ cli_generate(struct cli *cli, const struct rfp_request *req, int64_t mtime)
 	struct rfp_selection *sel = NULL;
 	struct rfp_template *tmpl = NULL;
 	struct rfp_output out = { 0 }, agency = { 0 };
+	struct rfp_pdf *pdf = NULL;
 	char tpath[PATH_MAX + 128];
 	enum rfp_format fmt = RFP_FORMAT_DOCX;
 	enum rfp_status st;
+	bool want_pdf = false;
 	int rc;
 
 	enum rfp_export_format xfmt;
@@ -227,14 +288,18 @@ cli_generate(struct cli *cli, const struct rfp_request *req, int64_t mtime)
 		return cmd_export(cli, req, xfmt);
 	if (!cli->opt.format && export_of(cli->opt.output, &xfmt))
 		return cmd_export(cli, req, xfmt);
-	if ((rc = choose_format(&cli->opt, &fmt)))
+	if ((rc = choose_format(&cli->opt, &fmt, &want_pdf)))
 		return rc;
+	if (cli->opt.pdf_standard && !want_pdf)
+		return cli_usage_error("--pdf-standard applies to a PDF output only (-o FILE.pdf or --format pdf)");
 	/* A zip package on an interactive terminal is garbage, and may be
 	 * escape sequences. */
 	if (strcmp(cli->opt.output, "-") == 0 && isatty(STDOUT_FILENO)) {
-		cli_error(NULL, TTY, fmt == RFP_FORMAT_ODT ? "ODT" : "DOCX");
+		cli_error(NULL, TTY, want_pdf ? "PDF" : fmt == RFP_FORMAT_ODT ? "ODT" : "DOCX");
 		return EXIT_USAGE;
 	}
+	if (want_pdf && (rc = start_pdf(cli, &pdf)))
+		return rc;
 	if ((rc = cli_load_selection(cli, req, &cat, &sel)))
 		goto out;
 	if (cli->opt.template_path)
@@ -246,7 +311,9 @@ cli_generate(struct cli *cli, const struct rfp_request *req, int64_t mtime)
 		rc = cli_exit_for(st, EXIT_TEMPLATE);
 		goto out;
 	}
-	if (rfp_template_format(tmpl) != fmt) {
+	if (want_pdf)
+		fmt = rfp_template_format(tmpl);	/* the template's document, converted */
+	else if (rfp_template_format(tmpl) != fmt) {
 		rc = cli_usage_error("%s is a %s template but the output is %s; the output format follows the template",
 		    tpath, rfp_template_format(tmpl) == RFP_FORMAT_DOCX ? "DOCX" : "ODT",
 		    fmt == RFP_FORMAT_DOCX ? "DOCX" : "ODT");
@@ -256,8 +323,10 @@ cli_generate(struct cli *cli, const struct rfp_request *req, int64_t mtime)
 		rc = cli_exit_for(st, EXIT_TEMPLATE);
 		goto out;
 	}
+	if (want_pdf && (rc = to_pdf(cli, pdf, fmt, &out)))
+		goto out;
 	/* Both documents are made before either is written. */
-	if (cli->opt.agency_doc && (rc = make_agency_doc(cli, sel, tmpl, fmt, mtime, &agency)))
+	if (cli->opt.agency_doc && (rc = make_agency_doc(cli, sel, tmpl, fmt, mtime, pdf, &agency)))
 		goto out;
 	if ((st = rfp_write_file(cli->ctx, cli->opt.output, out.data, out.len)) != RFP_OK ||
 	    (cli->opt.agency_doc &&
@@ -265,10 +334,13 @@ cli_generate(struct cli *cli, const struct rfp_request *req, int64_t mtime)
 		rc = cli_exit_for(st, EXIT_IO);
 		goto out;
 	}
-	if (!cli->opt.quiet && strcmp(cli->opt.output, "-") != 0)
+	if (!cli->opt.quiet && strcmp(cli->opt.output, "-") != 0 && !req->services)
 		fprintf(stderr, _("rfpgen: wrote %s: %s/%s, %zu items\n"), cli->opt.output,
 		    rfp_type_name(req->type), rfp_level_name(rfp_selection_level(sel)),
 		    rfp_selection_count(sel));
+	else if (!cli->opt.quiet && strcmp(cli->opt.output, "-") != 0)
+		fprintf(stderr, _("rfpgen: wrote %s: %s, %zu items\n"), cli->opt.output,
+		    cli_scope(req, rfp_selection_level(sel)), rfp_selection_count(sel));
 	if (!cli->opt.quiet && cli->opt.agency_doc)
 		fprintf(stderr, _("rfpgen: wrote %s: the agency's own duties, %zu items\n"),
 		    cli->opt.agency_doc, rfp_selection_agency_count(sel));
@@ -276,6 +348,7 @@ cli_generate(struct cli *cli, const struct rfp_request *req, int64_t mtime)
 out:
 	rfp_output_fini(&out);
 	rfp_output_fini(&agency);
+	rfp_pdf_free(pdf);
 	rfp_template_free(tmpl);
 	rfp_selection_free(sel);
 	rfp_catalogue_free(cat);

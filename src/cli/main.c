@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli/args.h"
+#include "cli/serve_cmd.h"
 
 /* The one piece of global state: set by the SIGINT handler, read by the
  * batch workers through rfp_batch_options.stop; both sides are atomic. */
@@ -110,6 +111,19 @@ cmd_diff(struct cli *cli, const struct rfp_request *req)
 		req2.has_impact = false;
 		if ((rc = cli_parse_level(cli->opt.to_level, &req2.level)))
 			return rc;
+	}
+	if (cli->opt.to_agency_level &&
+	    (rc = cli_parse_agency_level(cli->opt.to_agency_level, &req2.agency_level)))
+		return rc;
+	/* A service annex has no type: --to-type gives the second one its
+	 * system part, which needs a level. */
+	if (cli->opt.to_type && req2.service_only) {
+		if (!cli->opt.to_level)
+			return cli_usage_error("--to-type on a service annex needs --to-level");
+		req2.service_only = false;
+	} else if (cli->opt.to_level && req2.service_only) {
+		return cli_usage_error("--to-level needs --type or --to-type: a service annex has no "
+		    "protection level");
 	}
 	/* Tailoring is the "to" side's: the diff shows what it changes. */
 	struct rfp_request from = *req;
@@ -337,8 +351,22 @@ cmd_batch(struct cli *cli, const struct rfp_request *defaults, unsigned defaults
 		bo.format_given = true;
 		if (strcasecmp(cli->opt.format, "odt") == 0)
 			bo.format = RFP_FORMAT_ODT;
+		else if (strcasecmp(cli->opt.format, "pdf") == 0)
+			bo.pdf = true, bo.format_given = false;	/* a document of any format, converted */
 		else if (strcasecmp(cli->opt.format, "docx") != 0)
-			return cli_usage_error("batch --format: '%s'; valid: docx, odt", cli->opt.format);
+			return cli_usage_error("batch --format: '%s'; valid: docx, odt, pdf", cli->opt.format);
+	}
+	if (cli->opt.pdf_standard && !rfp_pdf_standard_parse(cli->opt.pdf_standard, &bo.pdf_standard)) {
+		cli_error(NULL, PDF_STANDARD, cli->opt.pdf_standard);
+		return EXIT_USAGE;
+	}
+	/* --format pdf without LibreOffice: refused before anything is made. */
+	if (bo.pdf) {
+		struct rfp_pdf *probe = NULL;
+
+		if ((st = rfp_pdf_new(cli->ctx, &(struct rfp_pdf_options){ 0 }, &probe)) != RFP_OK)
+			return cli_exit_for(st, EXIT_INTERNAL);
+		rfp_pdf_free(probe);
 	}
 	/* -O names a directory, made here if it is new (its parent must exist;
 	 * the shards of one portfolio may make it at the same time); then the
@@ -422,6 +450,12 @@ main(int argc, char **argv)
 	int64_t mtime = 0;
 	int rc;
 
+	/* review has options of its own (review.c). */
+	if (argc > 1 && strcmp(argv[1], "review") == 0)
+		return cli_review(argc - 1, argv + 1);
+	/* So has serve (serve.c). */
+	if (argc > 1 && strcmp(argv[1], "serve") == 0)
+		return cli_serve(argc - 1, argv + 1);
 	if ((rc = cli_start(&cli, argc, argv, &req, &mtime)) == EXIT_OK) {
 		if (cli_is(&cli, "batch"))
 			rc = cmd_batch(&cli, &req, cli.defaults_set, mtime);

@@ -97,6 +97,8 @@ json_item(struct rfp_buf *b, const struct rfp_selected *si)
 	json_str(b, "min_level", rfp_level_name(it->min_level), true);
 	json_str(b, "levels", levels_of(it->min_level), true);
 	json_str(b, "types", it->types_text, true);
+	if (it->services)
+		json_str(b, "services", it->services_text, true);
 	json_str(b, "party", rfp_party_name(it->party), true);
 	json_str(b, "modality", rfp_modality_name(it->modality), true);
 	if (it->condition_name)
@@ -118,9 +120,15 @@ json_item(struct rfp_buf *b, const struct rfp_selected *si)
 static void
 json_selection_head(struct rfp_buf *b, const struct rfp_selection *sel)
 {
+	char sv[160];
+
 	rfp_buf_adds(b, "{");
-	json_str(b, "type", rfp_type_name(sel->type), true);
+	json_str(b, "type", sel->has_type ? rfp_type_name(sel->type) : "", true);
 	json_str(b, "level", rfp_level_name(sel->level), true);
+	if (sel->services) {
+		json_str(b, "services", rfp_services_text(sel->services, " ", sv, sizeof(sv)), true);
+		json_str(b, "agency_level", rfp_agency_level_name(sel->agency_level), true);
+	}
 	json_str(b, "baseline", sel->cat->baseline->id, true);
 	json_str(b, "baseline_version", sel->cat->baseline->version, false);
 	rfp_buf_adds(b, "}");
@@ -148,6 +156,12 @@ export_json(struct rfp_buf *b, const struct rfp_selection *sel)
 			json_str(b, "source", rp->param->source_title, true);
 		if (rp->param->clause)
 			json_str(b, "clause", rp->param->clause, true);
+		/* A default by the agency's 資通安全責任等級, and the caveat
+		 * printed after a default (an unofficial source, say). */
+		if (rp->param->has_by_agency)
+			json_str(b, "agency_level", rfp_agency_level_name(sel->agency_level), true);
+		if (rp->param->caveat && !rp->set)
+			json_str(b, "caveat", rp->param->caveat, true);
 		rfp_buf_addf(b, "\"marked_as_suggestion\": %s}", rp->noted ? "true" : "false");
 	}
 	rfp_buf_addf(b, "},\n\"count\": %zu,\n\"items\": [\n", sel->nitems);
@@ -173,7 +187,8 @@ static void
 export_csv(struct rfp_buf *b, const struct rfp_selection *sel)
 {
 	rfp_buf_adds(b, "id,no,family,measure,min_level,levels,types,party,modality,"
-	    "condition,text,guidance,verification,source,clause,source_kind,tailoring,reason\r\n");
+	    "condition,text,guidance,verification,source,clause,source_kind,tailoring,reason,"
+	    "services\r\n");
 	for (size_t i = 0; i < sel->nitems + sel->nduties + sel->nexcluded; i++) {
 		const struct rfp_selected *si = i < sel->nitems ? &sel->items[i] :
 		    i < sel->nitems + sel->nduties ? &sel->duties[i - sel->nitems] :
@@ -184,7 +199,8 @@ export_csv(struct rfp_buf *b, const struct rfp_selection *sel)
 			it->types_text, rfp_party_name(it->party), rfp_modality_name(it->modality),
 			it->condition_name ? it->condition_name : "", si->text, si->guidance,
 			si->verification, it->source_title, it->clause,
-			rfp_source_kind_name(it->source_kind), tailoring_name(si), reason_of(si) };
+			rfp_source_kind_name(it->source_kind), tailoring_name(si), reason_of(si),
+			it->services_text };
 
 		for (size_t k = 0; k < sizeof(cells) / sizeof(cells[0]); k++) {
 			if (k)
@@ -209,8 +225,10 @@ md_row(struct rfp_buf *b, const char *const *cells, size_t n)
 static void
 export_md(struct rfp_buf *b, const struct rfp_selection *sel)
 {
-	rfp_buf_addf(b, "# 資安需求項目：%s／%s（%zu 項）\n\n", rfp_type_name(sel->type),
-	    rfp_level_name(sel->level), sel->nitems);
+	char scope[320];
+
+	rfp_buf_addf(b, "# 資安需求項目：%s（%zu 項）\n\n",
+	    rfp_selection_scope(sel, scope, sizeof(scope)), sel->nitems);
 	rfp_buf_addf(b, "目錄：%s %s\n\n", sel->cat->baseline->id, sel->cat->baseline->version);
 	if (sel->nparams) {
 		rfp_buf_adds(b, "| 參數 | 說明 | 值 | 依據 |\n| --- | --- | --- | --- |\n");
@@ -251,7 +269,8 @@ export_md(struct rfp_buf *b, const struct rfp_selection *sel)
 		md_cell(b, it->measure->family->name);
 		rfp_buf_adds(b, "／");
 		md_cell(b, it->measure->name);
-		rfp_buf_addf(b, " | %s | ", levels_of(it->min_level));
+		rfp_buf_addf(b, " | %s | ", it->min_level ? levels_of(it->min_level) :
+		    it->services_text);
 		md_cell(b, si->text);
 		if (si->tailoring) {
 			rfp_buf_adds(b, "（機關增列");
@@ -404,8 +423,15 @@ diff_line(struct rfp_buf *b, enum rfp_export_format fmt, char mark, const struct
 static void
 describe(struct rfp_buf *b, const struct rfp_selection *s)
 {
-	rfp_buf_addf(b, "%s/%s (%s %s)", rfp_type_name(s->type), rfp_level_name(s->level),
-	    s->cat->baseline->id, s->cat->baseline->version);
+	char sv[160];
+
+	if (s->has_type)
+		rfp_buf_addf(b, "%s/%s", rfp_type_name(s->type), rfp_level_name(s->level));
+	if (s->services)
+		rfp_buf_addf(b, "%s%s%s%s", s->has_type ? "+" : "",
+		    rfp_services_text(s->services, "+", sv, sizeof(sv)), s->agency_level ? "/" : "",
+		    rfp_agency_level_name(s->agency_level));
+	rfp_buf_addf(b, " (%s %s)", s->cat->baseline->id, s->cat->baseline->version);
 }
 
 enum rfp_status

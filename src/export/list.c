@@ -69,7 +69,9 @@ rfp_selection_list(const struct rfp_selection *sel, unsigned columns, char **out
 		if (width(it->measure->name, 0, NULL) > wm)
 			wm = width(it->measure->name, 0, NULL);
 	}
-	rfp_buf_addf(&b, "%s／%s：%zu 項\n", rfp_type_name(sel->type), rfp_level_name(sel->level), n);
+	char scope[320];
+
+	rfp_buf_addf(&b, "%s：%zu 項\n", rfp_selection_scope(sel, scope, sizeof(scope)), n);
 	pad(&b, "編號", wl + 2);
 	pad(&b, "等級", 6);
 	pad(&b, "措施", wm + 2);
@@ -79,7 +81,9 @@ rfp_selection_list(const struct rfp_selection *sel, unsigned columns, char **out
 		const struct rfp_selected *si = &sel->items[i];
 
 		pad(&b, si->item->label, wl + 2);
-		pad(&b, rfp_level_name(si->item->min_level), 6);
+		/* A service item, or any item of a service annex: no level, "－". */
+		pad(&b, si->item->min_level && sel->has_type ? rfp_level_name(si->item->min_level) :
+		    "－", 6);
 		pad(&b, si->item->measure->name, wm + 2);
 		if (cols > used + 4 && width(si->text, 0, NULL) > cols - used) {
 			width(si->text, cols - used - 1, &cut);

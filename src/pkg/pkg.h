@@ -15,6 +15,8 @@
 
 #include "util/ctx.h"
 
+struct rfp_zchunk_cache;
+
 struct rfp_pkg_entry {
 	char *name;
 	char *data;	/* NUL-terminated for convenience */
@@ -61,6 +63,11 @@ struct rfp_pkg_writer;
  * text kept for later packages of the same writer (zchunk.h; 0: none).
  */
 struct rfp_pkg_writer *rfp_pkg_writer_new(int64_t mtime, size_t cache_bytes);
+/** A writer that uses the frozen chunk cache of another (rfp_pkg_writer_chunks),
+ * which must outlive it, instead of one of its own. */
+struct rfp_pkg_writer *rfp_pkg_writer_new_shared(int64_t mtime, struct rfp_zchunk_cache *frozen);
+/** The writer's chunk cache. */
+struct rfp_zchunk_cache *rfp_pkg_writer_chunks(struct rfp_pkg_writer *w);
 /** Starts the next package, keeping the buffers and the chunk cache. */
 void rfp_pkg_writer_reset(struct rfp_pkg_writer *w, int64_t mtime);
 /** Adds an entry, compressing it (store: as is, for the ODF mimetype). */

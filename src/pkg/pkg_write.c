@@ -39,6 +39,7 @@ struct rfp_pkg_writer {
 	z_stream z;
 	bool z_ready;
 	struct rfp_zchunk_cache *chunks;	/* rendered parts' text seen before */
+	bool borrowed;			/* chunks belongs to another writer */
 	uint16_t dos_time, dos_date;
 	struct rfp_buf out;		/* the archive */
 	struct rfp_buf names;
@@ -186,6 +187,25 @@ rfp_pkg_writer_new(int64_t mtime, size_t cache_bytes)
 	rfp_buf_init(&w->names, 1u << 24);
 	dos_datetime(mtime, &w->dos_date, &w->dos_time);
 	return w;
+}
+
+struct rfp_pkg_writer *
+rfp_pkg_writer_new_shared(int64_t mtime, struct rfp_zchunk_cache *frozen)
+{
+	struct rfp_pkg_writer *w = rfp_pkg_writer_new(mtime, 0);
+
+	if (w) {
+		rfp_zchunk_cache_free(w->chunks);
+		w->chunks = frozen;
+		w->borrowed = true;
+	}
+	return w;
+}
+
+struct rfp_zchunk_cache *
+rfp_pkg_writer_chunks(struct rfp_pkg_writer *w)
+{
+	return w->chunks;
 }
 
 void
@@ -356,7 +376,8 @@ rfp_pkg_writer_free(struct rfp_pkg_writer *w)
 		return;
 	if (w->z_ready)
 		deflateEnd(&w->z);
-	rfp_zchunk_cache_free(w->chunks);
+	if (!w->borrowed)
+		rfp_zchunk_cache_free(w->chunks);
 	rfp_buf_fini(&w->out);
 	rfp_buf_fini(&w->names);
 	free(w->cd);

@@ -34,6 +34,7 @@ struct rfp_zchunk_cache {
 	uint64_t hits, misses;
 	uint64_t seen[SEEN];
 	size_t seen_next;
+	bool frozen;		/* read-only from now on: shared by threads */
 };
 
 static uint64_t
@@ -69,6 +70,12 @@ rfp_zchunk_cache_free(struct rfp_zchunk_cache *c)
 		free(c->e[i].mem);
 	free(c->e);
 	free(c);
+}
+
+void
+rfp_zchunk_cache_freeze(struct rfp_zchunk_cache *c)
+{
+	c->frozen = true;
 }
 
 void
@@ -165,7 +172,7 @@ keep(struct rfp_zchunk_cache *c, uint64_t key, const unsigned char *dict, size_t
 	uint64_t all;
 	struct entry *e;
 
-	if (size > c->max_bytes - c->bytes || c->n == MAX_ENTRIES)
+	if (c->frozen || size > c->max_bytes - c->bytes || c->n == MAX_ENTRIES)
 		return;
 	all = hash(hash(key, dict, dlen), p, len);
 	for (i = 0; i < SEEN && c->seen[i] != all; i++)
@@ -248,14 +255,16 @@ rfp_zchunk_deflate(struct rfp_zchunk_cache *c, z_stream *z, const void *data, si
 		struct entry *e = c->max_bytes ? find(c, key, dict, dlen, p, n) : NULL;
 
 		if (e) {
-			c->hits++;
+			if (!c->frozen)
+				c->hits++;
 			rfp_buf_add(out, e->mem + e->dlen + e->len, e->csize);
 			sum = crc32_combine(sum, e->crc, (z_off_t)n);
 		} else {
 			size_t start = out->len;
 			uint32_t part = (uint32_t)crc32(0, p, (uInt)n);
 
-			c->misses++;
+			if (!c->frozen)
+				c->misses++;
 			if ((st = compress_chunk(z, dict, dlen, p, n, out)) != RFP_OK)
 				return st;
 			keep(c, key, dict, dlen, p, n, (unsigned char *)out->ptr + start,

@@ -39,6 +39,14 @@ void rfp_zchunk_cache_free(struct rfp_zchunk_cache *c);
 enum rfp_status rfp_zchunk_deflate(struct rfp_zchunk_cache *c, z_stream *z,
     const void *data, size_t len, struct rfp_buf *out, uint32_t *crc);
 
+/**
+ * From now on c only serves the chunks it holds: nothing is added to it and
+ * nothing counted, so any number of threads may use it at once (a server
+ * warms one cache with the shipped text and shares it; no request's text
+ * is ever kept).
+ */
+void rfp_zchunk_cache_freeze(struct rfp_zchunk_cache *c);
+
 /** Chunks served from the cache and chunks compressed, since creation. */
 void rfp_zchunk_stats(const struct rfp_zchunk_cache *c, uint64_t *hits, uint64_t *misses);
 

@@ -20,7 +20,8 @@
 #include "util/ctx.h"
 #include "util/text.h"
 
-/* The value of p for this request; *set tells whether --set gave it. */
+/* The value of p for this request; *set tells whether --set gave it. A
+ * default for the agency's 資通安全責任等級 wins over the level defaults. */
 static const char *
 param_value(const struct rfp_param *p, const struct rfp_request *req,
     enum rfp_level level, bool *set)
@@ -32,6 +33,8 @@ param_value(const struct rfp_param *p, const struct rfp_request *req,
 			return req->params[i].value;
 		}
 	}
+	if ((unsigned)req->agency_level <= RFP_AGENCY_LEVEL_E && p->by_agency[req->agency_level])
+		return p->by_agency[req->agency_level];
 	for (int l = (int)level; l >= RFP_LEVEL_NONE; l--)
 		if (p->defaults[l])
 			return p->defaults[l];
@@ -79,6 +82,8 @@ resolve(struct rfp_ctx *ctx, struct rfp_selection *sel, const struct rfp_request
 			v = "";
 		}
 		rfp_buf_adds(&b, v);
+		if (p && p->caveat && !set && *v)
+			rfp_buf_addf(&b, RFP_CAVEAT_NOTE, p->caveat);
 		if (p && p->suggested && !set && *v)
 			rfp_buf_addf(&b, RFP_SUGGESTION_NOTE, p->id);
 		s = e + 1;
@@ -227,9 +232,13 @@ check_tailoring(struct rfp_ctx *ctx, const struct rfp_selection *sel,
 	const struct rfp_where *at = t->file ? &w : NULL;
 
 	if (t->action == RFP_TAILOR_EXCLUDE) {
-		if (!matches || (it->party == RFP_PARTY_AGENCY && !sel->agency_checklist))
+		if (!matches || (it->party == RFP_PARTY_AGENCY && !sel->agency_checklist)) {
+			char what[256];
+
 			rfp_diag(ctx, TAILOR_NOT_SELECTED, at, t->id, it->id,
-			    rfp_type_name(sel->type), rfp_level_name(sel->level));
+			    rfp_selection_scope(sel, what, sizeof(what)),
+			    sel->has_type ? rfp_level_name(sel->level) : "—");
+		}
 		else if (it->binding)
 			rfp_diag(ctx, TAILOR_LEGAL, at, t->id, it->id, it->source_title, it->clause);
 		else if (!t->reason || !*t->reason)
@@ -245,6 +254,63 @@ check_tailoring(struct rfp_ctx *ctx, const struct rfp_selection *sel,
 	else
 		return RFP_OK;
 	return RFP_ERR_USAGE;
+}
+
+const char *
+rfp_services_text(unsigned services, const char *sep, char *buf, size_t len)
+{
+	size_t at = 0;
+
+	buf[0] = '\0';
+	for (unsigned v = 0; v < RFP_SERVICE_COUNT; v++)
+		if (services & (1u << v) && at < len)
+			at += (size_t)snprintf(buf + at, len - at, "%s%s", at ? sep : "",
+			    rfp_service_name((enum rfp_service)v));
+	return buf;
+}
+
+const char *
+rfp_selection_scope(const struct rfp_selection *sel, char *buf, size_t len)
+{
+	char sv[160];
+	int n = 0;
+
+	buf[0] = '\0';
+	if (sel->has_type)
+		n = snprintf(buf, len, "%s／%s", rfp_type_name(sel->type), rfp_level_name(sel->level));
+	if (sel->services && n >= 0 && (size_t)n < len) {
+		rfp_services_text(sel->services, "、", sv, sizeof(sv));
+		snprintf(buf + n, len - (size_t)n, "%s%s%s%s%s", sel->has_type ? "＋" : "", sv,
+		    sel->agency_level ? "（" : "", rfp_agency_level_name(sel->agency_level),
+		    sel->agency_level ? "級機關）" : "");
+	}
+	return buf;
+}
+
+/* A service annex without the agency's level states every level's
+ * frequency: said once, naming the services whose frequencies they are. */
+static void
+warn_agency_level(struct rfp_ctx *ctx, const struct rfp_selection *sel)
+{
+	unsigned which = 0;
+	char names[160];
+
+	if (sel->agency_level || !sel->services)
+		return;
+	for (size_t i = 0; i < sel->nparams; i++) {
+		const struct rfp_param *p = sel->params[i].param;
+		unsigned of = 0;
+
+		if (!p->has_by_agency || sel->params[i].set)
+			continue;
+		for (size_t f = 0; f < sel->cat->nfamilies; f++)
+			if (sel->cat->families[f]->frequency == p && sel->cat->families[f]->service >= 0)
+				of |= 1u << sel->cat->families[f]->service;
+		which |= of & sel->services ? of & sel->services : sel->services;
+	}
+	if (which)
+		rfp_diag(ctx, SERVICE_AGENCY_LEVEL, NULL,
+		    rfp_services_text(which, "、", names, sizeof(names)));
 }
 
 static const char *
@@ -269,9 +335,15 @@ rfp_select(struct rfp_ctx *ctx, const struct rfp_catalogue *cat,
 	enum rfp_status st = RFP_OK, s;
 	size_t i, n = 0;
 
-	if (!ctx || !cat || !req || !out || (unsigned)req->type >= RFP_TYPE_COUNT)
+	if (!ctx || !cat || !req || !out || (req->services >> RFP_SERVICE_COUNT) ||
+	    (unsigned)req->agency_level > RFP_AGENCY_LEVEL_E)
 		return RFP_ERR_USAGE;
-	if (req->level == RFP_LEVEL_NONE && !req->has_impact)
+	if (req->service_only && !req->services) {
+		rfp_diag(ctx, REQ_EMPTY, NULL);
+		return RFP_ERR_USAGE;
+	}
+	if (!req->service_only && ((unsigned)req->type >= RFP_TYPE_COUNT ||
+	    (req->level == RFP_LEVEL_NONE && !req->has_impact)))
 		return RFP_ERR_USAGE;
 	if ((st = check_request_text(ctx, req)) != RFP_OK ||
 	    (st = check_overrides(ctx, cat, req)) != RFP_OK ||
@@ -287,11 +359,15 @@ rfp_select(struct rfp_ctx *ctx, const struct rfp_catalogue *cat,
 	}
 	sel->cat = cat;
 	sel->type = req->type;
-	sel->has_impact = req->has_impact;
+	sel->has_type = !req->service_only;
+	sel->services = req->services;
+	sel->agency_level = req->agency_level;
+	sel->has_impact = req->has_impact && sel->has_type;
 	sel->conditions = req->conditions;
 	sel->agency_checklist = req->agency_checklist;
 	sel->impact = req->impact;
-	sel->level = req->level != RFP_LEVEL_NONE ? req->level : rfp_impact_level(&req->impact);
+	sel->level = !sel->has_type ? RFP_LEVEL_NONE : req->level != RFP_LEVEL_NONE ? req->level :
+	    rfp_impact_level(&req->impact);
 	sel->agency = dup_or_null(sel, req->agency, &st);
 	sel->project = dup_or_null(sel, req->project, &st);
 	sel->date = dup_or_null(sel, req->date, &st);
@@ -321,6 +397,8 @@ rfp_select(struct rfp_ctx *ctx, const struct rfp_catalogue *cat,
 		if (!v)
 			continue;
 		rfp_buf_adds(&b, v);
+		if (p->caveat && !set && *v)
+			rfp_buf_addf(&b, RFP_CAVEAT_NOTE, p->caveat);
 		if (p->suggested && !set && *v)
 			rfp_buf_addf(&b, RFP_SUGGESTION_NOTE, p->id);
 		if (b.err || !(sel->param_values[i] = rfp_arena_strndup(&sel->arena, b.ptr, b.len)))
@@ -333,7 +411,10 @@ rfp_select(struct rfp_ctx *ctx, const struct rfp_catalogue *cat,
 		const struct rfp_item *it = cat->items[i];
 		const struct rfp_tailoring *t = tail[i];
 		struct rfp_selected *si;
-		bool matches = (it->types & (1u << req->type)) && it->min_level <= sel->level &&
+		/* By type and level, or by service (whatever the level): an item
+		 * that both select is listed once. */
+		bool matches = ((sel->has_type && (it->types & (1u << req->type)) &&
+		    it->min_level <= sel->level) || (it->services & req->services)) &&
 		    (!it->condition || (it->condition & req->conditions));
 
 		if (t && (s = check_tailoring(ctx, sel, t, it, matches)) != RFP_OK) {
@@ -362,6 +443,8 @@ rfp_select(struct rfp_ctx *ctx, const struct rfp_catalogue *cat,
 	}
 	sel->nitems = n;
 	free(tail);
+	if (!st)
+		warn_agency_level(ctx, sel);
 	if (st) {
 		rfp_selection_free(sel);
 		return st;
@@ -397,6 +480,24 @@ rfp_selection_level(const struct rfp_selection *sel)
 	return sel->level;
 }
 
+unsigned
+rfp_selection_services(const struct rfp_selection *sel)
+{
+	return sel->services;
+}
+
+bool
+rfp_selection_has_type(const struct rfp_selection *sel)
+{
+	return sel->has_type;
+}
+
+enum rfp_agency_level
+rfp_selection_agency_level(const struct rfp_selection *sel)
+{
+	return sel->agency_level;
+}
+
 size_t
 rfp_selection_agency_count(const struct rfp_selection *sel)
 {
@@ -427,6 +528,7 @@ view(const struct rfp_selected *si, struct rfp_item_view *out)
 		    si->tailoring->action == RFP_TAILOR_EXCLUDE ? "排除" : "增列",
 		.reason = si->tailoring && si->tailoring->reason && *si->tailoring->reason ?
 		    si->tailoring->reason : NULL,
+		.services = it->services_text ? it->services_text : "",
 	};
 }
 

@@ -28,12 +28,17 @@ struct rfp_resolved_param {
 /* Appended after a parameter's value when it is a suggested default; %s is
  * the parameter id. */
 #define RFP_SUGGESTION_NOTE "（建議值，機關得依需求調整：--set %s=…）"
+/* Appended after a default value of a parameter with caveat="…" (%s). */
+#define RFP_CAVEAT_NOTE "（%s）"
 
 struct rfp_selection {
 	struct rfp_arena arena;
 	const struct rfp_catalogue *cat;
 	enum rfp_type type;
-	enum rfp_level level;
+	enum rfp_level level;		/* RFP_LEVEL_NONE without a type */
+	bool has_type;			/* false: services only */
+	unsigned services;		/* bits 1u << enum rfp_service */
+	enum rfp_agency_level agency_level;
 	bool has_impact;
 	unsigned conditions;
 	bool agency_checklist;
@@ -52,5 +57,11 @@ struct rfp_selection {
 	struct rfp_resolved_param *params;	/* every parameter the items use */
 	size_t nparams;
 };
+
+/** "系統發展／中", "弱點掃描、滲透測試（B級機關）" or both joined by "＋":
+ * what the selection is of, for headings (into buf). */
+const char *rfp_selection_scope(const struct rfp_selection *sel, char *buf, size_t len);
+/** The services' names joined by sep, into buf. */
+const char *rfp_services_text(unsigned services, const char *sep, char *buf, size_t len);
 
 #endif

@@ -1098,6 +1098,38 @@ mark_guards(struct compiler *c, struct tag *o, uint32_t from, uint32_t to, bool 
 		o->guard |= RFP_GUARD_IF_EMPTY;
 }
 
+/*
+ * Whether the table of row r keeps a row that no section can remove: a
+ * sibling row outside [from, to) with no section tag in it. Such a table
+ * is never left without rows, so a row section in it needs no guard (the
+ * guard parses the whole rendered part: an annex's cover table, whose
+ * optional rows go when a field is not given, would cost a parse of the
+ * document part in every annex).
+ */
+static bool
+table_keeps_a_row(const struct compiler *c, int32_t r, uint32_t from, uint32_t to)
+{
+	int32_t parent = c->toks[r].parent;
+
+	for (size_t i = 0; i < c->ntoks; i++) {
+		const struct tok *t = &c->toks[i];
+		uint32_t end;
+		bool tagged = false;
+
+		if (t->kind != T_START || t->row != (int32_t)i || t->parent != parent || t->match < 0)
+			continue;
+		end = end_of(c, (int32_t)i);
+		if (t->off < to && end > from)
+			continue;	/* the section's own rows */
+		for (size_t k = 0; k < c->ntags && !tagged; k++)
+			tagged = (c->tags[k].kind == TAG_OPEN || c->tags[k].kind == TAG_CLOSE) &&
+			    c->tags[k].pos >= t->off && c->tags[k].pos < end;
+		if (!tagged)
+			return true;
+	}
+	return false;
+}
+
 /* Repeats [start of a, end of b]: two sibling paragraphs or rows and all
  * between them, keeping them (only the tags go). */
 static bool
@@ -1107,8 +1139,11 @@ place_span(struct compiler *c, int32_t oi, int32_t a, int32_t b)
 
 	if (a < 0 || b < 0 || c->toks[a].parent != c->toks[b].parent)
 		return false;
-	mark_guards(c, &c->tags[oi], c->toks[a].off, end_of(c, b), c->toks[a].cell >= 0 ||
-	    c->toks[a].row >= 0);
+	bool rows = c->toks[a].row == a;
+
+	mark_guards(c, &c->tags[oi], c->toks[a].off, end_of(c, b), rows ?
+	    !table_keeps_a_row(c, a, c->toks[a].off, end_of(c, b)) :
+	    c->toks[a].cell >= 0 || c->toks[a].row >= 0);
 	add_event(c, c->toks[a].off, (uint32_t)oi, EV_TAG, oi, NULL);
 	add_event(c, end_of(c, b), (uint32_t)ci, EV_TAG, ci, NULL);
 	return true;
@@ -1242,7 +1277,8 @@ place_section(struct compiler *c, int32_t oi)
 	}
 	if (to->row >= 0 && to->row == tc->row && to->cell != tc->cell) {
 		list_tag(c, o, "section: repeats its table row");
-		mark_guards(c, o, c->toks[to->row].off, end_of(c, to->row), true);
+		mark_guards(c, o, c->toks[to->row].off, end_of(c, to->row),
+		    !table_keeps_a_row(c, to->row, c->toks[to->row].off, end_of(c, to->row)));
 		add_event(c, c->toks[to->row].off, (uint32_t)oi, EV_TAG, oi, NULL);
 		add_event(c, end_of(c, to->row), (uint32_t)ci, EV_TAG, ci, NULL);
 		return;

@@ -131,6 +131,7 @@ rfp_strerror(enum rfp_status st)
 	case RFP_ERR_ZIP: return "bad zip package";
 	case RFP_ERR_LIMIT: return "limit exceeded";
 	case RFP_ERR_USAGE: return "usage error";
+	case RFP_ERR_UNAVAILABLE: return "a needed program is not installed";
 	}
 	return "unknown error";
 }

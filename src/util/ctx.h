@@ -27,9 +27,9 @@ struct rfp_where {
 	unsigned col;
 };
 
-/* Whether a stop flag (rfp_batch_options.stop) is set: it is written by a
- * signal handler and read by worker threads, so both sides use atomic
- * accesses. */
+/* Whether a stop flag (rfp_batch_options.stop, rfp_pdf_options.stop) is
+ * set: it is written by a signal handler and read by worker threads, so
+ * both sides use atomic accesses. */
 static inline bool
 rfp_stopped(const volatile int *stop)
 {

@@ -13,7 +13,8 @@
  * a more specific hint where the call knows one (an errno, a near name).
  *
  * Exit statuses (README.md): 1 internal, 2 usage, 3 catalogue or portfolio,
- * 4 template, 5 input/output, 6 limit; RFP_EXIT_PHASE: 3 or 4, after what
+ * 4 template (or a returned annex), 5 input/output, 6 limit, 7 batch rows,
+ * 9 review incomplete; RFP_EXIT_PHASE: 3 or 4, after what
  * was being read (the same XML error in a catalogue or in a template).
  */
 #ifndef RFP_UTIL_DIAG_H
@@ -153,6 +154,27 @@
 #define RFP_D_CAT_BASELINE    "RFP-CAT-BASELINE", RFP_ERROR, RFP_ERR_INVALID, 3, \
 	N_("%zu baseline catalogues loaded; exactly one is needed"), \
 	N_("load one kind=\"baseline\" file plus any kind=\"module\" files")
+#define RFP_D_CAT_SERVICE     "RFP-CAT-SERVICE", RFP_ERROR, RFP_ERR_INVALID, 3, \
+	N_("unknown service '%s'"), \
+	N_("use the Chinese names 資安健診, 資安監控, 弱點掃描, 滲透測試, 社交工程演練")
+#define RFP_D_CAT_SELECTOR    "RFP-CAT-SELECTOR", RFP_ERROR, RFP_ERR_INVALID, 3, \
+	N_("item '%s' has neither types nor services: nothing would select it"), \
+	N_("give types=\"…\" with min-level, or services=\"…\", or both")
+#define RFP_D_CAT_MIN_LEVEL   "RFP-CAT-MIN-LEVEL", RFP_ERROR, RFP_ERR_INVALID, 3, \
+	N_("item '%s': min-level goes with types (both or neither)"), \
+	N_("an item selected by type needs min-level; one selected only by service has no level")
+#define RFP_D_CAT_SERVICE_FAMILY "RFP-CAT-SERVICE-FAMILY", RFP_ERROR, RFP_ERR_INVALID, 3, \
+	N_("item '%s' is in the family of service %s but does not list it in services"), \
+	N_("add the family's service to the item's services=\"…\"")
+#define RFP_D_CAT_FREQUENCY   "RFP-CAT-FREQUENCY", RFP_ERROR, RFP_ERR_INVALID, 3, \
+	N_("family '%s': frequency=\"%s\" needs service=\"…\" and a parameter of that name"), \
+	N_("name the parameter that states how often the family's service is due")
+#define RFP_D_CAT_PARAM_BOTH  "RFP-CAT-PARAM-BOTH", RFP_ERROR, RFP_ERR_INVALID, 3, \
+	N_("parameter '%s': a default has both level and agency-level"), \
+	N_("a default is for a protection level or for an agency level, not both")
+#define RFP_D_CAT_PARAM_AGENCY "RFP-CAT-PARAM-AGENCY", RFP_ERROR, RFP_ERR_INVALID, 3, \
+	N_("parameter '%s' has defaults by agency level but none for %s"), \
+	N_("give a <default agency-level=\"…\"> for each of A to E (say so where the source requires nothing) and one without a level")
 
 /* ---- the request ---- */
 #define RFP_D_TAILOR_UNKNOWN  "RFP-TAILOR-UNKNOWN", RFP_ERROR, RFP_ERR_USAGE, 2, \
@@ -203,6 +225,12 @@
 #define RFP_D_REQ_UTF8        "RFP-REQ-UTF8", RFP_ERROR, RFP_ERR_USAGE, 2, \
 	N_("%s: not valid UTF-8 at byte %zu"), \
 	N_("use a UTF-8 terminal or locale, or convert the file to UTF-8")
+#define RFP_D_REQ_EMPTY       "RFP-REQ-EMPTY", RFP_ERROR, RFP_ERR_USAGE, 2, \
+	N_("the request names neither an outsourcing type nor a service"), \
+	N_("give --type TYPE with --level, or --service NAME, or both")
+#define RFP_D_SERVICE_AGENCY_LEVEL "RFP-SERVICE-AGENCY-LEVEL", RFP_WARNING, RFP_OK, 0, \
+	N_("no agency level given: the annex states how often every 資通安全責任等級 must have %s"), \
+	N_("give --agency-level A|B|C|D|E (or the portfolio column 機關資安責任等級) to state the agency's own")
 
 /* ---- templates ---- */
 #define RFP_D_TPL_FORMAT      "RFP-TPL-FORMAT", RFP_ERROR, RFP_ERR_TEMPLATE, 4, \
@@ -333,6 +361,15 @@
 #define RFP_D_ROW_LEVEL       "RFP-ROW-LEVEL", RFP_ERROR, RFP_ERR_INVALID, 7, \
 	N_("column 防護需求等級: unknown level '%s'; valid: %s"), \
 	N_("write 普, 中 or 高 in the column")
+#define RFP_D_ROW_SERVICE     "RFP-ROW-SERVICE", RFP_ERROR, RFP_ERR_INVALID, 7, \
+	N_("column 服務: unknown service '%s'; valid: %s"), \
+	N_("write one or more services, separated by '、', ',' or ';'")
+#define RFP_D_ROW_AGENCY_LEVEL "RFP-ROW-AGENCY-LEVEL", RFP_ERROR, RFP_ERR_INVALID, 7, \
+	N_("column 機關資安責任等級: unknown level '%s'; valid: %s"), \
+	N_("write A, B, C, D or E in the column")
+#define RFP_D_ROW_LEVEL_UNUSED "RFP-ROW-LEVEL-UNUSED", RFP_ERROR, RFP_ERR_INVALID, 7, \
+	N_("column %s: the row has a level but no 委外類型: a service annex has no protection level"), \
+	N_("fill 委外類型 for a system annex, or empty the level cells of a service-only row")
 #define RFP_D_ROW_RATING      "RFP-ROW-RATING", RFP_ERROR, RFP_ERR_INVALID, 7, \
 	N_("column %s: unknown rating '%s'; give all four ratings (%s)"), \
 	N_("give 防護需求等級, or all four ratings 機密性, 完整性, 可用性, 法律遵循性")
@@ -346,8 +383,8 @@
 	N_("column 契約金額: '%s' is not a whole number of NT dollars"), \
 	N_("write the amount as 12000000, 12,000,000 or NT$12,000,000")
 #define RFP_D_ROW_OUTPUT      "RFP-ROW-OUTPUT", RFP_ERROR, RFP_ERR_INVALID, 7, \
-	N_("column 輸出檔名: '%s' must end in .docx or .odt"), \
-	N_("name the file .docx or .odt")
+	N_("column 輸出檔名: '%s' must end in .docx, .odt or .pdf"), \
+	N_("name the file .docx, .odt or .pdf")
 #define RFP_D_ROW_FORMAT      "RFP-ROW-FORMAT", RFP_ERROR, RFP_ERR_INVALID, 7, \
 	N_("the output '%s' and %s disagree on the format (%s)"), \
 	N_("make the output name, --format and the template name one format")
@@ -363,6 +400,55 @@
 #define RFP_D_ROW_DUPLICATE   "RFP-ROW-DUPLICATE", RFP_ERROR, RFP_ERR_INVALID, 7, \
 	N_("output name '%s' is already used by row %u (letter case aside)"), \
 	N_("give each row a distinct 系統編號 or 輸出檔名")
+
+/* ---- PDF through LibreOffice (output/pdf.c) ---- */
+#define RFP_D_PDF_MISSING     "RFP-PDF-MISSING", RFP_ERROR, RFP_ERR_UNAVAILABLE, 8, \
+	N_("PDF output needs LibreOffice, and %s was not found"), \
+	N_("install LibreOffice Writer (Debian: apt-get install libreoffice-writer-nogui), or point RFPGEN_SOFFICE at its soffice program; DOCX and ODT need nothing more")
+#define RFP_D_PDF_TEMP        "RFP-PDF-TEMP", RFP_ERROR, RFP_ERR_IO, 5, \
+	N_("cannot prepare the PDF conversion in %s: %s"), \
+	N_("point TMPDIR at a directory you can write to, with some free space")
+#define RFP_D_PDF_CONVERT     "RFP-PDF-CONVERT", RFP_ERROR, RFP_ERR_IO, 5, \
+	N_("LibreOffice could not convert the annex to PDF: %s"), \
+	N_("check that LibreOffice Writer is installed (libreoffice-writer-nogui) and that 'soffice --headless --convert-to pdf' works on the DOCX or ODT")
+#define RFP_D_PDF_TIMEOUT     "RFP-PDF-TIMEOUT", RFP_ERROR, RFP_ERR_LIMIT, 6, \
+	N_("LibreOffice did not finish the PDF in %u s and was stopped"), \
+	N_("the machine may be overloaded; run again, or write DOCX or ODT and convert it later")
+#define RFP_D_PDF_INTERRUPTED "RFP-PDF-INTERRUPTED", RFP_ERROR, RFP_ERR_IO, 130, \
+	N_("the PDF conversion was interrupted; LibreOffice was stopped and its files removed"), \
+	N_("run the command again to make the PDF")
+#define RFP_D_PDF_STANDARD    "RFP-PDF-STANDARD", RFP_ERROR, RFP_ERR_USAGE, 2, \
+	N_("--pdf-standard: '%s'; valid: pdfa-2b, none"), \
+	N_("pdfa-2b (the default) makes an archival PDF/A-2b; none a plain PDF")
+
+/* ---- returned annexes (rfpgen review) ---- */
+#define RFP_D_REVIEW_FORMAT   "RFP-REVIEW-FORMAT", RFP_ERROR, RFP_ERR_INVALID, 4, \
+	N_("not a Word or ODF text document: word/document.xml or content.xml is missing"), \
+	N_("review reads the .docx or .odt annex a bidder returns")
+#define RFP_D_REVIEW_NOT_ANNEX "RFP-REVIEW-NOT-ANNEX", RFP_ERROR, RFP_ERR_INVALID, 4, \
+	N_("not an annex rfpgen wrote: it has neither an issued-annex manifest nor checklist controls"), \
+	N_("review the annex a bidder returned; give the annex as issued with --against ORIGINAL if the bidder retyped it")
+#define RFP_D_REVIEW_NO_MANIFEST "RFP-REVIEW-NO-MANIFEST", RFP_ERROR, RFP_ERR_INVALID, 4, \
+	N_("the annex has checklist controls but its issued-annex manifest is gone"), \
+	N_("give the annex as issued with --against ORIGINAL; its manifest is then used")
+#define RFP_D_REVIEW_MANIFEST "RFP-REVIEW-MANIFEST", RFP_ERROR, RFP_ERR_INVALID, 4, \
+	N_("the issued-annex manifest cannot be used: %s"), \
+	N_("give the annex as issued with --against ORIGINAL; its manifest is then used")
+#define RFP_D_REVIEW_AGENCY   "RFP-REVIEW-AGENCY", RFP_ERROR, RFP_ERR_INVALID, 4, \
+	N_("this is the agency's own checklist (機關自行辦理事項檢核表), not an annex for bidders"), \
+	N_("review the annexes the bidders return")
+#define RFP_D_REVIEW_AGAINST  "RFP-REVIEW-AGAINST", RFP_ERROR, RFP_ERR_USAGE, 2, \
+	N_("--against %s: not an annex with its issued-annex manifest"), \
+	N_("give the annex as rfpgen wrote it for this tender")
+#define RFP_D_REVIEW_OPEN     "RFP-REVIEW-OPEN", RFP_WARNING, RFP_OK, 9, \
+	N_("%zu of %zu returned annexes are not complete: items unanswered, requirement text altered, or checklist rows added or deleted"), \
+	N_("the report lists each problem; docs/review.md says what each one means")
+#define RFP_D_REVIEW_XLSX     "RFP-REVIEW-XLSX", RFP_ERROR, RFP_ERR_IO, 5, \
+	N_("cannot write the bidder matrix: %s"), \
+	N_("check that TMPDIR and the output directory exist and that you can write to them")
+#define RFP_D_REVIEW_TEMPLATE "RFP-REVIEW-TEMPLATE", RFP_ERROR, RFP_ERR_TEMPLATE, 4, \
+	N_("not a review template: %s"), \
+	N_("use the shipped templates/review.docx or review.odt, or a copy of it")
 
 /* ---- the command line ---- */
 #define RFP_D_USAGE           "RFP-USAGE", RFP_ERROR, RFP_ERR_USAGE, 2, \
@@ -383,6 +469,65 @@
 #define RFP_D_DATA_DIR        "RFP-DATA-DIR", RFP_ERROR, RFP_ERR_IO, 5, \
 	N_("no rfpgen data directory: %s"), \
 	N_("point --data-dir or RFPGEN_DATA_DIR at rfpgen's data directory")
+
+/* ---- rfpgen serve: the server and its JSON API (docs/api.md) ---- */
+#define RFP_D_SERVE_LISTEN    "RFP-SERVE-LISTEN", RFP_ERROR, RFP_ERR_IO, 5, \
+	N_("cannot listen on %s: %s"), \
+	N_("choose a free port (--listen 127.0.0.1:8081), or an address of this machine")
+#define RFP_D_SERVE_ADDRESS   "RFP-SERVE-ADDRESS", RFP_ERROR, RFP_ERR_USAGE, 2, \
+	N_("--listen: '%s' is not HOST:PORT"), \
+	N_("write 127.0.0.1:8080, [::1]:8080 or 0.0.0.0:8080 (every address: see docs/serve.md first)")
+#define RFP_D_SERVE_EXPOSED   "RFP-SERVE-EXPOSED", RFP_WARNING, RFP_OK, 0, \
+	N_("listening on %s, which other machines can reach: rfpgen serve has no authentication of its own"), \
+	N_("put it behind the agency's reverse proxy with single sign-on (docs/serve.md), or listen on 127.0.0.1")
+#define RFP_D_SERVE_WEB       "RFP-SERVE-WEB", RFP_WARNING, RFP_OK, 0, \
+	N_("no pages in %s: only the API is served"), \
+	N_("reinstall rfpgen's data files, or point --data-dir at a directory with web/")
+#define RFP_D_SERVE_NOT_FOUND "RFP-SERVE-NOT-FOUND", RFP_ERROR, RFP_ERR_USAGE, 0, \
+	N_("no page or endpoint %s"), \
+	N_("docs/api.md lists the endpoints; the pages start at /")
+#define RFP_D_SERVE_METHOD    "RFP-SERVE-METHOD", RFP_ERROR, RFP_ERR_USAGE, 0, \
+	N_("%s is not allowed on %s; allowed: %s"), \
+	N_("docs/api.md gives the method of each endpoint")
+#define RFP_D_SERVE_MEDIA     "RFP-SERVE-MEDIA", RFP_ERROR, RFP_ERR_USAGE, 0, \
+	N_("a body of type '%s' is not accepted by %s; send %s"), \
+	N_("send JSON with Content-Type: application/json, or files as multipart/form-data")
+#define RFP_D_SERVE_TOO_LARGE "RFP-SERVE-TOO-LARGE", RFP_ERROR, RFP_ERR_LIMIT, 0, \
+	N_("the request is larger than the limit of %zu bytes"), \
+	N_("send a smaller file; the server's --max-upload sets the limit")
+#define RFP_D_SERVE_BUSY      "RFP-SERVE-BUSY", RFP_ERROR, RFP_ERR_LIMIT, 0, \
+	N_("the server is handling %u requests, its limit"), \
+	N_("try again in a moment; the server's --max-requests sets the limit")
+#define RFP_D_SERVE_TIMEOUT   "RFP-SERVE-TIMEOUT", RFP_ERROR, RFP_ERR_LIMIT, 0, \
+	N_("the request took longer than %u seconds"), \
+	N_("send the request again on a faster connection; the server's --request-timeout sets the limit")
+#define RFP_D_SERVE_CROSS_SITE "RFP-SERVE-CROSS-SITE", RFP_ERROR, RFP_ERR_USAGE, 0, \
+	N_("a request from another site (%s) is refused"), \
+	N_("use the pages this server serves, or call the API without a browser")
+#define RFP_D_SERVE_JSON      "RFP-SERVE-JSON", RFP_ERROR, RFP_ERR_USAGE, 0, \
+	N_("the request is not valid JSON: %s (line %d, column %d)"), \
+	N_("send one JSON object in UTF-8, as docs/api.md shows")
+#define RFP_D_SERVE_KEY       "RFP-SERVE-KEY", RFP_ERROR, RFP_ERR_USAGE, 0, \
+	N_("%s: unknown key '%s'%s"), \
+	N_("docs/api.md lists the keys of each request")
+#define RFP_D_SERVE_VALUE     "RFP-SERVE-VALUE", RFP_ERROR, RFP_ERR_USAGE, 0, \
+	N_("%s: %s"), \
+	N_("docs/api.md gives the valid values of each key")
+#define RFP_D_SERVE_MISSING   "RFP-SERVE-MISSING", RFP_ERROR, RFP_ERR_USAGE, 0, \
+	N_("%s is required"), \
+	N_("docs/api.md lists the keys each request needs")
+#define RFP_D_SERVE_UPLOAD    "RFP-SERVE-UPLOAD", RFP_ERROR, RFP_ERR_USAGE, 0, \
+	N_("the form has no file in its '%s' field"), \
+	N_("send the file as multipart/form-data in the field docs/api.md names")
+#define RFP_D_SERVE_FIELD     "RFP-SERVE-FIELD", RFP_ERROR, RFP_ERR_USAGE, 0, \
+	N_("the form field '%s' is not one of %s"), \
+	N_("send only the fields docs/api.md names for this endpoint")
+#define RFP_D_SERVE_UNAVAILABLE "RFP-SERVE-UNAVAILABLE", RFP_ERROR, RFP_ERR_UNAVAILABLE, 0, \
+	N_("%s is not available on this server: %s"), \
+	N_("ask the server's administrator to install what the message names and restart rfpgen serve")
+#define RFP_D_SERVE_INTERNAL  "RFP-SERVE-INTERNAL", RFP_ERROR, RFP_ERR_NOMEM, 1, \
+	N_("the server could not answer: %s"), \
+	N_("try again; if it persists, the server's log on standard error says more")
 
 /* The fields of an entry, as constants, for code that prints a message
  * itself (the command line's usage errors). */

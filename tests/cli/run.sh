@@ -47,7 +47,7 @@ expect missing-level 2 '--level or --impact is required' -- --type cloud -o "$T/
 expect both-level-impact 2 'not both' -- --type cloud --level 高 --impact C=高,I=中,A=普,L=普 -o "$T/a.docx"
 expect bad-impact 2 'impact: all four ratings are needed' -- --type cloud --impact C=高 -o "$T/a.docx"
 expect unknown-option 2 "unknown option '--colour'" -- --colour
-expect bad-extension 2 "cannot tell the format from" -- --type cloud --level 高 -o "$T/a.pdf"
+expect bad-extension 2 "cannot tell the format from" -- --type cloud --level 高 -o "$T/a.rtf"
 expect control-char 2 'control character 0x01' -- --type cloud --level 高 --agency "$(printf 'a\001b')" -o "$T/a.docx"
 expect bad-date 2 "'2025-02-29' is not a date" -- --type cloud --level 高 --date 2025-02-29 -o "$T/a.docx"
 expect bad-date-roc 2 "is not a date" -- --type cloud --level 高 --date 中華民國114年13月1日 -o "$T/a.docx"

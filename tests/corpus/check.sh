@@ -110,7 +110,7 @@ fi
 # next and page break before on the first inserted paragraph, in ECMA-376
 # order after w:pStyle; its section break (landscape) after the fragment.
 if render pagebreak 系統發展 普; then
-	unzip -p "$out" word/document.xml | grep -q '<w:p><w:pPr><w:pStyle w:val="1"/><w:keepNext/><w:pageBreakBefore/></w:pPr><w:r><w:t>壹、資安需求項目' ||
+	unzip -p "$out" word/document.xml | grep -q '<w:p><w:pPr><w:pStyle w:val="1"/><w:keepNext/><w:pageBreakBefore/></w:pPr><w:r><w:t[^>]*>壹、資安需求項目' ||
 		fail pagebreak "the first inserted paragraph lost keepNext or pageBreakBefore"
 	unzip -p "$out" word/document.xml | grep -q '<w:p><w:pPr><w:sectPr><w:pgSz w:w="16838" w:h="11906" w:orient="landscape"/>' ||
 		fail pagebreak "the section break of the {{requirements}} paragraph is lost"

@@ -26,7 +26,8 @@
  *   byte 1  the other selection, for the diff: bits 0-1 type, 2-3 level
  *           (0: the first one's), bit 4 with the same --set values, bit 5
  *           with the same tailoring, bit 6 from the other version of the
- *           catalogue (export-b.xml), bit 7 also a list 40 columns wide
+ *           catalogue (export-b.xml), bit 7 also a list cut to 1-64
+ *           columns (the low six bits of byte 2, plus one)
  *   byte 2  impact: C, I, A, L two bits each
  *   sN=V    --set: the catalogue's parameter N (modulo their number) = V
  *   SNAME=V --set NAME=V
@@ -334,51 +335,86 @@ csv_cell_fail(const char *what, size_t rec, size_t field, const char *cell, cons
 	abort();
 }
 
+/* The field of the header named name, or -1. */
+static long
+csv_column(const struct fz_csv_rec *h, const char *name)
+{
+	for (size_t k = 0; k < h->n; k++)
+		if (strcmp(h->cells[k].p, name) == 0)
+			return (long)k;
+	return -1;
+}
+
+static void
+csv_same(const struct fz_csv_rec *r, long col, const char *want, const char *what, size_t rec)
+{
+	if (col >= 0 && want && !same_cell(&r->cells[col], want))
+		csv_cell_fail(what, rec, (size_t)col, r->cells[col].p, want);
+}
+
 /*
- * Reads CSV back: nfields in every record, no formula cell, nrecords
- * records if that is not 0. Returns the records read.
+ * Reads CSV back: the header's number of fields in every record (at least
+ * min_fields), no formula cell, nrecords records. With sel, the records
+ * after the header are its items, duties and excluded items, and their id,
+ * text, guidance and reason cells (found by the header's names) must read
+ * back as the selection has them. Returns the records read.
  */
 static size_t
-check_csv(const char *out, size_t len, size_t nfields, size_t nrecords,
+check_csv(const char *out, size_t len, size_t min_fields, size_t nrecords,
     const struct rfp_selection *sel)
 {
-	struct fz_csv_rec r = { 0 };
+	struct fz_csv_rec h = { 0 }, r = { 0 };
+	long c_id = -1, c_text = -1, c_guid = -1, c_reason = -1;
 	size_t at = 0, recs = 0;
 
-	while (fz_csv_next(out, len, &at, &r)) {
-		if (r.n != nfields) {
+	if (!fz_csv_next(out, len, &at, &h))
+		fz_fail("CSV: no header", out, len, 0);
+	if (h.n < min_fields) {
+		fprintf(stderr, "fuzz_export: CSV header has %zu fields, fewer than %zu\n", h.n,
+		    min_fields);
+		abort();
+	}
+	if (sel) {
+		c_id = csv_column(&h, "id");
+		c_text = csv_column(&h, "text");
+		c_guid = csv_column(&h, "guidance");
+		c_reason = csv_column(&h, "reason");
+		if (c_id < 0 || c_text < 0 || c_guid < 0)
+			fz_fail("CSV: the header has no id, text or guidance", out, len, 0);
+	}
+	for (recs = 1; fz_csv_next(out, len, &at, &r); recs++) {
+		const struct rfp_selected *si;
+		size_t i = recs - 1;
+
+		if (r.n != h.n) {
 			fprintf(stderr, "fuzz_export: CSV record %zu has %zu fields, the header %zu\n",
-			    recs, r.n, nfields);
+			    recs, r.n, h.n);
 			fz_fail("CSV: field count", out, len, at);
 		}
 		for (size_t k = 0; k < r.n; k++)
 			if (fz_csv_formula(r.cells[k].p))
 				csv_cell_fail("CSV cell a spreadsheet takes for a formula", recs, k,
 				    r.cells[k].p, NULL);
+		if (!sel)
+			continue;
 		/* The export's records: items, then duties, then excluded. */
-		if (sel && recs > 0) {
-			size_t i = recs - 1;
-			const struct rfp_selected *si = i < sel->nitems ? &sel->items[i] :
-			    i < sel->nitems + sel->nduties ? &sel->duties[i - sel->nitems] :
-			    i < sel->nitems + sel->nduties + sel->nexcluded ?
-			    &sel->excluded[i - sel->nitems - sel->nduties] : NULL;
-
-			if (si && !same_cell(&r.cells[0], si->item->id))
-				csv_cell_fail("CSV id", recs, 0, r.cells[0].p, si->item->id);
-			if (si && !same_cell(&r.cells[10], si->text))
-				csv_cell_fail("CSV text", recs, 10, r.cells[10].p, si->text);
-			if (si && !same_cell(&r.cells[11], si->guidance))
-				csv_cell_fail("CSV guidance", recs, 11, r.cells[11].p, si->guidance);
-			if (si && si->tailoring && si->tailoring->reason &&
-			    !same_cell(&r.cells[17], si->tailoring->reason))
-				csv_cell_fail("CSV reason", recs, 17, r.cells[17].p, si->tailoring->reason);
-		}
-		recs++;
+		si = i < sel->nitems ? &sel->items[i] :
+		    i < sel->nitems + sel->nduties ? &sel->duties[i - sel->nitems] :
+		    i < sel->nitems + sel->nduties + sel->nexcluded ?
+		    &sel->excluded[i - sel->nitems - sel->nduties] : NULL;
+		if (!si)
+			continue;
+		csv_same(&r, c_id, si->item->id, "CSV id", recs);
+		csv_same(&r, c_text, si->text, "CSV text", recs);
+		csv_same(&r, c_guid, si->guidance, "CSV guidance", recs);
+		if (si->tailoring)
+			csv_same(&r, c_reason, si->tailoring->reason, "CSV reason", recs);
 	}
 	if (nrecords && recs != nrecords) {
 		fprintf(stderr, "fuzz_export: CSV has %zu records, expected %zu\n", recs, nrecords);
 		abort();
 	}
+	fz_csv_rec_free(&h);
 	fz_csv_rec_free(&r);
 	return recs;
 }
@@ -394,6 +430,160 @@ check_md(const char *out, size_t len, const size_t *allowed, size_t nrows)
 	}
 }
 
+/* s without its CRs, as Markdown cells have it (the caller frees). */
+static char *
+no_cr(const char *a, const char *b, const char *c, const char *d)
+{
+	struct fz_str o = { 0 };
+	const char *parts[] = { a, b, c, d };
+
+	fz_str_add(&o, "", 0);
+	for (int k = 0; k < 4; k++)
+		for (const char *p = parts[k] ? parts[k] : ""; *p; p++)
+			if (*p != '\r')
+				fz_str_addc(&o, *p);
+	return o.p;
+}
+
+/*
+ * The cells of a Markdown table row (line[0..n), which begins and ends with
+ * '|'), each with the one space around it taken off and md_cell()'s
+ * escapes undone: \| \\ &lt; &gt; &amp; <br>. Returns the cell count.
+ */
+static size_t
+md_row_cells(const char *line, size_t n, struct fz_str *cells, size_t max)
+{
+	size_t nc = 0, i = 1;
+
+	while (i < n && nc < max) {
+		size_t from = i, to;
+
+		while (i < n && line[i] != '|')
+			i += line[i] == '\\' ? 2 : 1;
+		to = i++;
+		if (from < to && line[from] == ' ')
+			from++;
+		if (to > from && line[to - 1] == ' ')
+			to--;
+		fz_str_reset(&cells[nc]);
+		fz_str_add(&cells[nc], "", 0);
+		for (size_t k = from; k < to;) {
+			static const struct {
+				const char *esc, *is;
+			} e[] = { { "\\|", "|" }, { "\\\\", "\\" }, { "&lt;", "<" }, { "&gt;", ">" },
+				{ "&amp;", "&" }, { "<br>", "\n" } };
+			size_t j;
+
+			for (j = 0; j < sizeof(e) / sizeof(e[0]); j++) {
+				size_t el = strlen(e[j].esc);
+
+				if (to - k >= el && memcmp(line + k, e[j].esc, el) == 0) {
+					fz_str_add(&cells[nc], e[j].is, strlen(e[j].is));
+					k += el;
+					break;
+				}
+			}
+			if (j == sizeof(e) / sizeof(e[0]))
+				fz_str_addc(&cells[nc], line[k++]);
+		}
+		nc++;
+	}
+	return nc;
+}
+
+/* The Markdown export's table of items, read back cell by cell. */
+static void
+check_md_items(const char *out, size_t len, const struct rfp_selection *sel)
+{
+	static const char head[] = "| 編號 | 識別碼 | 構面／措施 |";
+	const char *p = strstr(out, head), *line;
+	struct fz_str cells[8] = { { 0 } };
+
+	if (!p)
+		fz_fail("Markdown: no table of items", out, len, 0);
+	/* After the header and the delimiter row. */
+	for (int k = 0; k < 2 && p; k++)
+		p = (p = strchr(p, '\n')) ? p + 1 : NULL;
+	for (size_t i = 0; i < sel->nitems && p; i++) {
+		const struct rfp_selected *si = &sel->items[i];
+		const char *reason = si->tailoring && si->tailoring->reason ? si->tailoring->reason : "";
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p), nc;
+		char *want[4];
+
+		line = p;
+		nc = md_row_cells(line, n, cells, 8);
+		want[0] = no_cr(si->item->label, NULL, NULL, NULL);
+		want[1] = no_cr(si->item->id, NULL, NULL, NULL);
+		want[2] = no_cr(si->text, si->tailoring ? "（機關增列" : NULL,
+		    si->tailoring && *reason ? "：" : NULL, NULL);
+		if (si->tailoring) {
+			char *t = want[2];
+
+			want[2] = no_cr(t, reason, "）", NULL);
+			free(t);
+		}
+		want[3] = no_cr(si->item->source_title, NULL, NULL, NULL);
+		if (nc != 6 || strcmp(cells[0].p, want[0]) || strcmp(cells[1].p, want[1]) ||
+		    strcmp(cells[4].p, want[2]) || strcmp(cells[5].p, want[3])) {
+			fprintf(stderr, "fuzz_export: Markdown row of %s reads back as %zu cells: "
+			    "\"%s\" \"%s\" ... \"%s\" \"%s\"; expected \"%s\" \"%s\" ... \"%s\" \"%s\"\n",
+			    si->item->id, nc, nc > 0 ? cells[0].p : "", nc > 1 ? cells[1].p : "",
+			    nc > 4 ? cells[4].p : "", nc > 5 ? cells[5].p : "", want[0], want[1], want[2],
+			    want[3]);
+			fz_fail("Markdown: a cell does not read back", out, len, (size_t)(line - out));
+		}
+		for (int k = 0; k < 4; k++)
+			free(want[k]);
+		p = nl ? nl + 1 : NULL;
+	}
+	for (size_t k = 0; k < 8; k++)
+		fz_str_free(&cells[k]);
+}
+
+/* The JSON export's "text" and "reason" members, in order. */
+struct members {
+	const struct rfp_selection *sel;
+	size_t ntext, nreason;
+};
+
+static const struct rfp_selected *
+nth_selected(const struct rfp_selection *sel, size_t i)
+{
+	if (i < sel->nitems)
+		return &sel->items[i];
+	if ((i -= sel->nitems) < sel->nduties)
+		return &sel->duties[i];
+	if ((i -= sel->nduties) < sel->nexcluded)
+		return &sel->excluded[i];
+	return NULL;
+}
+
+static void
+json_member(void *user, const char *key, const char *value)
+{
+	struct members *m = user;
+	const struct rfp_selected *si;
+
+	if (strcmp(key, "text") == 0) {
+		if (!(si = nth_selected(m->sel, m->ntext++)) || strcmp(si->text, value) != 0) {
+			fprintf(stderr, "fuzz_export: JSON text %zu reads back as \"%s\", not \"%s\"\n",
+			    m->ntext - 1, value, si ? si->text : "(no such item)");
+			abort();
+		}
+	} else if (strcmp(key, "reason") == 0) {
+		/* Only tailored items have one; find the next. */
+		while ((si = nth_selected(m->sel, m->nreason)) && !si->tailoring)
+			m->nreason++;
+		m->nreason++;
+		if (!si || strcmp(si->tailoring->reason ? si->tailoring->reason : "", value) != 0) {
+			fprintf(stderr, "fuzz_export: JSON reason reads back as \"%s\", not \"%s\"\n",
+			    value, si && si->tailoring->reason ? si->tailoring->reason : "");
+			abort();
+		}
+	}
+}
+
 static void
 exports(const struct rfp_selection *sel, size_t *sink)
 {
@@ -402,8 +592,15 @@ exports(const struct rfp_selection *sel, size_t *sink)
 	size_t len;
 
 	if (rfp_selection_export(sel, RFP_EXPORT_JSON, &out, &len) == RFP_OK) {
+		struct members m = { sel, 0, 0 };
+
 		check_len(out, len, "JSON export", true);
-		fz_json_check(out, len, NULL, NULL);
+		fz_json_check(out, len, json_member, &m);
+		if (m.ntext != sel->nitems + sel->nduties + sel->nexcluded) {
+			fprintf(stderr, "fuzz_export: JSON has %zu texts for %zu items\n", m.ntext,
+			    sel->nitems + sel->nduties + sel->nexcluded);
+			abort();
+		}
 		free(out);
 	}
 	if (rfp_selection_export(sel, RFP_EXPORT_CSV, &out, &len) == RFP_OK) {
@@ -414,6 +611,7 @@ exports(const struct rfp_selection *sel, size_t *sink)
 	if (rfp_selection_export(sel, RFP_EXPORT_MD, &out, &len) == RFP_OK) {
 		check_len(out, len, "Markdown export", true);
 		check_md(out, len, md_cols, sel->nparams + sel->nitems + sel->nexcluded);
+		check_md_items(out, len, sel);
 		free(out);
 	}
 	if (rfp_selection_export(sel, RFP_EXPORT_TEXT, &out, &len) == RFP_OK) {
@@ -502,12 +700,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (in.ntailoring && rfp_select(ctx, cat, &req, &sel) == RFP_OK)
 		used = sel;
 	exports(used, &sink);
-	for (unsigned columns = 0; columns <= 40; columns += 40) {
+	/* Not cut, and with bit 7 cut to 1-64 columns (byte 2). */
+	for (int k = 0; k < (b1 & 0x80 ? 2 : 1); k++) {
+		unsigned columns = k ? (b2 & 0x3F) + 1u : 0;
 		char *out;
 		size_t len;
 
-		if ((b1 & 0x80 || !columns) &&
-		    rfp_selection_list(used, columns, &out, &len) == RFP_OK) {
+		if (rfp_selection_list(used, columns, &out, &len) == RFP_OK) {
 			check_len(out, len, "list", true);
 			sink += len;
 			free(out);

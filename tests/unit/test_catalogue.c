@@ -8,9 +8,10 @@ static enum rfp_status
 load(struct capture *cap, const char *const *files, size_t n, struct rfp_catalogue **cat)
 {
 	struct rfp_ctx *ctx = test_ctx(cap);
-	const char *paths[8];
+	const char *paths[32];
 	enum rfp_status st;
 
+	assert_true(n <= sizeof(paths) / sizeof(paths[0]));
 	for (size_t i = 0; i < n; i++)
 		paths[i] = strdup(SRC(files[i]));
 	st = rfp_catalogue_load(ctx, SRC("requirements/catalogue.xsd"), paths, n, cat);
