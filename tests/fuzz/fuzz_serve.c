@@ -34,7 +34,7 @@ init(void)
 	struct rfp_catalogue *cat = NULL;
 	struct rfp_ctx *ctx;
 	size_t n = 0, sink = 0;
-	glob_t g;
+	static glob_t g;	/* kept: the catalogue's paths, for the whole run */
 
 	if (ready)
 		return;
@@ -44,7 +44,7 @@ init(void)
 	paths[n++] = RFP_FUZZ_SRCDIR "/requirements/baseline-2021.xml";
 	if (glob(RFP_FUZZ_SRCDIR "/requirements/module-*.xml", 0, NULL, &g) == 0)
 		for (size_t i = 0; i < g.gl_pathc && n < 64; i++)
-			paths[n++] = strdup(g.gl_pathv[i]);
+			paths[n++] = g.gl_pathv[i];
 	if (rfp_catalogue_load(ctx, RFP_FUZZ_SRCDIR "/requirements/catalogue.xsd", paths, n, &cat) != RFP_OK) {
 		fprintf(stderr, "fuzz_serve: the catalogue does not load\n");
 		abort();
