@@ -8,14 +8,21 @@
  * package) and, with --pid, the server's RSS every 1000 requests and its
  * peak (VmHWM).
  *
- *   serve-load URL BODY_FILE [-c CLIENTS] [-n REQUESTS] [--pid PID] [--json]
+ *   serve-load URL BODY_FILE [-c CLIENTS] [-n REQUESTS] [--rate R] [--pid PID] [--json]
  *
+ * Without --rate each client sends its next request as soon as it has the
+ * answer (a closed loop: the server's capacity; the latency is then the
+ * number of clients over the throughput). With --rate R the requests are
+ * due at R per second in all, each sent by a free client at its due time,
+ * and its latency counts from that due time, so that a server falling
+ * behind cannot hide it (no coordinated omission).
  * With --json an answer is right when it is 200 and JSON (/api/items).
  * In the body every "{n}" becomes the request's number, so that no two
  * documents are alike (agency and project names differ, as in bench/run's
  * portfolio).
  */
 #include <curl/curl.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +36,7 @@ struct client {
 	char head[4];
 	double start;
 	long n;
+	int busy;
 };
 
 static double
@@ -99,7 +107,7 @@ cmp(const void *a, const void *b)
 }
 
 static void
-start(CURLM *m, struct client *c, const char *url, const char *tmpl, long n)
+start(CURLM *m, struct client *c, const char *url, const char *tmpl, long n, double due)
 {
 	free(c->body);
 	c->body = body_for(tmpl, n);
@@ -112,7 +120,8 @@ start(CURLM *m, struct client *c, const char *url, const char *tmpl, long n)
 	curl_easy_setopt(c->h, CURLOPT_WRITEDATA, c);
 	curl_easy_setopt(c->h, CURLOPT_TCP_NODELAY, 1L);
 	curl_easy_setopt(c->h, CURLOPT_TIMEOUT, 60L);
-	c->start = now();
+	c->start = due > 0 ? due : now();
+	c->busy = 1;
 	curl_multi_add_handle(m, c->h);
 }
 
@@ -122,6 +131,7 @@ main(int argc, char **argv)
 	const char *url = NULL, *bodyfile = NULL;
 	long clients = 50, total = 10000, pid = 0, sent = 0, done = 0, errors = 0;
 	int json = 0;
+	double rate = 0;
 	char *tmpl;
 	double *lat, t0, t1;
 	struct client *cs;
@@ -137,13 +147,15 @@ main(int argc, char **argv)
 			pid = atol(argv[++i]);
 		else if (strcmp(argv[i], "--json") == 0)
 			json = 1;
+		else if (strcmp(argv[i], "--rate") == 0 && i + 1 < argc)
+			rate = atof(argv[++i]);
 		else if (!url)
 			url = argv[i];
 		else
 			bodyfile = argv[i];
 	}
 	if (!url || !bodyfile || clients < 1 || total < 1) {
-		fprintf(stderr, "usage: serve-load URL BODY_FILE [-c CLIENTS] [-n REQUESTS] [--pid PID] [--json]\n");
+		fprintf(stderr, "usage: serve-load URL BODY_FILE [-c CLIENTS] [-n REQUESTS] [--rate R] [--pid PID] [--json]\n");
 		return 2;
 	}
 	if (!(f = fopen(bodyfile, "rb")))
@@ -168,12 +180,28 @@ main(int argc, char **argv)
 		cs[i].headers = curl_slist_append(NULL, "Content-Type: application/json");
 		cs[i].headers = curl_slist_append(cs[i].headers, "Expect:");
 		curl_easy_setopt(cs[i].h, CURLOPT_PRIVATE, &cs[i]);
-		start(m, &cs[i], url, tmpl, sent++);
+		if (!rate)
+			start(m, &cs[i], url, tmpl, sent++, 0);
 	}
 	printf("rss_series_kb:");
 	while (done < total) {
-		int running, left;
+		int running, left, wait_ms = 100;
 		CURLMsg *msg;
+
+		/* Paced: every request due by now goes out on a free client. */
+		for (long i = 0; rate && i < clients && sent < total; i++) {
+			double due = t0 + (double)sent / rate;
+
+			if (due > now())
+				break;
+			if (!cs[i].busy)
+				start(m, &cs[i], url, tmpl, sent++, due);
+		}
+		if (rate && sent < total) {
+			double left_s = t0 + (double)sent / rate - now();
+
+			wait_ms = left_s <= 0 ? 0 : left_s * 1000 < 100 ? (int)(left_s * 1000) + 1 : 100;
+		}
 
 		curl_multi_perform(m, &running);
 		while ((msg = curl_multi_info_read(m, &left)) != NULL) {
@@ -194,15 +222,18 @@ main(int argc, char **argv)
 				fflush(stdout);
 			}
 			curl_multi_remove_handle(m, c->h);
-			if (sent < total)
-				start(m, c, url, tmpl, sent++);
+			c->busy = 0;
+			if (!rate && sent < total)
+				start(m, c, url, tmpl, sent++, 0);
 		}
 		if (done < total)
-			curl_multi_poll(m, NULL, 0, 100, NULL);
+			curl_multi_poll(m, NULL, 0, wait_ms, NULL);
 	}
 	t1 = now();
 	printf("\n");
 	qsort(lat, (size_t)total, sizeof(*lat), cmp);
+	if (rate)
+		printf("paced at %.0f requests/s (latency from each request's due time)\n", rate);
 	printf("requests: %ld, clients: %ld, errors: %ld\n", total, clients, errors);
 	printf("throughput: %.0f requests/s (%.2f s, %.1f MB received)\n", (double)total / (t1 - t0), t1 - t0,
 	    (double)bytes / 1e6);
@@ -210,6 +241,11 @@ main(int argc, char **argv)
 	    lat[total * 99 / 100], lat[total - 1]);
 	if (pid)
 		printf("server peak RSS (VmHWM): %ld KB\n", status_kb(pid, "VmHWM:"));
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	printf("client CPU: %.2f ms per request\n", ((double)ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+	    (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6) * 1000.0 / (double)total);
 	for (long i = 0; i < clients; i++) {
 		curl_easy_cleanup(cs[i].h);
 		curl_slist_free_all(cs[i].headers);

@@ -23,6 +23,8 @@
 struct entry {
 	uint64_t key;
 	uint32_t dlen, len, csize, crc;
+	uint32_t next;		/* 1 + the entry that followed it in a part, or 0 */
+	bool natural;		/* cut by its own bytes (not at the part's end) */
 	unsigned char *mem;	/* dictionary, chunk, then compressed bytes */
 };
 
@@ -164,35 +166,39 @@ find(struct rfp_zchunk_cache *c, uint64_t key, const unsigned char *dict, size_t
  * first chunks admitted (no eviction) suits a portfolio that cycles through
  * more type/level pairs than fit. Failing to keep a chunk is not an error.
  */
-static void
+/* Returns the index of the entry kept, or SIZE_MAX. */
+static size_t
 keep(struct rfp_zchunk_cache *c, uint64_t key, const unsigned char *dict, size_t dlen,
-    const unsigned char *p, size_t len, const unsigned char *z, size_t zlen, uint32_t crc)
+    const unsigned char *p, size_t len, const unsigned char *z, size_t zlen, uint32_t crc,
+    bool natural)
 {
 	size_t size = dlen + len + zlen, i;
 	uint64_t all;
 	struct entry *e;
 
 	if (c->frozen || size > c->max_bytes - c->bytes || c->n == MAX_ENTRIES)
-		return;
+		return SIZE_MAX;
 	all = hash(hash(key, dict, dlen), p, len);
 	for (i = 0; i < SEEN && c->seen[i] != all; i++)
 		;
 	if (i == SEEN) {
 		c->seen[c->seen_next++ % SEEN] = all;
-		return;
+		return SIZE_MAX;
 	}
 	if (c->n == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 16;
 		struct entry *ne = realloc(c->e, cap * sizeof(*ne));
 
 		if (!ne)
-			return;
+			return SIZE_MAX;
 		c->e = ne;
 		c->cap = cap;
 	}
 	e = &c->e[c->n];
 	if (!(e->mem = malloc(size)))
-		return;
+		return SIZE_MAX;
+	e->next = 0;
+	e->natural = natural;
 	memcpy(e->mem, dict, dlen);
 	memcpy(e->mem + dlen, p, len);
 	memcpy(e->mem + dlen + len, z, zlen);
@@ -202,7 +208,29 @@ keep(struct rfp_zchunk_cache *c, uint64_t key, const unsigned char *dict, size_t
 	e->csize = (uint32_t)zlen;
 	e->crc = crc;
 	c->bytes += size;
-	c->n++;
+	return c->n++;
+}
+
+/*
+ * The entry that followed prev (an index, or SIZE_MAX) when it was seen
+ * before, if it is the chunk at p: the same dictionary and the same bytes.
+ * Then cutting p would give that chunk too (the cut depends only on the
+ * chunk's own bytes, when it was not cut by the end of its part), so the
+ * rolling hash need not run over it.
+ */
+static struct entry *
+predicted(struct rfp_zchunk_cache *c, size_t prev, const unsigned char *dict, size_t dlen,
+    const unsigned char *p, size_t n)
+{
+	struct entry *e;
+
+	if (prev == SIZE_MAX || !c->e[prev].next)
+		return NULL;
+	e = &c->e[c->e[prev].next - 1];
+	if (e->dlen != dlen || e->len > n || (!e->natural && e->len != n) ||
+	    memcmp(e->mem + dlen, p, e->len) != 0 || memcmp(e->mem, dict, dlen) != 0)
+		return NULL;
+	return e;
 }
 
 /* Compresses one chunk, with dict as preset dictionary, ending on a byte
@@ -245,30 +273,45 @@ rfp_zchunk_deflate(struct rfp_zchunk_cache *c, z_stream *z, const void *data, si
 
 	if (len > UINT32_MAX)
 		return RFP_ERR_LIMIT;
-	for (size_t off = 0; off < len;) {
+	/* prev: the entry of the chunk just written, if the cache has it. */
+	for (size_t off = 0, prev = SIZE_MAX; off < len;) {
 		const unsigned char *p = base + off;
-		uint64_t h;
-		size_t n = cut(c, p, len - off, &h);
-		size_t dlen = off < DICT_MAX ? off : DICT_MAX;
+		size_t dlen = off < DICT_MAX ? off : DICT_MAX, n;
 		const unsigned char *dict = p - dlen;
-		uint64_t key = key_of(h, dict, dlen, p, n);
-		struct entry *e = c->max_bytes ? find(c, key, dict, dlen, p, n) : NULL;
+		struct entry *e = c->max_bytes ? predicted(c, prev, dict, dlen, p, len - off) : NULL;
+		uint64_t h, key = 0;
 
 		if (e) {
-			if (!c->frozen)
+			n = e->len;
+		} else {
+			n = cut(c, p, len - off, &h);
+			key = key_of(h, dict, dlen, p, n);
+			e = c->max_bytes ? find(c, key, dict, dlen, p, n) : NULL;
+		}
+		if (e) {
+			size_t idx = (size_t)(e - c->e);
+
+			if (!c->frozen) {
 				c->hits++;
+				if (prev != SIZE_MAX && !c->e[prev].next)
+					c->e[prev].next = (uint32_t)idx + 1;
+			}
 			rfp_buf_add(out, e->mem + e->dlen + e->len, e->csize);
 			sum = crc32_combine(sum, e->crc, (z_off_t)n);
+			prev = idx;
 		} else {
-			size_t start = out->len;
+			size_t start = out->len, idx;
 			uint32_t part = (uint32_t)crc32(0, p, (uInt)n);
 
 			if (!c->frozen)
 				c->misses++;
 			if ((st = compress_chunk(z, dict, dlen, p, n, out)) != RFP_OK)
 				return st;
-			keep(c, key, dict, dlen, p, n, (unsigned char *)out->ptr + start,
-			    out->len - start, part);
+			idx = keep(c, key, dict, dlen, p, n, (unsigned char *)out->ptr + start,
+			    out->len - start, part, n < len - off);
+			if (idx != SIZE_MAX && prev != SIZE_MAX && !c->e[prev].next)
+				c->e[prev].next = (uint32_t)idx + 1;
+			prev = idx;
 			sum = crc32_combine(sum, part, (z_off_t)n);
 		}
 		off += n;

@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The HTTP side of rfpgen serve (serve.h): libmicrohttpd with a pool of
- * threads, each answering the requests of its connections; the API itself
- * is api.c. What this file guards:
+ * The HTTP side of rfpgen serve (serve.h): libmicrohttpd with a thread per
+ * connection, at most --workers of them working on an API call at once,
+ * the others waiting in turn (struct slots: rendering is CPU work, and a
+ * pool that ties connections to
+ * the thread that accepted them would leave a core idle when one thread
+ * happens to accept them all); the API itself is api.c. What this file
+ * guards:
  *
  *   - request bodies: a cap on the whole body (--max-upload), checked
  *     against Content-Length before anything is read and again as it
@@ -30,6 +34,7 @@
 #include <errno.h>
 #include <libintl.h>
 #include <locale.h>
+#include <malloc.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -52,11 +57,79 @@
 #define MAX_PARTS 40		/* form parts of one request */
 #define POST_BUFFER 65536
 
+/*
+ * At most n API calls at work at once, the others waiting in the order
+ * they came (a semaphore wakes any waiter, which under load leaves some
+ * requests waiting far longer than the rest).
+ */
+struct waiter {
+	pthread_cond_t cond;
+	bool go;
+	struct waiter *next;
+};
+
+struct slots {
+	pthread_mutex_t lock;
+	unsigned free;
+	struct waiter *head, *tail;
+};
+
+static void
+slots_init(struct slots *q, unsigned n)
+{
+	pthread_mutex_init(&q->lock, NULL);
+	q->free = n;
+	q->head = q->tail = NULL;
+}
+
+static void
+slot_take(struct slots *q)
+{
+	struct waiter w = { .go = false };
+
+	pthread_mutex_lock(&q->lock);
+	if (q->free && !q->head) {
+		q->free--;
+		pthread_mutex_unlock(&q->lock);
+		return;
+	}
+	pthread_cond_init(&w.cond, NULL);
+	if (q->tail)
+		q->tail->next = &w;
+	else
+		q->head = &w;
+	q->tail = &w;
+	while (!w.go)
+		pthread_cond_wait(&w.cond, &q->lock);
+	pthread_mutex_unlock(&q->lock);
+	pthread_cond_destroy(&w.cond);
+}
+
+/* The slot goes to the longest waiter, if any. */
+static void
+slot_give(struct slots *q)
+{
+	struct waiter *w;
+
+	pthread_mutex_lock(&q->lock);
+	if ((w = q->head) != NULL) {
+		q->head = w->next;
+		if (!q->head)
+			q->tail = NULL;
+		w->go = true;
+		pthread_cond_signal(&w->cond);
+	} else {
+		q->free++;
+	}
+	pthread_mutex_unlock(&q->lock);
+}
+
 struct server {
 	const struct rfp_serve_config *cfg;
 	struct api_server api;
 	struct web web;
 	atomic_uint active;		/* requests under way */
+	struct slots slots;		/* --workers: API calls at work at once */
 	atomic_ulong served;
 	locale_t zh, en;		/* for Accept-Language; (locale_t)0 if absent */
 	bool sde;			/* SOURCE_DATE_EPOCH: its date is today */
@@ -414,7 +487,14 @@ dispatch(struct server *s, struct MHD_Connection *c, struct conn *k)
 
 	today(s, date);
 	call.today = date;
-	api_handle(&s->api, &call, &r);
+	/* A health check never waits behind the documents. */
+	if (k->route->id == ROUTE_HEALTHZ) {
+		api_handle(&s->api, &call, &r);
+	} else {
+		slot_take(&s->slots);
+		api_handle(&s->api, &call, &r);
+		slot_give(&s->slots);
+	}
 	ret = send_reply(c, k, &r);
 	api_reply_fini(&r);
 	return ret;
@@ -732,12 +812,20 @@ rfp_serve_run(const struct rfp_serve_config *cfg)
 	sigaddset(&stop_set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &stop_set, &old_set);
 	signal(SIGPIPE, SIG_IGN);
-	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+	slots_init(&s.slots, workers);
+#ifdef M_ARENA_MAX
+	/* A thread per connection, but at most `workers` of them allocating
+	 * much at once: a few malloc arenas for them (not glibc's eight per
+	 * core), so that memory freed by one request serves the next and the
+	 * RSS stays flat. */
+	mallopt(M_ARENA_MAX, 2 * (int)workers + 2);
+#endif
+	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+	    MHD_USE_POLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
 	    (ai->ai_family == AF_INET6 ? MHD_USE_IPv6 : 0),
 	    0, NULL, NULL, on_request, &s,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	    MHD_OPTION_SOCK_ADDR, ai->ai_addr,
-	    MHD_OPTION_THREAD_POOL_SIZE, workers,
 	    MHD_OPTION_CONNECTION_LIMIT, cfg->max_requests + 64,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128u << 10),
 	    MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout,
@@ -785,6 +873,7 @@ out:
 		MHD_stop_daemon(d);
 	web_free(&s.web);
 	api_server_fini(&s.api);
+	pthread_mutex_destroy(&s.slots.lock);
 	if (s.zh)
 		freelocale(s.zh);
 	if (s.en)

@@ -55,6 +55,8 @@ allows(const char *list, const char *method)
 {
 	size_t n = strlen(method);
 
+	if (!n)
+		return false;	/* strstr would find "" everywhere, for ever */
 	for (const char *p = list; (p = strstr(p, method)) != NULL; p += n)
 		if ((p == list || p[-1] == ' ') && (p[n] == ',' || p[n] == '\0'))
 			return true;

@@ -49,7 +49,6 @@ init(void)
 		fprintf(stderr, "fuzz_serve: the catalogue does not load\n");
 		abort();
 	}
-	globfree(&g);
 	srv.max_upload = 1u << 20;
 	srv.generator = "rfpgen fuzz";
 	/* The limits of the other targets for every request (fuzz.h). */

@@ -112,10 +112,18 @@ async function layout(page, name) {
       if (e.scrollWidth > e.clientWidth + 2)
         over.push(`${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${e.className ? '.' + String(e.className).split(' ')[0] : ''}: ${e.scrollWidth}>${e.clientWidth} "${(e.textContent || '').trim().slice(0, 30)}"`);
     }
-    return { chars: chars.length, tofu, over, pageWidth: document.documentElement.scrollWidth, window: window.innerWidth };
+    /* Text squeezed into a column a few characters wide. */
+    const narrow = [];
+    for (const td of document.querySelectorAll('td, th')) {
+      const t = (td.textContent || '').trim();
+      if (t.length > 24 && td.clientWidth && td.clientWidth < 96 && getComputedStyle(td).display !== 'none')
+        narrow.push(`${td.clientWidth}px: "${t.slice(0, 20)}"`);
+    }
+    return { chars: chars.length, tofu, over, narrow, pageWidth: document.documentElement.scrollWidth, window: window.innerWidth };
   });
   check(`${name}: no tofu among ${r.chars} characters`, r.chars > 20 && r.tofu.length === 0, r.tofu.join(' '));
   check(`${name}: no text overflows its box`, r.over.length === 0, r.over.slice(0, 8));
+  check(`${name}: no long text squeezed into a narrow column`, r.narrow.length === 0, r.narrow.slice(0, 5));
   check(`${name}: the page fits the window (${r.pageWidth} ≤ ${r.window})`, r.pageWidth <= r.window, r);
 }
 
