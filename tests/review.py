@@ -436,12 +436,11 @@ def main():
         check("審查意見表.%s: a block per bidder, a row per item, the findings" % ext,
               len(re.findall("(?<!受審)廠商：", body)) == 3 and "廠商乙" in body and "回覆「不符合」但未填說明" in body and
               "依填寫規則判讀為「符合」" in body and "{{" not in body, (r.returncode, r.stderr, body[:200]))
-    validator = os.path.join(os.path.abspath(SRC), "..", "shared", "tools", "validate-package")
-    if os.path.exists(validator):
-        for out in ("審查意見表.docx", "審查意見表.odt", "matrix.xlsx"):
-            v = subprocess.run([validator, out], capture_output=True, text=True)
-            check("%s is valid against the schemas (validate-package)" % out, v.returncode == 0,
-                  (v.stdout + v.stderr)[-800:])
+    validator = os.path.join(os.path.abspath(SRC), "tests", "conformance", "tools", "validate-package")
+    for out in ("審查意見表.docx", "審查意見表.odt", "matrix.xlsx"):
+        v = subprocess.run([validator, out], capture_output=True, text=True)
+        check("%s is valid against the schemas (validate-package)" % out, v.returncode == 0,
+              (v.stdout + v.stderr)[-800:])
     r = run("review", "part.docx", "-o", "x.pdf")
     check("usage: an output it cannot write is refused (exit 2)", r.returncode == 2 and "RFP-USAGE" in r.stderr,
           r.stderr)

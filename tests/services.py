@@ -10,7 +10,7 @@ Runs rfpgen and reads what it writes, as tailoring.py does:
   - a combined --type 系統發展 --service 弱點掃描 annex lists each item once;
   - unknown services and levels: did-you-mean, exit 2, no file;
   - list, explain, params, diff, json/csv/md, batch and tailoring;
-  - DOCX and ODT packages valid (../shared/tools/validate-package, if there).
+  - DOCX and ODT packages valid (tests/conformance/tools/validate-package).
 Usage: services.py RFPGEN SRCDIR
 """
 import csv
@@ -150,10 +150,7 @@ def reference_table():
 
 
 def validate(paths):
-    tool = os.path.join(SHARED, "tools", "validate-package")
-    if not os.path.exists(tool):
-        print("skip validate-package: %s is not there" % tool)
-        return
+    tool = os.path.join(SRC, "tests", "conformance", "tools", "validate-package")
     r = subprocess.run([tool] + paths, capture_output=True, text=True)
     check("packages are schema-valid (%d files)" % len(paths), r.returncode == 0, r.stdout + r.stderr)
 
@@ -297,6 +294,29 @@ with tempfile.TemporaryDirectory() as T:
     check("a legal duty cannot be excluded", r.returncode == 2 and "RFP-TAILOR-LEGAL" in r.stderr, r.stderr)
 
     # Cover fields of a service.
+    # review names the case as issued: the services and the agency level,
+    # not an empty type and level.
+    alone = os.path.join(T, "alone.odt")
+    r = run("--service", "弱點掃描", "--agency-level", "B", "-o", alone)
+    combined = os.path.join(T, "combined.docx")
+    r = run("review", alone, combined)
+    first = [l for l in r.stdout.splitlines() if l.startswith(T)]
+    check("review: a service annex's case", r.returncode == 9 and len(first) == 2 and
+          "：弱點掃描（B級機關），24 項" in first[0] and
+          "：系統發展/中＋弱點掃描（B級機關），" in first[1], r.stdout[:400] + r.stderr)
+    r = run("review", alone, "--format", "json")
+    try:
+        m = json.loads(r.stdout)["files"][0]["manifest"]
+    except (ValueError, KeyError, IndexError):
+        m = {}
+    check("review json: services and agency level", m.get("services") == "弱點掃描" and
+          m.get("agency_level") == "B" and m.get("type") == "", r.stdout[:400])
+    sheet = os.path.join(T, "審查意見表.docx")
+    r = run("review", alone, combined, "-o", sheet)
+    txt = text_of(document(sheet)) if os.path.exists(sheet) else ""
+    check("review sheet: the case of each bidder", "案件：弱點掃描（B級機關）" in txt and
+          "案件：系統發展／防護需求等級中＋弱點掃描（B級機關）" in txt, r.stderr + txt[:300])
+
     out = os.path.join(T, "cover.docx")
     r = run("--service", "弱點掃描", "--agency-level", "B", "--field", "target_ips=120",
             "--field", "target_urls=8", "--field", "sites=本部及南區辦公室", "-o", out)

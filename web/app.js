@@ -33,6 +33,7 @@
   function buildForm(t) {
     const types = $('type-choices');
     t.types.forEach((x, i) => types.append(radio('type', x.id, x.name, i === 1)));
+    types.append(radio('type', 'none', '僅資安服務（不含系統委外）', false));
     const direct = $('level-direct');
     t.levels.forEach((x, i) => direct.append(radio('level', x.id, x.name, i === 2)));
 
@@ -50,6 +51,16 @@
       });
       qs.append(fs);
     }
+
+    const services = $('service-choices');
+    for (const x of t.services) {
+      const id = `service-${x.id}`;
+      services.append(el('label', { class: 'check', for: id },
+        el('input', { type: 'checkbox', id, name: 'service', value: x.id }), ' ', x.name));
+    }
+    const al = $('agency-level');
+    al.append(el('option', { value: '' }, '未指定'));
+    for (const a of t.agency_levels) al.append(el('option', { value: a }, `${a} 級`));
 
     const cond = $('condition-choices');
     for (const c of t.conditions) {
@@ -75,7 +86,8 @@
           el('input', { id, name: 'date', type: 'text', value: todayRoc(), autocomplete: 'off', 'aria-describedby': 'date-shown' }),
           el('span', { id: 'date-shown', class: 'note', 'aria-live': 'polite' })));
       } else {
-        cover.append(el('div', { class: 'field' },
+        /* A service's scope shows only when one of its services is chosen. */
+        cover.append(el('div', { class: 'field', 'data-services': f.services || null, hidden: !!f.services },
           el('label', { for: id }, f.name),
           el('input', { id, name: f.key, 'data-in': f.in, type: 'text', maxlength: 500, autocomplete: 'off' })));
       }
@@ -107,7 +119,23 @@
     return { ratings, level: order[best] };
   }
 
+  function chosenServices() {
+    return [...document.querySelectorAll('input[name="service"]:checked')].map((e) => e.value);
+  }
+
+  /* A cover field of a service is asked for when that service is chosen. */
+  function shown(f) {
+    if (!f.services) return true;
+    const chosen = chosenServices();
+    return f.services.split(' ').some((x) => chosen.includes(x));
+  }
+
   function showLevel() {
+    const servicesOnly = value('type') === 'none';
+    $('level-set').hidden = servicesOnly;
+    $('condition-set').hidden = servicesOnly;
+    for (const f of state.types.fields)
+      if (f.services) $(`field-${f.key}`).closest('.field').hidden = !shown(f);
     const mode = value('level-mode');
     $('level-direct').hidden = mode !== 'level';
     $('level-impact').hidden = mode !== 'impact';
@@ -140,11 +168,18 @@
 
   /** The request of docs/api.md, from the form and the tailoring. */
   function request() {
-    const req = { type: value('type') };
-    if (value('level-mode') === 'impact') req.impact = impactLevel().ratings;
-    else req.level = value('level');
+    const req = {};
+    const servicesOnly = value('type') === 'none';
+    if (!servicesOnly) {
+      req.type = value('type');
+      if (value('level-mode') === 'impact') req.impact = impactLevel().ratings;
+      else req.level = value('level');
+    }
+    const services = chosenServices();
+    if (services.length) req.services = services;
+    if (services.length && $('agency-level').value) req.agency_level = $('agency-level').value;
     const conditions = {};
-    for (const c of state.types.conditions) {
+    for (const c of servicesOnly ? [] : state.types.conditions) {
       const e = $(`cond-${c.key}`);
       if (c.kind === 'amount') {
         const v = e.value.replace(/[,\s]/g, '').replace(/^NT\$/i, '');
@@ -156,7 +191,7 @@
     if (Object.keys(conditions).length) req.conditions = conditions;
     const fields = {};
     for (const f of state.types.fields) {
-      if (f.key === 'date') continue;
+      if (f.key === 'date' || !shown(f)) continue;
       const v = $(`field-${f.key}`).value.trim();
       if (!v) continue;
       if (f.in === 'fields') fields[f.key] = v;
@@ -201,7 +236,10 @@
     const body = clear($('items-table').tBodies[0]);
     let reopen = null;
     const legal = sel.items.filter((x) => x.law).length;
-    $('preview-summary').textContent = `${sel.selection.type}／${sel.selection.level}：共 ${sel.count} 項（法定 ${legal} 項，排除 ${sel.excluded.length} 項，增列 ${sel.items.filter((x) => x.tailoring === 'included').length} 項）`;
+    const sv = sel.selection.services ? sel.selection.services.split(' ').join('、') +
+      (sel.selection.agency_level ? `（${sel.selection.agency_level}級機關）` : '') : '';
+    const what = [sel.selection.type ? `${sel.selection.type}／${sel.selection.level}` : '', sv].filter((x) => x).join('＋');
+    $('preview-summary').textContent = `${what}：共 ${sel.count} 項（法定 ${legal} 項，排除 ${sel.excluded.length} 項，增列 ${sel.items.filter((x) => x.tailoring === 'included').length} 項）`;
     let family = null;
     for (const it of sel.items) {
       if (it.family !== family) {

@@ -23,6 +23,14 @@
     return file.replace(/\.(docx|odt)$/i, '');
   }
 
+  /* 系統發展／高, 弱點掃描（B級機關）, or both joined with ＋ (as the CLI says it). */
+  function caseText(m) {
+    const parts = [];
+    if (m.type) parts.push(`${m.type}／${m.level}`);
+    if (m.services) parts.push(m.services.split(' ').join('、') + (m.agency_level ? `（${m.agency_level}級機關）` : ''));
+    return parts.join('＋') || '—';
+  }
+
   function card(f) {
     const c = f.counts;
     const rows = [
@@ -35,7 +43,7 @@
     return el('article', { class: 'card' },
       el('h3', {}, bidder(f.file)),
       el('p', { class: f.complete ? 'ok' : 'alert-title bad' }, f.complete ? '回覆完整' : `回覆不完整：${problems.length} 項待釐清`),
-      el('p', { class: 'note' }, `附件：${f.manifest.type || '—'}／${f.manifest.level || '—'}，${f.manifest.items} 項；完整性核對：${f.manifest.digest === 'verified' ? '通過' : f.manifest.digest}`),
+      el('p', { class: 'note' }, `附件：${caseText(f.manifest)}，${f.manifest.items} 項；完整性核對：${f.manifest.digest === 'verified' ? '通過' : f.manifest.digest}`),
       el('table', { class: 'counts' },
         el('caption', { class: 'visually-hidden' }, `${bidder(f.file)} 回覆統計`),
         el('tbody', {}, rows.map(([k, v]) => el('tr', {}, el('th', { scope: 'row' }, k), el('td', {}, String(v)))))),

@@ -697,6 +697,8 @@ struct rfp_review_summary {
 	const char *manifest;		/* where the manifest was read: a part, or
 					 * "--against FILE" */
 	const char *tool, *catalogue, *type, *level, *conditions, *date;	/* as issued */
+	const char *services, *agency_level;	/* as issued: the services' names
+					 * joined by spaces and A-E, or "" */
 	const char *digest;		/* the manifest against its recorded SHA-256:
 					 * "verified", "absent" or "mismatch" */
 	size_t items;			/* items issued */

@@ -164,8 +164,10 @@ text_one(struct rfp_buf *b, const struct rfp_review *r)
 	struct rfp_review_summary s;
 
 	rfp_review_summary(r, &s);
-	rfp_buf_addf(b, "%s：%s/%s，%zu 項（%s %s；附件紀錄 %s，SHA-256 %s）\n", s.file, s.type,
-	    s.level, s.items, s.format, s.date, s.manifest, s.digest);
+	rfp_buf_addf(b, "%s：", s.file);
+	rfp_review_case(b, &s, "/");
+	rfp_buf_addf(b, "，%zu 項（%s %s；附件紀錄 %s，SHA-256 %s）\n", s.items, s.format, s.date,
+	    s.manifest, s.digest);
 	rfp_buf_addf(b, "  回覆：符合 %zu、部分符合 %zu、不符合 %zu、不適用 %zu、未答 %zu",
 	    s.counts[RFP_REPLY_MEETS], s.counts[RFP_REPLY_PARTIAL], s.counts[RFP_REPLY_FAILS],
 	    s.counts[RFP_REPLY_NA], s.counts[RFP_REPLY_NONE]);
@@ -213,6 +215,8 @@ json_one(struct rfp_buf *b, const struct rfp_review *r)
 	jstr(b, "catalogue", s.catalogue, true);
 	jstr(b, "type", s.type, true);
 	jstr(b, "level", s.level, true);
+	jstr(b, "services", s.services, true);
+	jstr(b, "agency_level", s.agency_level, true);
 	jstr(b, "conditions", s.conditions, true);
 	jstr(b, "date", s.date, true);
 	jstr(b, "digest", s.digest, true);
@@ -340,7 +344,12 @@ md_one(struct rfp_buf *b, const struct rfp_review *r)
 	rfp_buf_adds(b, "## ");
 	md_cell(b, s.file);
 	rfp_buf_adds(b, "\n\n");
-	rfp_buf_addf(b, "- 案件：%s／%s，%zu 項；附件紀錄 ", s.type, s.level, s.items);
+	/* The manifest comes from the bidder's file: escaped like every cell. */
+	rfp_review_case(&c, &s, "／");
+	rfp_buf_adds(b, "- 案件：");
+	md_cell(b, c.ptr ? c.ptr : "");
+	rfp_buf_addf(b, "，%zu 項；附件紀錄 ", s.items);
+	rfp_buf_reset(&c);
 	md_cell(b, s.manifest);
 	rfp_buf_addf(b, "（SHA-256 %s）\n- 回覆：符合 %zu、部分符合 %zu、不符合 %zu、不適用 %zu、未答 %zu\n"
 	    "- 結果：%s\n\n", s.digest, s.counts[RFP_REPLY_MEETS], s.counts[RFP_REPLY_PARTIAL],

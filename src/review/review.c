@@ -343,6 +343,11 @@ parse_manifest(struct rfp_ctx *ctx, struct rfp_review *r, const char *part, cons
 	f->m.level = aattr(r, root, "level");
 	f->m.conditions = aattr(r, root, "conditions");
 	f->m.date = aattr(r, root, "date");
+	/* Optional: only a service annex has them. */
+	if (!(f->m.services = aattr(r, root, "services")))
+		f->m.services = "";
+	if (!(f->m.agency_level = aattr(r, root, "agency-level")))
+		f->m.agency_level = "";
 	if (!f->m.document || !f->m.tool || !f->m.catalogue || !f->m.type || !f->m.level ||
 	    !f->m.conditions || !f->m.date) {
 		rfp_diag(ctx, REVIEW_MANIFEST, &w, "an attribute of rfp:manifest is missing");
@@ -1609,6 +1614,8 @@ copy_manifest(struct rfp_review *r, const struct rv_manifest *from)
 	r->m.level = adup(r, from->level);
 	r->m.conditions = adup(r, from->conditions);
 	r->m.date = adup(r, from->date);
+	r->m.services = adup(r, from->services);
+	r->m.agency_level = adup(r, from->agency_level);
 	return true;
 }
 
@@ -1803,12 +1810,31 @@ rfp_review_problem(const struct rfp_review *r, size_t i, struct rfp_review_probl
 }
 
 void
+rfp_review_case(struct rfp_buf *b, const struct rfp_review_summary *s, const char *between)
+{
+	if (*s->type)
+		rfp_buf_addf(b, "%s%s%s", s->type, between, s->level);
+	if (!*s->services)
+		return;
+	if (*s->type)
+		rfp_buf_adds(b, "＋");
+	/* The manifest joins the names with spaces; a page with 、. */
+	for (const char *p = s->services; *p; p++)
+		if (*p == ' ')
+			rfp_buf_adds(b, "、");
+		else
+			rfp_buf_add(b, p, 1);
+	if (*s->agency_level)
+		rfp_buf_addf(b, "（%s級機關）", s->agency_level);
+}
+
+void
 rfp_review_summary(const struct rfp_review *r, struct rfp_review_summary *out)
 {
 	*out = (struct rfp_review_summary){ .file = r->file, .format = r->format,
 	    .manifest = r->m.source, .tool = r->m.tool, .catalogue = r->m.catalogue,
 	    .type = r->m.type, .level = r->m.level, .conditions = r->m.conditions,
-	    .date = r->m.date, .digest = r->digest, .items = r->m.n, .added = r->added,
+	    .services = r->m.services, .agency_level = r->m.agency_level, .date = r->m.date, .digest = r->digest, .items = r->m.n, .added = r->added,
 	    .problems = r->nproblems, .complete = true };
 	for (size_t i = 0; i < r->m.n; i++) {
 		unsigned f = r->items[i].flags;

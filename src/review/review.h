@@ -32,6 +32,7 @@ struct rv_mitem {
 struct rv_manifest {
 	const char *source;		/* the part it was read from */
 	const char *document, *tool, *catalogue, *type, *level, *conditions, *date;
+	const char *services, *agency_level;	/* "" for an annex without services */
 	struct rv_mitem *items;
 	size_t n;
 	size_t nexcluded;
@@ -68,6 +69,11 @@ struct rfp_review {
 /** Reads the package pkg (name: for messages) as a returned annex. */
 enum rfp_status rfp_review_read_pkg(struct rfp_ctx *ctx, const char *name,
     const struct rfp_pkg *pkg, const struct rfp_review *original, struct rfp_review **out);
+
+/** The case as issued, for people: 系統發展, between, 高 (the type and
+ * level, when there is a type), then the services, 弱點掃描、滲透測試（B級機關）,
+ * joined with ＋ when there are both. */
+void rfp_review_case(struct rfp_buf *b, const struct rfp_review_summary *s, const char *between);
 
 /* The answers, in the order of the drop-down, as enum rfp_reply 1..4. */
 extern const char *const rfp_reply_names[RFP_REPLY_COUNT];

@@ -25,7 +25,7 @@ static const struct rfp_dict_entry sheet_entries[] = {
 	{ "bidders", NULL, false },
 	{ "files", NULL, true },
 	{ "bidder", "files", false }, { "file", "files", false }, { "type", "files", false },
-	{ "level", "files", false }, { "issued", "files", false }, { "items", "files", false },
+	{ "level", "files", false }, { "case", "files", false }, { "issued", "files", false }, { "items", "files", false },
 	{ "meets", "files", false }, { "partial", "files", false }, { "fails", "files", false },
 	{ "na", "files", false }, { "unanswered", "files", false }, { "altered", "files", false },
 	{ "added", "files", false }, { "result", "files", false }, { "manifest", "files", false },
@@ -47,6 +47,19 @@ num(struct rfp_arena *a, size_t n)
 
 	snprintf(s, sizeof(s), "%zu", n);
 	return rfp_arena_strdup(a, s);
+}
+
+/* 系統發展／防護需求等級高, 弱點掃描（B級機關）, or both. */
+static const char *
+case_of(struct rfp_arena *a, const struct rfp_review_summary *s)
+{
+	struct rfp_buf b = RFP_BUF_INIT(1u << 16);
+	const char *v;
+
+	rfp_review_case(&b, s, "／防護需求等級");
+	v = b.err ? NULL : rfp_arena_strdup(a, b.ptr ? b.ptr : "");
+	rfp_buf_fini(&b);
+	return v;
 }
 
 static const char *
@@ -75,6 +88,7 @@ file_data(struct rfp_arena *a, struct rfp_dnode *f, const struct rfp_review *con
 	rfp_review_summary(r, &s);
 	ok = rfp_data_str(a, f, "bidder", bidder(a, rv, n, j)) && rfp_data_str(a, f, "file", s.file) &&
 	    rfp_data_str(a, f, "type", s.type) && rfp_data_str(a, f, "level", s.level) &&
+	    rfp_data_str(a, f, "case", case_of(a, &s)) &&
 	    rfp_data_str(a, f, "issued", s.date) && rfp_data_str(a, f, "items", num(a, s.items)) &&
 	    rfp_data_str(a, f, "meets", num(a, s.counts[RFP_REPLY_MEETS])) &&
 	    rfp_data_str(a, f, "partial", num(a, s.counts[RFP_REPLY_PARTIAL])) &&

@@ -66,13 +66,21 @@ static const struct {
 	{ "classified", "涉及國家機密", "boolean", "增列人員適任性查核及出境管制等要求" },
 };
 
+/* for: the services (their English ids, space-separated) whose cover shows
+ * the field, or NULL for every annex (annex.c's COVER_FIELDS). */
 static const struct {
-	const char *key, *name, *where;
+	const char *key, *name, *where, *for_services;
 } cover_fields[] = {
-	{ "agency", "機關", "agency" }, { "project", "案名", "project" },
-	{ "case_no", "案號", "fields" }, { "contact", "承辦人", "fields" },
-	{ "phone", "聯絡電話", "fields" }, { "budget", "預算金額", "fields" },
-	{ "period", "履約期間", "fields" }, { "date", "日期（民國）", "date" },
+	{ "agency", "機關", "agency", NULL }, { "project", "案名", "project", NULL },
+	{ "case_no", "案號", "fields", NULL }, { "contact", "承辦人", "fields", NULL },
+	{ "phone", "聯絡電話", "fields", NULL }, { "budget", "預算金額", "fields", NULL },
+	{ "period", "履約期間", "fields", NULL }, { "date", "日期（民國）", "date", NULL },
+	{ "targets", "標的範圍", "fields", "health-check vuln-scan pentest soc" },
+	{ "target_ips", "標的IP數量", "fields", "health-check vuln-scan pentest" },
+	{ "target_urls", "標的網址（URL）數量", "fields", "vuln-scan pentest" },
+	{ "sites", "服務場所", "fields", "health-check soc" },
+	{ "soc_tier", "監控流量級距", "fields", "soc" },
+	{ "participants", "演練對象人數", "fields", "social-engineering" },
 };
 
 static json_t *
@@ -112,9 +120,13 @@ types_json(const struct api_server *s)
 		    "name", conditions[i].name, "kind", conditions[i].kind, "effect", conditions[i].effect));
 	json_object_set_new(o, "conditions", a);
 	a = json_array();
-	for (size_t i = 0; i < sizeof(cover_fields) / sizeof(cover_fields[0]); i++)
-		json_array_append_new(a, json_pack("{s:s, s:s, s:s}", "key", cover_fields[i].key,
-		    "name", cover_fields[i].name, "in", cover_fields[i].where));
+	for (size_t i = 0; i < sizeof(cover_fields) / sizeof(cover_fields[0]); i++) {
+		x = json_pack("{s:s, s:s, s:s}", "key", cover_fields[i].key, "name",
+		    cover_fields[i].name, "in", cover_fields[i].where);
+		if (cover_fields[i].for_services)
+			json_object_set_new(x, "services", json_string(cover_fields[i].for_services));
+		json_array_append_new(a, x);
+	}
 	json_object_set_new(o, "fields", a);
 	a = json_array();
 	for (int i = 0; i < RFP_SERVICE_COUNT; i++)

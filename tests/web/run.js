@@ -8,7 +8,7 @@
  *     preview (the same count as the API), exclude one item with a reason
  *     (a legal duty offers no exclusion), add one, download DOCX, ODT, PDF
  *     (when the server has LibreOffice) and the agency's document, and open
- *     each file (python-docx, validate-package when present, pdftotext);
+ *     each file (python-docx, tests/conformance/tools/validate-package, pdftotext);
  *   - upload a broken template and see each error with its position, then a
  *     good one and download with it;
  *   - 審查廠商回覆: upload two returned annexes, see the summary and the
@@ -152,11 +152,7 @@ function odtText(file) {
 }
 
 function validatePackage(file, what) {
-  const tool = path.join(SRC, '..', 'shared', 'tools', 'validate-package');
-  if (!fs.existsSync(tool)) {
-    console.log(`ok   ${what}: validate-package # SKIP: not present`);
-    return;
-  }
+  const tool = path.join(SRC, 'tests', 'conformance', 'tools', 'validate-package');
   const r = spawnSync(tool, [file], { encoding: 'utf8' });
   check(`${what}: validate-package accepts it`, r.status === 0, r.stdout + r.stderr);
 }
@@ -308,6 +304,31 @@ async function main() {
     await page.setViewportSize({ width: 420, height: 900 });
     await shot(page, '09-narrow');
     await page.setViewportSize({ width: 1280, height: 900 });
+
+    /* A service annex: 弱點掃描 alone, for a B-level agency, with its scope. */
+    await page.goto(base);
+    await page.waitForSelector('#service-vuln-scan');
+    check('the scope fields of a service are hidden until it is chosen', await page.isHidden('#field-target_ips'));
+    await page.check('#type-none');
+    check('services only: no level or conditions asked', await page.isHidden('#level-set') && await page.isHidden('#condition-set'));
+    await page.focus('#service-vuln-scan');
+    await page.keyboard.press('Space');
+    check('a service by keyboard', await page.isChecked('#service-vuln-scan'));
+    await page.selectOption('#agency-level', 'B');
+    check('its scope fields then shown', await page.isVisible('#field-target_ips') && await page.isVisible('#field-target_urls') &&
+      await page.isHidden('#field-participants'));
+    await page.fill('#field-target_ips', '120');
+    await page.fill('#field-agency', '範例機關');
+    await page.waitForFunction(() => /弱點掃描（B級機關）：共 \d+ 項/.test(document.getElementById('preview-summary').textContent), null, { timeout: 20000 })
+      .catch(() => {});
+    const summary = await page.textContent('#preview-summary');
+    check('the preview names the service and the agency level', /^弱點掃描（B級機關）：共 \d+ 項/.test(summary), summary);
+    const svc = await download(page, 'button[data-doc="annex"][data-format="docx"]', 'service.docx');
+    const stext = docxText(svc.file);
+    check('service DOCX: the frequency the agency level requires, and the scope', stext &&
+      stext.includes('B級機關每年辦理1次') && /標的IP數量\s*120/.test(stext) && !stext.includes('防護需求等級'), (stext || '').slice(0, 400));
+    validatePackage(svc.file, 'service DOCX');
+    await shot(page, '09b-services', { locator: '#choose' });
 
     /* Review: two returned annexes. */
     await page.click('a[href="review.html"]');
