@@ -153,6 +153,46 @@ check "near-miss-ignored" '[ $rc -eq 0 ] && [ -f "$T/near/C1-系統發展-高.do
 printf '系統編號,委外類型,防護需求等級\n"D1\rEVIL",系統開發,高\n' >"$T/cr.csv"
 "$RFPGEN" batch "$T/cr.csv" -O "$T/cr" 2>"$T/cr.err"
 check "control-chars-escaped" 'grep -q "row 2 D1\\\\rEVIL: error" "$T/cr.err" && ! grep -q "$(printf "\r")" "$T/cr.err"'
+# --- Output names (tests/fuzz/README.md, fixed findings 2-7) -----------------
+# Every file a row writes counts for duplicates, the agency's document too
+# (6), and names that differ only in non-ASCII case are one (3); a cell
+# that is only an extension gives the format, never a name without one (2,
+# 7); Win32's other device names (4); a name too long fails up front (5).
+long=$(printf '%0240d' 0 | tr 0 L)
+cat >"$T/names.csv" <<CSV
+系統編號,委外類型,防護需求等級,輸出檔名,機關檢核表
+N1,系統發展,普,x.docx,是
+N2,系統發展,普,x-機關自行辦理事項.docx,
+N3,系統發展,普,Y-機關自行辦理事項.docx,
+N4,系統發展,普,y.docx,是
+N5,系統發展,普,.odt,是
+N6,系統發展,普,É.docx,
+N7,系統發展,普,é.docx,
+N8,系統發展,普,Ａ.odt,
+N9,系統發展,普,ａ.odt,
+N10,系統發展,普,CONIN\$.docx,
+N11,系統發展,普,CON .docx,
+N12,系統發展,普,COM¹.docx,
+N13,系統發展,普,$long.docx,是
+N14,系統發展,普,$long.docx,
+CSV
+mkdir "$T/names"
+"$RFPGEN" batch "$T/names.csv" -O "$T/names" -j 2 --report "$T/names.json" 2>"$T/names.err"; rc=$?
+check "names-exit-7" '[ $rc -eq 7 ]'
+check "names-agency-doc-taken" 'grep -q "row 3 N2: error: output name .x-機關自行辦理事項.docx. is already used by row 2 (letter case aside) \[RFP-ROW-DUPLICATE\]" "$T/names.err" && unzip -p "$T/names/x-機關自行辦理事項.docx" word/document.xml | grep -q 機關自行辦理事項檢核表'
+check "names-agency-doc-clashes" 'grep -q "row 5 N4: error: output name .y-機關自行辦理事項.docx. is already used by row 4" "$T/names.err" && [ ! -e "$T/names/y.docx" ] && [ -f "$T/names/Y-機關自行辦理事項.docx" ]'
+check "names-extension-only" '[ -f "$T/names/N5-系統發展-普.odt" ] && [ -f "$T/names/N5-系統發展-普-機關自行辦理事項.odt" ] && ! ls "$T/names" | grep -q -e "_odt" -e "(null)"'
+check "names-unicode-case" 'grep -q "row 8 N7: error: output name .é.docx. is already used by row 7" "$T/names.err" && grep -q "row 10 N9: error: output name .ａ.odt. is already used by row 9" "$T/names.err" && [ ! -e "$T/names/é.docx" ] && [ ! -e "$T/names/ａ.odt" ]'
+check "names-devices" '[ -f "$T/names/_CONIN\$.docx" ] && [ -f "$T/names/_CON .docx" ] && [ -f "$T/names/_COM¹.docx" ] && [ ! -e "$T/names/CON .docx" ]'
+check "names-too-long" 'grep -q "row 14 N13: error: the file name .L*-機關自行辦理事項.docx. is 270 bytes long; a file system takes at most 255 \[RFP-ROW-NAME-LONG\]" "$T/names.err" && [ -f "$T/names/$long.docx" ]'
+check "names-report" "$PY -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r[\"written\"]==9 and r[\"failed\"]==5, r; f=[x for x in r[\"rows\"] if x[\"status\"]==\"failed\"]; assert [x[\"code\"] for x in f]==[\"RFP-ROW-DUPLICATE\"]*4+[\"RFP-ROW-NAME-LONG\"], f' '$T/names.json'"
+# --agency-checklist-dir naming -O another way is the same directory.
+printf '系統編號,委外類型,防護需求等級,輸出檔名\nD1,系統發展,普,a.docx\nD2,系統發展,普,A-機關自行辦理事項.docx\n' >"$T/samedir.csv"
+mkdir "$T/sd" "$T/sd2"
+"$RFPGEN" batch "$T/samedir.csv" -O "$T/sd" --agency-checklist-dir "$T/sd/." 2>"$T/sd.err"; rc=$?
+check "names-agency-dir-same" '[ $rc -eq 7 ] && grep -q "row 3 D2: error: output name .A-機關自行辦理事項.docx. is already used by row 2" "$T/sd.err"'
+"$RFPGEN" batch "$T/samedir.csv" -O "$T/sd2" --agency-checklist-dir "$T/sd2/agency" -q; rc=$?
+check "names-agency-dir-apart" '[ $rc -eq 0 ] && [ -f "$T/sd2/A-機關自行辦理事項.docx" ] && [ -f "$T/sd2/agency/A-機關自行辦理事項-機關自行辦理事項.docx" ]'
 # --report is checked before any annex is written.
 "$RFPGEN" batch "$T/rows.csv" -O "$T/rows4" --level 中 --report "$T/no/such/dir/r.json" 2>"$T/rep.err"; rc=$?
 check "report-unwritable-first" '[ $rc -eq 5 ] && grep -q "RFP-REPORT" "$T/rep.err" && [ -z "$(ls -A "$T/rows4")" ]'

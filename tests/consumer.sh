@@ -92,7 +92,9 @@ d = docx.Document(sys.argv[1])
 text = "\n".join(p.text for p in d.paragraphs)
 assert "資通安全需求附件" in text, "title missing"
 assert len(d.tables) >= 2, "tables missing"
-rows = d.tables[-1].rows
+# The checklist: the longest table (its last row sits, with 「（以下空白）」,
+# in a table of its own after it).
+rows = max(d.tables, key=lambda t: len(t.rows)).rows
 assert rows[0].cells[0].text == "編號", rows[0].cells[0].text
 assert len(rows) > 90, len(rows)
 assert d.sections[0].page_width.mm > 209 and d.sections[0].page_width.mm < 211

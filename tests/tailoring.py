@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import xml.etree.ElementTree as ET
 import zipfile
 
 RFPGEN, SRC = sys.argv[1], sys.argv[2]
@@ -43,14 +44,27 @@ def paragraphs(xml, odt=False):
 
 
 def tables(xml):
-    """Each w:tbl as a list of rows, each a list of cell texts."""
+    """Each w:tbl of the body as a list of rows, each a list of cell texts.
+
+    The annex's last table ends with a table of one cell that holds its
+    last row (a table of its own) and the closing paragraph: that row is
+    read as the table's, and a whole table moved there as itself."""
+    W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+    def rows_of(t):
+        return [["".join(x.text or "" for x in c.iter(W + "t")) for c in r.findall(W + "tc")]
+                for r in t.findall(W + "tr")]
     out = []
-    for t in re.findall(r"<w:tbl>.*?</w:tbl>", xml, re.S):
-        rows = []
-        for r in re.findall(r"<w:tr[ >].*?</w:tr>", t, re.S):
-            rows.append(["".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", c))
-                         for c in re.findall(r"<w:tc>.*?</w:tc>", r, re.S)])
-        out.append(rows)
+    for t in ET.fromstring(xml).find(W + "body").findall(W + "tbl"):
+        rs = t.findall(W + "tr")
+        cells = rs[0].findall(W + "tc") if len(rs) == 1 else []
+        inner = cells[0].find(W + "tbl") if len(cells) == 1 else None
+        if inner is None:
+            out.append(rows_of(t))
+        elif inner.find("%str/%strPr/%stblHeader" % (W, W, W)) is not None or not out:
+            out.append(rows_of(inner))
+        else:
+            out[-1].extend(rows_of(inner))
     return out
 
 

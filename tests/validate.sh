@@ -10,7 +10,8 @@
 #     lo-saved/, lo-sources/) that renders; the error cases do not.
 # The same outputs are checked for their layout (the Python below): Latin
 # text tagged en-US and East Asian text zh-TW, the fragment's tables as
-# wide as the page's text and kept with what follows them.
+# wide as the page's text and kept with what follows them, the closing
+# paragraph in one unsplittable row with the last table row.
 # Ends with the counts; exit status 0 only if everything passed.
 # Usage: validate.sh RFPGEN SRCDIR
 set -u
@@ -95,6 +96,7 @@ ST = '{urn:oasis:names:tc:opendocument:xmlns:style:1.0}'
 FO = '{urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0}'
 TB = '{urn:oasis:names:tc:opendocument:xmlns:table:1.0}'
 OF = '{urn:oasis:names:tc:opendocument:xmlns:office:1.0}'
+TX = '{urn:oasis:names:tc:opendocument:xmlns:text:1.0}'
 problems = []
 def bad(f, msg): problems.append('%s: %s' % (f, msg))
 
@@ -166,10 +168,12 @@ def check_docx(cat, f, z):
         found += el.tag == W + 'tbl' and header(el) in frag_headers
     if (cat in ('shipped', 'agency', 'tailored', 'example-annex') or cat == 'examples') and not found:
         bad(f, 'none of the fragment\'s tables')
+    if cat in ('shipped', 'agency', 'tailored', 'example-annex'):
+        check_end_docx(f, body, styles)
 
 def check_docx_table(cat, f, styles, tbl, width):
     what = '%s table %s' % (f, '|'.join(header(tbl))[:24])
-    grid = [wint(g, 'w') for g in tbl.iter(W + 'gridCol')]
+    grid = [wint(g, 'w') for g in tbl.find(W + 'tblGrid').findall(W + 'gridCol')]
     tw = tbl.find('%stblPr/%stblW' % (W, W))
     if sum(grid) != width or (tw is not None and tw.get(W + 'type') == 'dxa' and wint(tw, 'w') != width):
         problems.append('%s: %s twips wide (grid %s), the text is %s' %
@@ -200,6 +204,36 @@ UNITS = {'cm': 1.0, 'mm': 0.1, 'in': 2.54, 'pt': 2.54 / 72, 'pc': 2.54 / 6, 'px'
 def cm(v):
     m = re.fullmatch(r'([0-9.]+)([a-z]+)', v or '')
     return float(m.group(1)) * UNITS[m.group(2)] if m and m.group(2) in UNITS else None
+
+def own_columns(t):
+    """The columns of table t, not those of the tables in its cells."""
+    for c in t:
+        if c.tag == TB + 'table-column':
+            yield c
+        elif c.tag in (TB + 'table-columns', TB + 'table-header-columns', TB + 'table-column-group'):
+            yield from own_columns(c)
+
+# The closing paragraph (「（以下空白）」) and the last checklist row share one
+# row that may not split: the body's last table holds, in its one cell, the
+# last row as a table of its own and the paragraph after it.
+def check_end_docx(f, body, styles):
+    tbls = body.findall(W + 'tbl')
+    rows = tbls[-1].findall(W + 'tr') if tbls else []
+    cell = rows[0].find(W + 'tc') if len(rows) == 1 else None
+    if cell is None or cell.find(W + 'tbl') is None or rows[0].find('%strPr/%scantSplit' % (W, W)) is None or \
+       not ''.join(t.text or '' for p in cell.findall(W + 'p') for t in p.iter(W + 't')).strip():
+        bad(f, 'the closing paragraph is not kept with the last row')
+
+def check_end_odt(f, text, autos):
+    tbls = text.findall(TB + 'table')
+    rows = tbls[-1].findall(TB + 'table-row') if tbls else []
+    cell = rows[0].find(TB + 'table-cell') if len(rows) == 1 else None
+    rs = autos.get(rows[0].get(TB + 'style-name')) if len(rows) == 1 else None
+    rp = rs.find(ST + 'table-row-properties') if rs is not None else None
+    if cell is None or cell.find(TB + 'table') is None or rp is None or \
+       rp.get(FO + 'keep-together') != 'always' or \
+       not ''.join(''.join(p.itertext()) for p in cell.findall(TX + 'p')).strip():
+        bad(f, 'the closing paragraph is not kept with the last row')
 
 def check_odt(cat, f, z):
     content = ET.fromstring(z.read('content.xml'))
@@ -233,7 +267,7 @@ def check_odt(cat, f, z):
         props = st.find(ST + 'table-properties') if st is not None else None
         tw = cm(props.get(ST + 'width')) if props is not None else None
         cols = 0.0
-        for c in t.iter(TB + 'table-column'):
+        for c in own_columns(t):
             cs = autos.get(c.get(TB + 'style-name'))
             cp = cs.find(ST + 'table-column-properties') if cs is not None else None
             cols += (cm(cp.get(ST + 'column-width')) if cp is not None else 0) * \
@@ -252,6 +286,8 @@ def check_odt(cat, f, z):
                 break
     if (cat in ('shipped', 'agency', 'tailored', 'example-annex') or cat == 'examples') and not found:
         bad(f, 'none of the fragment\'s tables')
+    if cat in ('shipped', 'agency', 'tailored', 'example-annex'):
+        check_end_odt(f, content.find(OF + 'body').find(OF + 'text'), autos)
 
 n = 0
 for line in open(LIST, encoding='utf-8'):

@@ -793,34 +793,117 @@ map_style(struct docx_map *m, const char *id)
 }
 
 /*
- * The fragment numbers its headings in text (壹、, 一、). When the agency's
- * heading style numbers itself, that text would double the number, so it
- * goes and the agency's numbering continues through the annex.
+ * The fragment numbers its headings in text (壹、, 一、, {{family_no}}、).
+ * When the agency's heading style numbers itself, that text would double
+ * the number, so it goes and the agency's numbering continues through the
+ * annex. A heading's number is what its text starts with up to the first
+ * 、: numerals (壹, 貳, 一 … and 附錄), {{…_no}} fields, and sections of
+ * them, as in {{#has_services}}參{{/has_services}}{{^has_services}}貳{{/has_services}}、.
  */
-static const char *const heading_prefixes[2][3] = {
-	{ "壹、", "貳、", "附錄、" },	/* level 1 */
-	{ "{{family_no}}、", NULL, NULL },	/* level 2 */
-};
-
-static void
-strip_prefixes(struct rfp_buf *frag, int level, const char *before)
+static size_t
+numeral_len(const char *s)
 {
-	for (int k = 0; k < 3 && heading_prefixes[level][k]; k++) {
-		struct rfp_buf out = RFP_BUF_INIT(frag->max);
-		char pat[64];
-		const char *s = frag->ptr, *p;
+	static const char *const numerals[] = { "〇", "一", "二", "三", "四", "五", "六",
+		"七", "八", "九", "十", "百", "壹", "貳", "參", "肆", "伍", "陸", "柒", "捌",
+		"玖", "拾", "佰", "附錄" };
 
-		snprintf(pat, sizeof(pat), "%s%s", before, heading_prefixes[level][k]);
-		while ((p = strstr(s, pat)) != NULL) {
-			rfp_buf_add(&out, s, (size_t)(p - s));
-			rfp_buf_adds(&out, before);
-			s = p + strlen(pat);
+	if (*s >= '0' && *s <= '9')
+		return 1;
+	for (size_t i = 0; i < sizeof(numerals) / sizeof(numerals[0]); i++)
+		if (strncmp(s, numerals[i], strlen(numerals[i])) == 0)
+			return strlen(numerals[i]);
+	return 0;
+}
+
+/* The length of the run of numerals, number fields and sections of them
+ * at s (depth: how many sections it is inside). */
+static size_t
+number_run(const char *s, int depth)
+{
+	size_t n = 0, k;
+
+	for (;;) {
+		const char *p = s + n, *close, *name, *inner;
+		size_t name_len, m;
+
+		if ((k = numeral_len(p)) != 0) {
+			n += k;
+			continue;
 		}
-		rfp_buf_adds(&out, s);
+		if (strncmp(p, "{{", 2) != 0 || !(close = strstr(p + 2, "}}")))
+			return n;
+		if (p[2] == '#' || p[2] == '^') {
+			char end_tag[80];
+
+			name = p + 3;
+			name_len = (size_t)(close - name);
+			if (depth >= 4 || name_len == 0 || name_len > 64)
+				return n;
+			inner = close + 2;
+			m = number_run(inner, depth + 1);
+			snprintf(end_tag, sizeof(end_tag), "{{/%.*s}}", (int)name_len, name);
+			if (strncmp(inner + m, end_tag, strlen(end_tag)) != 0)
+				return n;
+			n = (size_t)(inner + m + strlen(end_tag) - s);
+			continue;
+		}
+		name = p + 2;
+		name_len = (size_t)(close - name);
+		if (name_len < 4 || strncmp(close - 3, "_no", 3) != 0 ||
+		    strcspn(name, "#^/!{ ") < name_len)
+			return n;
+		n = (size_t)(close + 2 - s);
+	}
+}
+
+/* The length of the heading number (with its 、) the text at s starts
+ * with; 0 if it starts with none. */
+static size_t
+heading_number_len(const char *s)
+{
+	size_t n = number_run(s, 0);
+
+	return n && strncmp(s + n, "、", strlen("、")) == 0 ? n + strlen("、") : 0;
+}
+
+/*
+ * Removes the number from the text of every heading of the fragment: the
+ * text right after mark (ODT: 'text:outline-level="1">'), or, in DOCX, that
+ * of the first w:t after mark ('<w:pStyle w:val="1"/>') in its paragraph.
+ */
+static void
+strip_numbers(struct rfp_buf *frag, const char *mark, bool docx)
+{
+	struct rfp_buf out = RFP_BUF_INIT(frag->max);
+	const char *s = frag->ptr, *p;
+
+	while ((p = strstr(s, mark)) != NULL) {
+		const char *text = p + strlen(mark);
+
+		if (docx) {
+			const char *end = strstr(text, "</w:p>"), *t = strstr(text, "<w:t>"),
+			    *t2 = strstr(text, "<w:t ");
+
+			if (t2 && (!t || t2 < t))
+				t = t2;
+			if (!end || !t || t > end || !(t = strchr(t, '>'))) {
+				rfp_buf_add(&out, s, (size_t)(text - s));
+				s = text;
+				continue;
+			}
+			text = t + 1;
+		}
+		rfp_buf_add(&out, s, (size_t)(text - s));
+		s = text + heading_number_len(text);
+	}
+	rfp_buf_adds(&out, s);
+	if (out.err) {
+		frag->err = out.err;
+	} else {
 		rfp_buf_reset(frag);
 		rfp_buf_add(frag, out.ptr, out.len);
-		rfp_buf_fini(&out);
 	}
+	rfp_buf_fini(&out);
 }
 
 /* True if the agency's style id (or a style it is based on) has numbering. */
@@ -892,9 +975,15 @@ merge_docx(struct rfp_ctx *ctx, const char *path, struct rfp_pkg *pkg, struct rf
 		rfp_buf_add(frag, out.ptr, out.len);
 		rfp_buf_fini(&out);
 	}
-	for (int level = 0; level < 2; level++)
-		if (docx_numbered(m.theirs, map_style(&m, level ? "Heading2" : "Heading1"), 0))
-			strip_prefixes(frag, level, "<w:t>");
+	for (int level = 0; level < 2; level++) {
+		const char *id = map_style(&m, level ? "Heading2" : "Heading1");
+		char mark[160];
+
+		if (docx_numbered(m.theirs, id, 0)) {
+			snprintf(mark, sizeof(mark), "<w:pStyle w:val=\"%s\"/>", id);
+			strip_numbers(frag, mark, true);
+		}
+	}
 	if (m.add.len)
 		st = insert_before(styles, "</w:styles>", m.add.ptr, m.add.len);
 	if (!st && (m.add.err || frag->err))
@@ -1073,8 +1162,8 @@ merge_odt(struct rfp_ctx *ctx, const char *path, struct rfp_pkg *pkg, struct rfp
 			st = insert_before(styles, "</office:styles>", named.ptr, named.len);
 		for (int level = 0; level < 2; level++)
 			if (odt_numbered(theirs_styles, level + 1))
-				strip_prefixes(frag, level, level ? "text:outline-level=\"2\">" :
-				    "text:outline-level=\"1\">");
+				strip_numbers(frag, level ? "text:outline-level=\"2\">" :
+				    "text:outline-level=\"1\">", false);
 	}
 	if (st)
 		goto out;

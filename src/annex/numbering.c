@@ -206,7 +206,9 @@ rfp_numbering_styles(struct rfp_ctx *ctx, const char *file, const char *data, si
 		xmlFree(type);
 		p.id = xmlGetNsProp(s, (const xmlChar *)"styleId", (const xmlChar *)W_NS);
 		for (xmlNode *k = s->children; k; k = k->next) {
-			if (is_w(k, "basedOn"))
+			/* The schema allows one w:basedOn; of a second, as Word
+			 * reads the first, keep the first (and do not leak it). */
+			if (is_w(k, "basedOn") && !p.based)
 				p.based = xmlGetNsProp(k, (const xmlChar *)"val", (const xmlChar *)W_NS);
 			for (xmlNode *np = is_w(k, "pPr") ? k->children : NULL; np; np = np->next) {
 				for (xmlNode *x = is_w(np, "numPr") ? np->children : NULL; x; x = x->next) {

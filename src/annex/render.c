@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "annex/annex.h"
+#include "annex/endmark.h"
 #include "annex/guard.h"
 #include "annex/package.h"
 #include "annex/manifest.h"
@@ -117,7 +118,11 @@ reset_bufs(struct rfp_render_cache *c, size_t n, size_t max)
 	return true;
 }
 
-/* Renders one compiled part into b, mending it when the guards are due. */
+/*
+ * Renders one compiled part into b, mending it when the guards are due;
+ * in the main part the closing paragraph is kept with the last table row
+ * (endmark.c).
+ */
 static enum rfp_status
 render_part(struct rfp_ctx *ctx, const struct rfp_tpart *tp, const struct rfp_dnode *root,
     struct rfp_num_restart *nr, struct rfp_buf *b)
@@ -126,6 +131,9 @@ render_part(struct rfp_ctx *ctx, const struct rfp_tpart *tp, const struct rfp_dn
 	bool guard = false;
 
 	if ((st = rfp_prog_render(ctx, tp->name, &tp->prog, root, b, &guard, nr)) != RFP_OK)
+		return st;
+	if ((strcmp(tp->name, "word/document.xml") == 0 || strcmp(tp->name, "content.xml") == 0) &&
+	    rfp_endmark_keep(b, tp->prog.mode) && (st = rfp_buf_status(b)) != RFP_OK)
 		return st;
 	if (!guard && !ctx->verify)
 		return RFP_OK;

@@ -19,13 +19,20 @@
 #include <limits.h>
 #include <fcntl.h>
 #include <libintl.h>
+#include <locale.h>
+#ifdef __GLIBC__
+#include <malloc.h>	/* malloc_trim */
+#endif
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <wctype.h>
 
 #include <libxml/parser.h>
 
@@ -71,17 +78,27 @@ static const char *const role_names[NROLES][5] = {
 
 #define MAX_PARAMS 32
 #define MAX_TEMPLATES 64
+/* The longest file name (NAME_MAX on Linux and macOS; NTFS counts 255
+ * UTF-16 units, never more than the UTF-8 bytes). */
+#define MAX_NAME_BYTES 255
+/* What the agency's own document adds to the annex's stem. */
+#define AGENCY_SUFFIX "-機關自行辦理事項"
 
+/*
+ * One data row. Everything a job points at lives in the batch's arena,
+ * made to measure (its parameters, fields and tailoring lines are counted
+ * first), or is static or the caller's (the defaults); nothing points into
+ * the sheet, which is freed once the rows are mapped. A job holds no fixed
+ * arrays, so that a portfolio costs what its rows say.
+ */
 struct job {
 	unsigned line;
 	const char *system_id;
-	char *output;			/* file name inside out_dir */
-	char *path;			/* out_dir/output */
-	struct rfp_request req;
+	const char *output;		/* file name inside out_dir: the tail of path */
+	char *path;			/* out_dir/output (arena) */
+	struct rfp_request req;		/* params, fields, tailoring: arena */
 	bool has_request;		/* type and level resolved */
-	struct rfp_param_value params[MAX_PARAMS * 2];
-	struct rfp_field_value fields[MAX_PARAMS * 2];
-	char *agency_path;		/* the agency's own document, or NULL */
+	char *agency_path;		/* the agency's own document (arena), or NULL */
 	enum rfp_format fmt;
 	bool pdf;			/* fmt's document converted to PDF */
 	int tmpl;			/* index into templates, -1 if none */
@@ -95,7 +112,7 @@ struct job {
 };
 
 struct rfp_batch {
-	struct rfp_arena arena;		/* row strings */
+	struct rfp_arena arena;		/* row strings, kept for the report */
 	const char *tool, *baseline;	/* for the report (arena) */
 	struct job *jobs;		/* every data row of the portfolio */
 	size_t njobs;
@@ -115,6 +132,8 @@ struct shared {
 	const struct rfp_batch_options *opt;
 	const struct rfp_catalogue *cat;
 	struct rfp_batch *b;
+	struct rfp_arena scratch;	/* one row's working strings, freed after it */
+	bool agency_apart;		/* agency_dir is not out_dir */
 	struct rfp_template *templates[MAX_TEMPLATES];
 	const struct rfp_limits *limits;
 	atomic_size_t next, done, failed;
@@ -158,15 +177,16 @@ cell(const struct rfp_sheet_row *row, const int *col, int role)
 
 /*
  * The 服務 cell: one or more services, separated by 、 , ; / + or spaces
- * (also their full-width forms). *bad gets the first unknown name.
+ * (also their full-width forms). *bad gets the first unknown name, whole
+ * (a copy in a: a name cut to a fixed buffer could end inside a UTF-8
+ * sequence).
  */
 static bool
 parse_services(struct rfp_arena *a, const char *s, unsigned *mask, const char **bad)
 {
 	static const char *const seps[] = { "、", "，", "；", "／", "＋", "　", ",", ";", "/",
 		"+", " ", "\t" };
-	char tok[128];
-	size_t n = 0;
+	const char *tok = s;
 
 	*mask = 0;
 	for (;;) {
@@ -176,25 +196,23 @@ parse_services(struct rfp_arena *a, const char *s, unsigned *mask, const char **
 			if (strncmp(s, seps[k], strlen(seps[k])) == 0)
 				sl = strlen(seps[k]);
 		if (*s && !sl) {
-			if (n + 1 < sizeof(tok))
-				tok[n++] = *s;
 			s++;
 			continue;
 		}
-		if (n) {
+		if (s > tok) {
 			enum rfp_service v;
+			const char *name = rfp_arena_strndup(a, tok, (size_t)(s - tok));
 
-			tok[n] = '\0';
-			if (!rfp_service_parse(tok, &v)) {
-				*bad = rfp_arena_strdup(a, tok);
+			if (!name || !rfp_service_parse(name, &v)) {
+				*bad = name ? name : "";
 				return false;
 			}
 			*mask |= 1u << v;
-			n = 0;
 		}
 		if (!*s)
 			return true;
 		s += sl;
+		tok = s;
 	}
 }
 
@@ -203,6 +221,8 @@ yes(const char *s)
 {
 	static const char *const y[] = { "是", "y", "yes", "true", "1", "v" };
 
+	if (!s)
+		return false;	/* out of memory: the cell is read as empty */
 	for (size_t i = 0; i < sizeof(y) / sizeof(y[0]); i++)
 		if (strcasecmp(s, y[i]) == 0)
 			return true;
@@ -221,56 +241,166 @@ fail_with(struct job *j, const char *code, const char *hint, const char *column,
 		/* In the user's language, as the message (rfp_diag_format). */
 		j->hint = hint && *hint ? strdup(dgettext(RFP_TEXT_DOMAIN, hint)) : NULL;
 		j->column = column;
+		/* A failed row always says why: a message past the buffer's
+		 * limit (cells quoted whole) is replaced, the code kept. */
+		if (msg->err) {
+			rfp_buf_reset(msg);
+			rfp_buf_adds(msg, dgettext(RFP_TEXT_DOMAIN,
+			    N_("the message is too long to show")));
+			rfp_buf_addf(msg, " [%s]", code);
+		}
 		j->message = rfp_buf_detach(msg, NULL);
 	}
 	rfp_buf_fini(msg);
 }
 
+/* Room for a message that quotes two cells of the largest default size
+ * (max_field_bytes, 64 KiB). */
 #define fail_row(j, ID, column, ...) do { \
-	struct rfp_buf m_ = RFP_BUF_INIT(8192); \
+	struct rfp_buf m_ = RFP_BUF_INIT(1u << 18); \
 	rfp_diag_format(&m_, ID, __VA_ARGS__); \
 	fail_with((j), rfp_diag_code(ID), rfp_diag_table_hint(ID), (column), &m_); \
 } while (0)
 
-/* True if the name before its first dot is one Windows reserves for a
- * device (CON, PRN, AUX, NUL, COM1-9, LPT1-9), in any case. */
+/*
+ * True if Windows opens name as a device: the part before its first dot,
+ * without the spaces Win32 strips before that dot ("CON .docx"), is CON,
+ * PRN, AUX, NUL, CONIN$, CONOUT$, COM1-9 or LPT1-9, also with a
+ * superscript 1, 2 or 3 (COM¹), in any case.
+ */
 static bool
 windows_device(const char *n)
 {
-	static const char *const dev[] = { "CON", "PRN", "AUX", "NUL" };
+	static const char *const dev[] = { "CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$" };
+	static const char *const unit[] = { "1", "2", "3", "4", "5", "6", "7", "8", "9",
+		"\xC2\xB9", "\xC2\xB2", "\xC2\xB3" };	/* ¹ ² ³ */
 	size_t len = strcspn(n, ".");
 
-	for (size_t i = 0; i < 4; i++)
-		if (len == 3 && strncasecmp(n, dev[i], 3) == 0)
+	while (len && n[len - 1] == ' ')
+		len--;
+	for (size_t i = 0; i < sizeof(dev) / sizeof(dev[0]); i++)
+		if (len == strlen(dev[i]) && strncasecmp(n, dev[i], len) == 0)
 			return true;
-	return len == 4 && (strncasecmp(n, "COM", 3) == 0 || strncasecmp(n, "LPT", 3) == 0) &&
-	    n[3] >= '1' && n[3] <= '9';
+	if (len < 4 || (strncasecmp(n, "COM", 3) != 0 && strncasecmp(n, "LPT", 3) != 0))
+		return false;
+	for (size_t i = 0; i < sizeof(unit) / sizeof(unit[0]); i++)
+		if (len - 3 == strlen(unit[i]) && memcmp(n + 3, unit[i], len - 3) == 0)
+			return true;
+	return false;
 }
 
 /*
- * A file name safe inside out_dir and on a Windows share: no separators,
- * control characters or <>:"|?*, no leading dot, no trailing dot or space,
- * and no device name (CON.docx becomes _CON.docx).
+ * Appends to b a file name safe inside out_dir and on a Windows share:
+ * the stem with no separators, control characters or <>:"|?*, no leading
+ * dot and no device name (CON becomes _CON), then ext as given (".docx",
+ * ".ODT": one format_of knows, or ""). The extension is never touched, so
+ * that the file is of the kind its name says; a stem cannot end the name,
+ * so its trailing dots and spaces are left (Windows strips them only at
+ * the end). Without an extension, trailing dots and spaces become '_'.
  */
-static char *
-safe_name(struct rfp_arena *a, const char *s)
+static void
+add_safe_name(struct rfp_buf *b, const char *stem, size_t len, const char *ext)
 {
-	char *n = rfp_arena_alloc(a, strlen(s) + 2), *p;
+	size_t at = b->len;
 
-	if (!n)
-		return NULL;
-	p = n;
-	if (windows_device(s))
-		*p++ = '_';
-	strcpy(p, s);
-	for (; *p; p++)
-		if (strchr("/\\:<>\"|?*", *p) || (unsigned char)*p < 0x20 || *p == 0x7F)
-			*p = '_';
-	if (n[0] == '.')
-		n[0] = '_';
-	for (size_t len = strlen(n); len && (n[len - 1] == '.' || n[len - 1] == ' '); len--)
-		n[len - 1] = '_';
-	return n;
+	for (size_t i = 0; i < len; i++) {
+		char c = stem[i];
+
+		rfp_buf_addc(b, strchr("/\\:<>\"|?*", c) || (unsigned char)c < 0x20 || c == 0x7F ||
+		    (i == 0 && c == '.') ? '_' : c);
+	}
+	rfp_buf_adds(b, ext);
+	if (b->err)
+		return;
+	if (windows_device(b->ptr + at)) {
+		rfp_buf_addc(b, '_');	/* room for one more byte */
+		if (b->err)
+			return;
+		memmove(b->ptr + at + 1, b->ptr + at, b->len - at - 1);
+		b->ptr[at] = '_';
+	}
+	for (size_t n = b->len; !*ext && n > at && (b->ptr[n - 1] == '.' || b->ptr[n - 1] == ' '); n--)
+		b->ptr[n - 1] = '_';
+}
+
+/* ---- names a case-insensitive disk takes for one ------------------------ */
+
+/*
+ * A simple case fold for when the C.UTF-8 locale is missing: ASCII,
+ * Latin-1, Latin Extended-A, Greek, Cyrillic and the full-width letters.
+ */
+static unsigned
+fold_table(unsigned c)
+{
+	if ((c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xDE && c != 0xD7) ||
+	    (c >= 0x391 && c <= 0x3AB && c != 0x3A2) || (c >= 0x410 && c <= 0x42F) ||
+	    (c >= 0xFF21 && c <= 0xFF3A))
+		return c + 0x20;
+	if (c >= 0x400 && c <= 0x40F)
+		return c + 0x50;
+	if (c == 0x178)
+		return 0xFF;
+	if (c == 0x17F)
+		return 's';
+	if (((c >= 0x100 && c <= 0x137) || (c >= 0x14A && c <= 0x177) ||
+	    (c >= 0x460 && c <= 0x481) || (c >= 0x48A && c <= 0x4BF)) && !(c & 1))
+		return c + 1;
+	if (((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E)) && (c & 1))
+		return c + 1;
+	return c;
+}
+
+static void
+add_utf8(struct rfp_buf *b, unsigned c)
+{
+	char u[4];
+	size_t n;
+
+	if (c < 0x80) {
+		u[0] = (char)c, n = 1;
+	} else if (c < 0x800) {
+		u[0] = (char)(0xC0 | c >> 6), u[1] = (char)(0x80 | (c & 0x3F)), n = 2;
+	} else if (c < 0x10000) {
+		u[0] = (char)(0xE0 | c >> 12), u[1] = (char)(0x80 | (c >> 6 & 0x3F));
+		u[2] = (char)(0x80 | (c & 0x3F)), n = 3;
+	} else {
+		u[0] = (char)(0xF0 | c >> 18), u[1] = (char)(0x80 | (c >> 12 & 0x3F));
+		u[2] = (char)(0x80 | (c >> 6 & 0x3F)), u[3] = (char)(0x80 | (c & 0x3F)), n = 4;
+	}
+	rfp_buf_add(b, u, n);
+}
+
+/*
+ * Appends name case-folded to b, code point by code point, so that two
+ * names NTFS or APFS take for one (Annex.docx, annex.docx; É, é; Ａ, ａ)
+ * fold to the same bytes. With the C.UTF-8 locale (utf8) the fold is
+ * lower(upper(lower(c))): lower case merges what towlower merges, and the
+ * round through upper case adds the letters whose upper case is another
+ * letter's (ſ and s, ı and i), as NTFS compares upper-cased names. It may
+ * take a few more names for one than a given disk does: a refused name
+ * costs a rename, a merged one a lost annex. Bytes that are not UTF-8 are
+ * kept.
+ */
+static void
+add_folded(struct rfp_buf *b, const char *name, locale_t utf8)
+{
+	const unsigned char *s = (const unsigned char *)name;
+	size_t n = strlen(name), k;
+
+	for (size_t i = 0; i < n; i += k) {
+		unsigned c;
+
+		if (!(k = rfp_utf8_decode(s + i, n - i, &c))) {
+			rfp_buf_addc(b, (char)s[i]);
+			k = 1;
+			continue;
+		}
+		if (utf8)
+			c = (unsigned)towlower_l(towupper_l(towlower_l((wint_t)c, utf8), utf8), utf8);
+		else
+			c = fold_table(c);
+		add_utf8(b, c);
+	}
 }
 
 static const char *
@@ -281,15 +411,18 @@ ext_of(const char *name)
 	return dot ? dot + 1 : "";
 }
 
+/* The index of template path in paths (n of them), added (a copy in
+ * arena a) if new; -1 past MAX_TEMPLATES, -2 out of memory. */
 static int
-template_index(const char **paths, size_t *n, const char *path)
+template_index(struct rfp_arena *a, const char **paths, size_t *n, const char *path)
 {
 	for (size_t i = 0; i < *n; i++)
 		if (strcmp(paths[i], path) == 0)
 			return (int)i;
 	if (*n == MAX_TEMPLATES)
 		return -1;
-	paths[*n] = path;
+	if (!(paths[*n] = rfp_arena_strdup(a, path)))
+		return -2;
 	return (int)(*n)++;
 }
 
@@ -348,14 +481,19 @@ parse_amount(const char *s, unsigned long long *out)
 	return digits && !*s;
 }
 
-/* The tailoring of job j: the defaults' lines, then those of the row's
- * 排除項目 cell (ID:理由;ID:理由). false if the row failed. */
+/*
+ * The tailoring of job j: the defaults' lines, then those of the row's
+ * 排除項目 cell (ID:理由;ID:理由). The cell is parsed into the scratch
+ * arena, with room for 256 lines, and what it held is then copied into the
+ * batch's arena at its size: a row keeps only its own lines. false if the
+ * row failed.
+ */
 static bool
 map_tailoring(struct shared *sh, struct job *j, const struct rfp_sheet_row *row, const char *cellv)
 {
 	const struct rfp_request *def = sh->opt->defaults;
 	size_t ndef = def ? def->ntailoring : 0, n = ndef, cap = ndef + 256;
-	struct rfp_tailoring *lines;
+	struct rfp_tailoring *lines, *kept;
 	const char *bad;
 	enum rfp_status st;
 
@@ -365,13 +503,13 @@ map_tailoring(struct shared *sh, struct job *j, const struct rfp_sheet_row *row,
 	}
 	if (!*cellv)
 		return true;
-	if (!(lines = rfp_arena_alloc(&sh->b->arena, cap * sizeof(*lines)))) {
+	if (!(lines = rfp_arena_alloc(&sh->scratch, cap * sizeof(*lines)))) {
 		fail_row(j, BATCH_ROW, "", "out of memory");
 		return false;
 	}
 	if (ndef)
 		memcpy(lines, def->tailoring, ndef * sizeof(*lines));
-	st = rfp_tailoring_parse_cell(&sh->b->arena, cellv, sh->opt->portfolio, row->line, lines,
+	st = rfp_tailoring_parse_cell(&sh->scratch, cellv, sh->opt->portfolio, row->line, lines,
 	    cap, &n, &bad);
 	if (st == RFP_ERR_NOMEM || (st && !bad)) {
 		fail_row(j, BATCH_ROW, "", "out of memory");
@@ -386,9 +524,135 @@ map_tailoring(struct shared *sh, struct job *j, const struct rfp_sheet_row *row,
 		fail_row(j, TAILOR_SYNTAX, role_names[COL_EXCLUDE][0], role_names[COL_EXCLUDE][0], bad);
 		return false;
 	}
-	j->req.tailoring = lines;
+	/* The defaults' strings are the caller's; the cell's were scratch. */
+	if (!(kept = rfp_arena_alloc(&sh->b->arena, (n ? n : 1) * sizeof(*kept)))) {
+		fail_row(j, BATCH_ROW, "", "out of memory");
+		return false;
+	}
+	memcpy(kept, lines, n * sizeof(*kept));
+	for (size_t k = ndef; k < n; k++) {
+		kept[k].id = rfp_arena_strdup(&sh->b->arena, lines[k].id);
+		kept[k].reason = lines[k].reason ? rfp_arena_strdup(&sh->b->arena, lines[k].reason) :
+		    NULL;
+		if (!kept[k].id || (lines[k].reason && !kept[k].reason)) {
+			fail_row(j, BATCH_ROW, "", "out of memory");
+			return false;
+		}
+	}
+	j->req.tailoring = kept;
 	j->req.ntailoring = n;
 	return true;
+}
+
+/*
+ * name (len bytes) as a message shows it: whole up to 512 bytes, else its
+ * first 200 and last 40 bytes around an ellipsis, cut between characters.
+ * In arena a; NULL when out of memory.
+ */
+static const char *
+shown_name(struct rfp_arena *a, const char *name, size_t len)
+{
+	size_t head = 200, tail = len - 40;
+	char *p;
+
+	if (len <= 512)
+		return name;
+	while (head && ((unsigned char)name[head] & 0xC0) == 0x80)
+		head--;
+	while (tail < len && ((unsigned char)name[tail] & 0xC0) == 0x80)
+		tail++;
+	if (!(p = rfp_arena_alloc(a, head + 3 + (len - tail) + 1)))
+		return NULL;
+	memcpy(p, name, head);
+	memcpy(p + head, "\xE2\x80\xA6", 3);	/* … */
+	memcpy(p + head + 3, name + tail, len - tail + 1);
+	return p;
+}
+
+/*
+ * Names the files of job j: the annex out_dir/NAME and, with the agency's
+ * checklist, <stem>-機關自行辦理事項<ext> in agency_dir or beside the annex.
+ * NAME is the 輸出檔名 cell out, made safe (add_safe_name) with its
+ * extension kept as written; a cell that is only an extension (".odt")
+ * says the format, and the name is then the default one,
+ * <id>-<type>-<level>[-<service>+<service>] or <id>-<service>. A name
+ * longer than a file system takes (either file's) fails the row here,
+ * rather than at its write. false if the row failed.
+ */
+static bool
+name_files(struct shared *sh, struct job *j, const struct rfp_sheet_row *row, const char *out)
+{
+	const struct rfp_batch_options *opt = sh->opt;
+	/* Room for a cell of any size: a long name fails below, by its length. */
+	struct rfp_buf name = RFP_BUF_INIT(1u << 22), path = RFP_BUF_INIT(1u << 22);
+	const char *ext = *out ? strrchr(out, '.') : NULL, *agency_dir, *shown;
+	size_t stem, len, dirlen = strlen(opt->out_dir);
+	bool ok = false;
+
+	/* format_of() or the PDF test saw an extension in a cell out. */
+	if (ext && ext > out) {
+		add_safe_name(&name, out, (size_t)(ext - out), ext);
+	} else {
+		struct rfp_buf d = RFP_BUF_INIT(1u << 22);
+		enum rfp_level l = j->req.has_impact ? rfp_impact_level(&j->req.impact) : j->req.level;
+
+		if (*j->system_id)
+			rfp_buf_adds(&d, j->system_id);
+		else
+			rfp_buf_addf(&d, "row%u", row->line);
+		if (!j->req.service_only)
+			rfp_buf_addf(&d, "-%s-%s", rfp_type_name(j->req.type), rfp_level_name(l));
+		for (unsigned v = 0, k = 0; v < RFP_SERVICE_COUNT; v++)
+			if (j->req.services & (1u << v))
+				rfp_buf_addf(&d, "%s%s", k++ ? "+" : "-", rfp_service_name((enum rfp_service)v));
+		if (!ext)
+			ext = j->pdf ? ".pdf" : j->fmt == RFP_FORMAT_ODT ? ".odt" : ".docx";
+		if (d.err)
+			name.err = d.err;
+		else
+			add_safe_name(&name, d.ptr, d.len, ext);
+		rfp_buf_fini(&d);
+	}
+	if (name.err)
+		goto nomem;
+	stem = name.len - strlen(ext);
+	if (name.len > MAX_NAME_BYTES) {
+		if (!(shown = shown_name(&sh->scratch, name.ptr, name.len)))
+			goto nomem;
+		fail_row(j, ROW_NAME_LONG, *out ? role_names[COL_OUTPUT][0] : role_names[COL_ID][0],
+		    shown, name.len, MAX_NAME_BYTES);
+		goto out;
+	}
+	rfp_buf_addf(&path, "%s/%s", opt->out_dir, name.ptr);
+	if (path.err || !(j->path = rfp_arena_strndup(&sh->b->arena, path.ptr, path.len)))
+		goto nomem;
+	j->output = j->path + dirlen + 1;
+	if (j->req.agency_checklist) {
+		/* Named after the annex; check_unique_outputs compares it too. */
+		agency_dir = opt->agency_dir ? opt->agency_dir : opt->out_dir;
+		rfp_buf_reset(&path);
+		rfp_buf_addf(&path, "%s/%.*s" AGENCY_SUFFIX "%s", agency_dir, (int)stem, name.ptr, ext);
+		if (path.err)
+			goto nomem;
+		len = path.len - strlen(agency_dir) - 1;
+		if (len > MAX_NAME_BYTES) {
+			if (!(shown = shown_name(&sh->scratch, path.ptr + path.len - len, len)))
+				goto nomem;
+			fail_row(j, ROW_NAME_LONG, *out ? role_names[COL_OUTPUT][0] : role_names[COL_ID][0],
+			    shown, len, MAX_NAME_BYTES);
+			goto out;
+		}
+		if (!(j->agency_path = rfp_arena_strndup(&sh->b->arena, path.ptr, path.len)))
+			goto nomem;
+	}
+	ok = true;
+	goto out;
+nomem:
+	fail_row(j, BATCH_ROW, "", "out of memory");
+out:
+	rfp_buf_fini(&name);
+	rfp_buf_fini(&path);
+	return ok;
 }
 
 /* Fills job j from a data row: request, conditions, parameters, names,
@@ -398,22 +662,24 @@ static void
 map_row(struct shared *sh, struct job *j, const struct rfp_sheet_row *row, const int *col,
     const int *pcol, const char **pname, size_t nparams, const char **tpaths, size_t *ntp)
 {
-	struct rfp_arena *a = &sh->b->arena;
+	/* What the job keeps goes to a, what only this mapping reads to tmp. */
+	struct rfp_arena *a = &sh->b->arena, *tmp = &sh->scratch;
 	const struct rfp_batch_options *opt = sh->opt;
 	const struct rfp_request *def = opt->defaults;
-	const char *type = trimmed(a, cell(row, col, COL_TYPE));
-	const char *level = trimmed(a, cell(row, col, COL_LEVEL));
-	const char *out = trimmed(a, cell(row, col, COL_OUTPUT));
-	const char *tmpl = trimmed(a, cell(row, col, COL_TEMPLATE));
-	const char *value = trimmed(a, cell(row, col, COL_VALUE));
-	const char *svc = trimmed(a, cell(row, col, COL_SERVICE));
-	const char *alevel = trimmed(a, cell(row, col, COL_AGENCY_LEVEL));
+	const char *type = trimmed(tmp, cell(row, col, COL_TYPE));
+	const char *level = trimmed(tmp, cell(row, col, COL_LEVEL));
+	const char *out = trimmed(tmp, cell(row, col, COL_OUTPUT));
+	const char *tmpl = trimmed(tmp, cell(row, col, COL_TEMPLATE));
+	const char *value = trimmed(tmp, cell(row, col, COL_VALUE));
+	const char *svc = trimmed(tmp, cell(row, col, COL_SERVICE));
+	const char *alevel = trimmed(tmp, cell(row, col, COL_AGENCY_LEVEL));
 	static const int rating_col[4] = { COL_C, COL_I, COL_A, COL_L };
 	const char *rating[4];
-	size_t nratings = 0;
+	size_t nratings = 0, np, nf;
+	struct rfp_param_value *params = NULL;
+	struct rfp_field_value *fields = NULL;
 	enum rfp_format tfmt;
 	bool has_fmt = false, has_tfmt, pdf_out;
-	char *name;
 
 	j->line = row->line;
 	j->system_id = trimmed(a, cell(row, col, COL_ID));
@@ -429,8 +695,10 @@ map_row(struct shared *sh, struct job *j, const struct rfp_sheet_row *row, const
 	}
 	if (def)
 		j->req = *def;
-	j->req.params = j->params;
+	j->req.params = NULL;
 	j->req.nparams = 0;
+	j->req.fields = NULL;
+	j->req.nfields = 0;
 	j->req.date = opt->date;
 	if (*cell(row, col, COL_AGENCY) || !def || !def->agency)
 		j->req.agency = trimmed(a, cell(row, col, COL_AGENCY));
@@ -440,7 +708,7 @@ map_row(struct shared *sh, struct job *j, const struct rfp_sheet_row *row, const
 	if (*svc) {
 		const char *bad = "";
 
-		if (!parse_services(a, svc, &j->req.services, &bad)) {
+		if (!parse_services(tmp, svc, &j->req.services, &bad)) {
 			fail_row(j, ROW_SERVICE, role_names[COL_SERVICE][0], bad ? bad : "",
 			    rfp_service_choices());
 			return;
@@ -464,8 +732,12 @@ map_row(struct shared *sh, struct job *j, const struct rfp_sheet_row *row, const
 		return;
 	}
 	for (int k = 0; k < 4; k++)
-		if (*(rating[k] = trimmed(a, cell(row, col, rating_col[k]))))
+		if (!(rating[k] = trimmed(tmp, cell(row, col, rating_col[k])))) {
+			fail_row(j, BATCH_ROW, "", "out of memory");
+			return;
+		} else if (*rating[k]) {
 			nratings++;
+		}
 	if (j->req.service_only && (*level || nratings)) {
 		fail_row(j, ROW_LEVEL_UNUSED, role_names[COL_LEVEL][0], role_names[COL_LEVEL][0]);
 		return;
@@ -501,11 +773,11 @@ map_row(struct shared *sh, struct job *j, const struct rfp_sheet_row *row, const
 		return;
 	}
 	j->has_request = true;
-	if (yes(trimmed(a, cell(row, col, COL_CORE))))
+	if (yes(trimmed(tmp, cell(row, col, COL_CORE))))
 		j->req.conditions |= RFP_COND_CORE_OR_LARGE;
-	if (yes(trimmed(a, cell(row, col, COL_EU))))
+	if (yes(trimmed(tmp, cell(row, col, COL_EU))))
 		j->req.conditions |= RFP_COND_EU_PERSONAL_DATA;
-	if (yes(trimmed(a, cell(row, col, COL_SECRET))))
+	if (yes(trimmed(tmp, cell(row, col, COL_SECRET))))
 		j->req.conditions |= RFP_COND_CLASSIFIED;
 	if (*value) {
 		unsigned long long v;
@@ -518,28 +790,49 @@ map_row(struct shared *sh, struct job *j, const struct rfp_sheet_row *row, const
 			j->req.conditions |= RFP_COND_CORE_OR_LARGE;
 	}
 	/* The command line's --set first, then the row's set: columns, which
-	 * win for the same name (the later value is the one used). */
+	 * win for the same name (the later value is the one used); the same
+	 * for --field and the field: columns. Counted first, so that each row
+	 * has arrays of its own size; the values are copied, as the sheet is
+	 * freed before the workers start. */
+	np = def ? (def->nparams < MAX_PARAMS ? def->nparams : MAX_PARAMS) : 0;
+	nf = def ? (def->nfields < MAX_PARAMS ? def->nfields : MAX_PARAMS) : 0;
+	for (size_t k = 0; k < nparams; k++) {
+		if ((size_t)pcol[k] >= row->ncells || !*row->cells[pcol[k]])
+			continue;
+		if (strncasecmp(pname[k], "field:", 6) == 0)
+			nf++;
+		else
+			np++;
+	}
+	if ((np && !(params = rfp_arena_alloc(a, np * sizeof(*params)))) ||
+	    (nf && !(fields = rfp_arena_alloc(a, nf * sizeof(*fields))))) {
+		fail_row(j, BATCH_ROW, "", "out of memory");
+		return;
+	}
 	for (size_t k = 0; def && k < def->nparams && k < MAX_PARAMS; k++)
-		j->params[j->req.nparams++] = def->params[k];
-	/* The same for --field and the field: columns. */
-	j->req.fields = j->fields;
-	j->req.nfields = 0;
+		params[j->req.nparams++] = def->params[k];
 	for (size_t k = 0; def && k < def->nfields && k < MAX_PARAMS; k++)
-		j->fields[j->req.nfields++] = def->fields[k];
+		fields[j->req.nfields++] = def->fields[k];
 	for (size_t k = 0; k < nparams; k++) {
 		const char *v = (size_t)pcol[k] < row->ncells ? row->cells[pcol[k]] : "";
 
 		if (!*v)
 			continue;
+		if (!(v = rfp_arena_strdup(a, v))) {
+			fail_row(j, BATCH_ROW, "", "out of memory");
+			return;
+		}
 		if (strncasecmp(pname[k], "field:", 6) == 0)
-			j->fields[j->req.nfields++] = (struct rfp_field_value){ pname[k] + 6, v };
+			fields[j->req.nfields++] = (struct rfp_field_value){ pname[k] + 6, v };
 		else
-			j->params[j->req.nparams++] = (struct rfp_param_value){ pname[k], v };
+			params[j->req.nparams++] = (struct rfp_param_value){ pname[k], v };
 	}
+	j->req.params = params;
+	j->req.fields = fields;
 	/* The command line's --exclude and --include, then the row's 排除項目. */
-	if (!map_tailoring(sh, j, row, trimmed(a, cell(row, col, COL_EXCLUDE))))
+	if (!map_tailoring(sh, j, row, trimmed(tmp, cell(row, col, COL_EXCLUDE))))
 		return;
-	if (yes(trimmed(a, cell(row, col, COL_AGENCY_DOC))) || opt->agency_dir)
+	if (yes(trimmed(tmp, cell(row, col, COL_AGENCY_DOC))) || opt->agency_dir)
 		j->req.agency_checklist = true;
 	/* One format per row, from whichever of the output name, --format
 	 * and the template says one; when two disagree the row fails. */
@@ -577,72 +870,121 @@ map_row(struct shared *sh, struct job *j, const struct rfp_sheet_row *row, const
 		}
 		j->fmt = tfmt;
 	}
-	/* Output name: the 輸出檔名 column, else <id>-<type>-<level>. */
-	if (*out) {
-		name = safe_name(a, out);
-	} else {
-		struct rfp_buf b = RFP_BUF_INIT(4096);
-		enum rfp_level l = j->req.has_impact ? rfp_impact_level(&j->req.impact) : j->req.level;
-
-		if (*j->system_id)
-			rfp_buf_adds(&b, j->system_id);
-		else
-			rfp_buf_addf(&b, "row%u", row->line);
-		if (!j->req.service_only)
-			rfp_buf_addf(&b, "-%s-%s", rfp_type_name(j->req.type), rfp_level_name(l));
-		/* <id>-<type>-<level>-<service>+<service>, or <id>-<service> */
-		for (unsigned v = 0, k = 0; v < RFP_SERVICE_COUNT; v++)
-			if (j->req.services & (1u << v))
-				rfp_buf_addf(&b, "%s%s", k++ ? "+" : "-", rfp_service_name((enum rfp_service)v));
-		rfp_buf_addf(&b, ".%s", j->pdf ? "pdf" : j->fmt == RFP_FORMAT_ODT ? "odt" : "docx");
-		name = safe_name(a, b.ptr);
-		rfp_buf_fini(&b);
-	}
-	j->output = name;
+	if (!name_files(sh, j, row, out))
+		return;
 	if (!*tmpl)
 		tmpl = j->fmt == RFP_FORMAT_ODT ? opt->default_odt : opt->default_docx;
-	j->tmpl = template_index(tpaths, ntp, tmpl);
-	if (j->tmpl < 0)
+	j->tmpl = template_index(a, tpaths, ntp, tmpl);
+	if (j->tmpl == -2)
+		fail_row(j, BATCH_ROW, "", "out of memory");
+	else if (j->tmpl < 0)
 		fail_row(j, ROW_TEMPLATES, role_names[COL_TEMPLATE][0], MAX_TEMPLATES);
 }
 
-static int
-cmp_output(const void *x, const void *y)
+/* Whether two directory names are one directory: the same string, or
+ * the same file once both exist (a --check run may make neither). */
+static bool
+same_dir(const char *x, const char *y)
 {
-	const struct job *a = *(const struct job *const *)x, *b = *(const struct job *const *)y;
-	int c = strcasecmp(a->output, b->output);
+	struct stat sx, sy;
 
-	return c ? c : (a->line > b->line) - (a->line < b->line);
+	if (strcmp(x, y) == 0)
+		return true;
+	return stat(x, &sx) == 0 && stat(y, &sy) == 0 && sx.st_dev == sy.st_dev &&
+	    sx.st_ino == sy.st_ino;
+}
+
+/* A file some row writes, by its folded name: a slot of the table below. */
+struct claim {
+	const char *key;	/* "0/" or "1/" (out_dir, agency_dir), then the folded name */
+	const struct job *by;
+};
+
+/* FNV-1a. */
+static size_t
+hash_key(const char *k)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (; *k; k++)
+		h = (h ^ (unsigned char)*k) * 1099511628211ULL;
+	return (size_t)h;
 }
 
 /*
  * Two rows may not write the same file, nor two names that a Windows share
- * or a case-insensitive disk takes for one (Annex.docx, annex.docx): the
- * names sorted without case, neighbours compared, O(n log n).
+ * or a case-insensitive disk takes for one (Annex.docx, annex.docx; É.docx,
+ * é.docx; Ａ.docx, ａ.docx): every file of a row counts, its annex and its
+ * agency document, which sits in out_dir or in agency_dir. The rows claim
+ * their names in row order, in a hash table of the folded names (O(n)); a
+ * row that meets a name already claimed fails whole and claims nothing,
+ * naming the first row, so that the first row keeps its files.
  */
 static enum rfp_status
-check_unique_outputs(struct rfp_batch *b)
+check_unique_outputs(struct shared *sh)
 {
-	struct job **by = malloc((b->njobs ? b->njobs : 1) * sizeof(*by));
-	size_t n = 0;
+	struct rfp_batch *b = sh->b;
+	struct rfp_buf key = RFP_BUF_INIT(4 * MAX_NAME_BYTES + 16);	/* names of at most 255 bytes */
+	struct rfp_arena keys = RFP_ARENA_INIT;
+	struct claim *table = NULL;
+	/* The directory the agency's paths were made with (name_files). */
+	size_t size = 16, adirlen = strlen(sh->opt->agency_dir ? sh->opt->agency_dir :
+	    sh->opt->out_dir);
+	locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	enum rfp_status st = RFP_ERR_NOMEM;
 
-	if (!by)
-		return RFP_ERR_NOMEM;
-	for (size_t i = 0; i < b->njobs; i++)
-		if (b->jobs[i].output && b->jobs[i].status != RFP_ROW_FAILED &&
-		    b->jobs[i].status != RFP_ROW_EMPTY)
-			by[n++] = &b->jobs[i];
-	qsort(by, n, sizeof(*by), cmp_output);
-	for (size_t i = 1, first = 0; i < n; i++) {
-		if (strcasecmp(by[first]->output, by[i]->output) != 0) {
-			first = i;	/* a new name; the group's first row keeps it */
+	while (size < 4 * b->njobs)
+		size *= 2;
+	if (!(table = calloc(size, sizeof(*table))))
+		goto out;
+	for (size_t i = 0; i < b->njobs; i++) {
+		struct job *j = &b->jobs[i];
+		const char *names[2] = { j->output, j->agency_path ? j->agency_path + adirlen + 1 :
+		    NULL };
+		size_t slot[2], claimed = 0;
+		const struct job *first = NULL;
+		const char *clash = NULL;
+
+		if (!j->output || j->status == RFP_ROW_FAILED || j->status == RFP_ROW_EMPTY)
 			continue;
+		/* The two names of a row never fold alike: the agency's has more
+		 * characters. */
+		for (int f = 0; f < 2 && names[f] && !first; f++) {
+			size_t at;
+			char *k;
+
+			rfp_buf_reset(&key);
+			rfp_buf_adds(&key, f && sh->agency_apart ? "1/" : "0/");
+			add_folded(&key, names[f], utf8);
+			if (key.err || !(k = rfp_arena_strndup(&keys, key.ptr, key.len)))
+				goto out;
+			for (at = hash_key(k) & (size - 1); table[at].key; at = (at + 1) & (size - 1))
+				if (strcmp(table[at].key, k) == 0)
+					break;
+			/* A slot whose row let it go (by NULL) is free for its key. */
+			if (table[at].key && table[at].by) {
+				first = table[at].by;
+				clash = names[f];
+			} else {
+				table[at] = (struct claim){ k, j };
+				slot[claimed++] = at;
+			}
 		}
-		fail_row(by[i], ROW_DUPLICATE, role_names[COL_OUTPUT][0], by[i]->output,
-		    by[first]->line);
+		if (first) {
+			/* A row fails whole: it lets go of the name it claimed. */
+			for (size_t c = 0; c < claimed; c++)
+				table[slot[c]].by = NULL;
+			fail_row(j, ROW_DUPLICATE, role_names[COL_OUTPUT][0], clash, first->line);
+		}
 	}
-	free(by);
-	return RFP_OK;
+	st = RFP_OK;
+out:
+	if (utf8)
+		freelocale(utf8);
+	free(table);
+	rfp_arena_fini(&keys);
+	rfp_buf_fini(&key);
+	return st;
 }
 
 /* ---- workers -------------------------------------------------------- */
@@ -1033,34 +1375,29 @@ rfp_batch_run(struct rfp_ctx *ctx, const struct rfp_catalogue *cat,
 	}
 	if ((st = map_header(ctx, b, opt, &sheet.rows[0], col, pcol, pname, &nparams)))
 		goto out;
+	sh.agency_apart = opt->agency_dir && !same_dir(opt->agency_dir, opt->out_dir);
 	for (size_t r = 1; r < sheet.nrows; r++) {
-		struct job *j;
-		struct rfp_buf path = RFP_BUF_INIT(8192);
+		struct job *j = &b->jobs[b->njobs++];
 
-		j = &b->jobs[b->njobs++];
 		if (blank_row(&sheet.rows[r])) {
 			*j = (struct job){ .line = sheet.rows[r].line, .system_id = "", .tmpl = -1,
 			    .status = RFP_ROW_EMPTY, .column = "" };
 			continue;
 		}
 		map_row(&sh, j, &sheet.rows[r], col, pcol, pname, nparams, tpaths, &ntp);
-		if (j->output) {
-			rfp_buf_addf(&path, "%s/%s", opt->out_dir, j->output);
-			j->path = path.err ? NULL : rfp_arena_strndup(&b->arena, path.ptr, path.len);
-		}
-		if (j->output && j->req.agency_checklist) {
-			/* Named after the annex, so unique as the annex names are. */
-			const char *dot = strrchr(j->output, '.');
-
-			rfp_buf_reset(&path);
-			rfp_buf_addf(&path, "%s/%.*s-機關自行辦理事項%s", opt->agency_dir ? opt->agency_dir :
-			    opt->out_dir, (int)(dot - j->output), j->output, dot);
-			j->agency_path = path.err ? NULL : rfp_arena_strndup(&b->arena, path.ptr, path.len);
-		}
-		rfp_buf_fini(&path);
+		rfp_arena_fini(&sh.scratch);
 	}
-	if ((st = check_unique_outputs(b)) != RFP_OK)
+	if ((st = check_unique_outputs(&sh)) != RFP_OK)
 		goto out;
+	/* The jobs hold copies of what they use: the sheet, which costs more
+	 * than the jobs, goes before the templates and the workers come, and
+	 * its pages go back to the system (freed small blocks in the middle of
+	 * the heap stay resident otherwise, and the workers allocate from
+	 * arenas of their own). So the run's peak grows little with rows. */
+	rfp_sheet_fini(&sheet);
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
 	if ((st = take_shard(b, &sh)) != RFP_OK)
 		goto out;
 	/* Each distinct template once, before the workers start; a shard's
@@ -1110,6 +1447,7 @@ rfp_batch_run(struct rfp_ctx *ctx, const struct rfp_catalogue *cat,
 	*out = b;
 	b = NULL;
 out:
+	rfp_arena_fini(&sh.scratch);
 	rfp_batch_free(b);
 	rfp_sheet_fini(&sheet);
 	return st;

@@ -468,7 +468,12 @@ rfp_selection_diff(const struct rfp_selection *from, const struct rfp_selection 
 	for (int kind = 0; kind < 3; kind++) {
 		const struct rfp_selection *s = kind == 1 ? from : to;
 		bool first = true;
-		char what[1024];
+		/* The changed fields' names are short and ASCII; a tailored
+		 * item's note holds the officer's reason, of any length, so it
+		 * is built in a buffer rather than cut (a cut could split a
+		 * UTF-8 sequence). */
+		char what[128];
+		struct rfp_buf note = RFP_BUF_INIT(256u << 20);
 
 		if (fmt == RFP_EXPORT_JSON)
 			rfp_buf_addf(&b, ", \"%s\": [", json_keys[kind]);
@@ -481,18 +486,26 @@ rfp_selection_diff(const struct rfp_selection *from, const struct rfp_selection 
 				const struct rfp_selected *ex = kind == 1 ? find_excluded(to, si->item->id) :
 				    si->tailoring ? si : NULL;
 
-				if (ex)
-					snprintf(what, sizeof(what), "%s%s%s", ex->tailoring->action ==
-					    RFP_TAILOR_EXCLUDE ? "不適用" : "機關增列", *reason_of(ex) ? "：" : "",
-					    reason_of(ex));
-				diff_line(&b, fmt, kind == 0 ? '+' : '-', ex ? ex : si, NULL, ex ? what : NULL,
-				    &first);
+				rfp_buf_reset(&note);
+				if (ex) {
+					rfp_buf_adds(&note, ex->tailoring->action == RFP_TAILOR_EXCLUDE ?
+					    "不適用" : "機關增列");
+					if (*reason_of(ex)) {
+						rfp_buf_adds(&note, "：");
+						rfp_buf_adds(&note, reason_of(ex));
+					}
+					if (note.err && !b.err)
+						b.err = note.err;	/* reported as the diff's */
+				}
+				diff_line(&b, fmt, kind == 0 ? '+' : '-', ex ? ex : si, NULL,
+				    ex ? note.ptr : NULL, &first);
 				n[kind]++;
 			} else if (kind == 2 && other && *changes(other, si, what, sizeof(what))) {
 				diff_line(&b, fmt, '~', si, other, what, &first);
 				n[2]++;
 			}
 		}
+		rfp_buf_fini(&note);
 		if (fmt == RFP_EXPORT_JSON)
 			rfp_buf_adds(&b, "]");
 	}

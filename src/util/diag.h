@@ -400,6 +400,9 @@
 #define RFP_D_ROW_DUPLICATE   "RFP-ROW-DUPLICATE", RFP_ERROR, RFP_ERR_INVALID, 7, \
 	N_("output name '%s' is already used by row %u (letter case aside)"), \
 	N_("give each row a distinct 系統編號 or 輸出檔名")
+#define RFP_D_ROW_NAME_LONG   "RFP-ROW-NAME-LONG", RFP_ERROR, RFP_ERR_INVALID, 7, \
+	N_("the file name '%s' is %zu bytes long; a file system takes at most %d"), \
+	N_("shorten 輸出檔名 or 系統編號: the name with its extension, and -機關自行辦理事項 for the agency's document, must fit in 255 bytes")
 
 /* ---- PDF through LibreOffice (output/pdf.c) ---- */
 #define RFP_D_PDF_MISSING     "RFP-PDF-MISSING", RFP_ERROR, RFP_ERR_UNAVAILABLE, 8, \

@@ -272,17 +272,6 @@ resolve_tailoring(struct input *in, const struct rfp_catalogue *cat,
 
 /* ---- checks ---------------------------------------------------------- */
 
-/* RFP_FUZZ_STRICT=1: also the checks of the open findings (README.md). */
-static bool
-strict(void)
-{
-	static int s = -1;
-
-	if (s < 0)
-		s = getenv("RFP_FUZZ_STRICT") && *getenv("RFP_FUZZ_STRICT") == '1';
-	return s;
-}
-
 /* Every output is text of len bytes, and UTF-8 (the inputs were). */
 static void
 check_len(const char *out, size_t len, const char *what, bool utf8)
@@ -299,23 +288,36 @@ check_len(const char *out, size_t len, const char *what, bool utf8)
 }
 
 /*
- * Open finding 1 (README.md): rfp_selection_diff() cuts what it says of a
- * tailored item, reason included, to 1023 bytes, in the middle of a UTF-8
- * sequence as it may be. Unless strict, the text, CSV and Markdown diffs
- * are not held to UTF-8 when a reason is that long.
+ * Fixed finding 1 (README.md): rfp_selection_diff() once cut what it says
+ * of a tailored item to 1023 bytes, in the middle of a UTF-8 sequence as
+ * it might be. The text diff must now hold each added item's reason
+ * whole (it writes the reason as it is, unescaped).
  */
 static bool
-long_reason(const struct rfp_selection *sel)
+selected(const struct rfp_selection *sel, const char *id)
 {
 	for (size_t i = 0; i < sel->nitems; i++)
-		if (sel->items[i].tailoring && sel->items[i].tailoring->reason &&
-		    strlen(sel->items[i].tailoring->reason) > 1000)
-			return true;
-	for (size_t i = 0; i < sel->nexcluded; i++)
-		if (sel->excluded[i].tailoring->reason &&
-		    strlen(sel->excluded[i].tailoring->reason) > 1000)
+		if (strcmp(sel->items[i].item->id, id) == 0)
 			return true;
 	return false;
+}
+
+static void
+check_reasons(const char *out, const struct rfp_selection *from,
+    const struct rfp_selection *to)
+{
+	for (size_t i = 0; i < to->nitems; i++) {
+		const struct rfp_selected *si = &to->items[i];
+
+		if (!si->tailoring || !si->tailoring->reason || !*si->tailoring->reason ||
+		    selected(from, si->item->id))
+			continue;
+		if (!strstr(out, si->tailoring->reason)) {
+			fprintf(stderr, "fuzz_export: the text diff does not hold the reason of %s "
+			    "(%zu bytes) whole\n", si->item->id, strlen(si->tailoring->reason));
+			abort();
+		}
+	}
 }
 
 /* What a cell holding s must read back as: s, or 's if s looks like a formula. */
@@ -625,14 +627,13 @@ static void
 diffs(const struct rfp_selection *from, const struct rfp_selection *to, size_t *sink)
 {
 	static const size_t md_cols[] = { 7, 0 };
-	bool utf8 = strict() || (!long_reason(from) && !long_reason(to));
 	size_t counts[3], len;
 	char *out;
 
 	for (int f = RFP_EXPORT_TEXT; f <= RFP_EXPORT_MD; f++) {
 		if (rfp_selection_diff(from, to, (enum rfp_export_format)f, &out, &len, counts) != RFP_OK)
 			continue;
-		check_len(out, len, "diff", utf8 || f == RFP_EXPORT_JSON);
+		check_len(out, len, "diff", true);
 		switch ((enum rfp_export_format)f) {
 		case RFP_EXPORT_JSON:
 			fz_json_check(out, len, NULL, NULL);
@@ -644,6 +645,7 @@ diffs(const struct rfp_selection *from, const struct rfp_selection *to, size_t *
 			check_md(out, len, md_cols, counts[0] + counts[1] + counts[2]);
 			break;
 		case RFP_EXPORT_TEXT:
+			check_reasons(out, from, to);
 			break;
 		}
 		*sink += len + counts[0];

@@ -11,14 +11,12 @@
  *   out_dir/NAME, NAME one path component: not empty, not . or .., no /
  *   or \, no control character, none of <>:"|?*, valid UTF-8, no leading
  *   dot, no trailing dot or space, not a Windows device (CON, PRN, AUX,
- *   NUL, COM1-9, LPT1-9, with any extension), ending in .docx/.dotx/.odt/
- *   .ott/.fodt; and no two names the same without ASCII case.
- *
- * With RFP_FUZZ_STRICT=1 in the environment also the checks of the open
- * findings (README.md): a document extension even for ".odt", no two names
- * the same under Unicode lower-casing (Ä.docx, ä.docx), no device name in
- * the wider sense of Win32 (CONIN$, CONOUT$, COM¹-³, LPT¹-³, spaces before
- * the dot), no name over 255 bytes.
+ *   NUL, CONIN$, CONOUT$, COM1-9, COM¹-³, LPT1-9, LPT¹-³, with any
+ *   extension, with spaces before the dot), ending in .docx/.dotx/.odt/
+ *   .ott/.fodt/.pdf (also for an output cell ".odt"), at most 255 bytes;
+ *   and no two names the same without case, ASCII or Unicode lower-casing
+ *   (Ä.docx, ä.docx). These were the open findings 2-5 (README.md), all
+ *   fixed.
  *
  * The flag byte: bit 0 --type default (系統發展; bit 6 維運服務), bit 1
  * --level default (中), bit 2 --format given, bit 3 that format ODT, bit 4
@@ -47,7 +45,6 @@
 
 static struct rfp_catalogue *cat;
 static char dir[64], csv_path[96], out_dir[96], docx_path[96], odt_path[96];
-static int strict;
 static locale_t utf8;
 /* The portfolio, rewritten for each input: a memfd when there is one (no
  * file system work), else a file in dir. */
@@ -170,7 +167,6 @@ init(void)
 	write_template(docx_path, docx_parts, sizeof(docx_parts) / sizeof(docx_parts[0]));
 	write_template(odt_path, odt_parts, sizeof(odt_parts) / sizeof(odt_parts[0]));
 	atexit(cleanup);
-	strict = getenv("RFP_FUZZ_STRICT") && *getenv("RFP_FUZZ_STRICT") == '1';
 	utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
 }
 
@@ -252,24 +248,11 @@ name_fail(const char *what, const char *name)
 
 /* A Windows device name as documented (Naming Files, Paths, and
  * Namespaces): CON, PRN, AUX, NUL, COM1-9, LPT1-9, alone or with an
- * extension; in any case. */
+ * extension, in any case; and as Win32 also takes them: spaces before the
+ * dot ignored (RtlIsDosDeviceName does), CONIN$ and CONOUT$, COM and LPT
+ * with a superscript 1, 2 or 3. */
 static bool
 device(const char *n)
-{
-	static const char *const dev[] = { "CON", "PRN", "AUX", "NUL" };
-	size_t len = strcspn(n, ".");
-
-	for (size_t i = 0; i < 4; i++)
-		if (len == 3 && strncasecmp(n, dev[i], 3) == 0)
-			return true;
-	return len == 4 && (strncasecmp(n, "COM", 3) == 0 || strncasecmp(n, "LPT", 3) == 0) &&
-	    n[3] >= '1' && n[3] <= '9';
-}
-
-/* The wider sense (strict): spaces before the dot ignored (RtlIsDosDeviceName
- * does), CONIN$ and CONOUT$, and COM/LPT with a superscript 1, 2 or 3. */
-static bool
-device_wide(const char *n)
 {
 	static const char *const dev[] = { "CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$" };
 	static const char *const sup[] = { "\xC2\xB9", "\xC2\xB2", "\xC2\xB3" };
@@ -328,23 +311,15 @@ check_name(const char *path)
 	if (name[len - 1] == '.' || name[len - 1] == ' ')
 		name_fail("a trailing dot or space", name);
 	if (device(name))
-		name_fail("a Windows device name", name);
-	/* Open finding 5: a name no file system takes (NAME_MAX, and 255
-	 * UTF-16 units on NTFS), which --check passes and the run fails. */
-	if (strict && len > 255)
+		name_fail("a Windows device name (also CONIN$, COM\xC2\xB9, spaces before the dot)",
+		    name);
+	/* Fixed finding 5: a name no file system takes (NAME_MAX, and 255
+	 * UTF-16 units on NTFS) once passed --check and failed the run. */
+	if (len > 255)
 		name_fail("longer than a file name may be (255 bytes)", name);
-	if (strict && device_wide(name))
-		name_fail("a Windows device name (CONIN$, COM\xC2\xB9, spaces before the dot)", name);
-	if (!document_ext(strrchr(name, '.'))) {
-		/* Open finding 2 (README.md): the name ".odt" is taken for an
-		 * ODT file and written as "_odt". Unless strict, that one. */
-		char dotted[16];
-		bool known = name[0] == '_' && len < sizeof(dotted) &&
-		    snprintf(dotted, sizeof(dotted), ".%s", name + 1) > 0 && document_ext(dotted);
-
-		if (strict || !known)
-			name_fail("not a document extension", name);
-	}
+	/* Fixed finding 2: the name ".odt" was written as "_odt". */
+	if (!document_ext(strrchr(name, '.')))
+		name_fail("not a document extension", name);
 }
 
 static int
@@ -390,7 +365,8 @@ check_unique(char **names, size_t n)
 			    names[i]);
 			abort();
 		}
-	if (!strict || !utf8)
+	/* Fixed finding 3: NTFS folds the case of all of Unicode. */
+	if (!utf8)
 		return;
 	if (!(f = calloc(n, sizeof(*f))))
 		abort();
