@@ -1503,9 +1503,32 @@ read_rows(struct rfp_review *r, struct walk *w)
 			if (strstr(row->cells[c].ptr, "廠商回覆"))
 				reply_hdr[row->table] = true;
 	}
-	/* Every control gone: the tables whose heading asks for the reply. */
-	for (size_t t = 0; !any && t < w->ntables; t++)
+	/* Every control gone: the tables whose heading asks for the reply, and
+	 * the checklist's last row, which the annex keeps with its closing line
+	 * in a table of its own, with no heading (annex/endmark.c): a table
+	 * right after a checked one, or inside the frame that follows it, whose
+	 * rows each name an item. */
+	for (size_t t = 0; !any && t < w->ntables; t++) {
+		bool items = false;
+
 		check[t] = reply_hdr[t];
+		if (check[t] || !t || !(check[t - 1] || (t >= 2 && check[t - 2])))
+			continue;
+		for (size_t i = 0; i < w->nrows; i++) {
+			const struct rv_row *row = &w->rows[i];
+			long k;
+
+			if (row->dead || row->table != (long)t)
+				continue;
+			if (row->header || !row->ncells || !item_by(&r->m, anorm(r, row->cells[0].ptr,
+			    row->cells[0].len), true, &k)) {
+				items = false;
+				break;
+			}
+			items = true;
+		}
+		check[t] = items;
+	}
 	for (size_t i = 0; i < w->nrows; i++) {
 		struct rv_row *row = &w->rows[i];
 		const struct rv_mitem *it = NULL;
