@@ -29,6 +29,32 @@ clean() { [ -z "$(ls -A "$TMPDIR")" ]; }
 flat() { pdftotext "$1" - 2>/dev/null | tr -d ' \n\f'; }
 a4() { pdfinfo "$1" | grep -Eq '^Page size: +595(\.[0-9]+)? x 84[12](\.[0-9]+)? pts'; }
 pages() { pdfinfo "$1" | awk '/^Pages:/ { print $2 }'; }
+# Every cross-reference offset points at its object, startxref at the
+# table, each stream's /Length ends at endstream: what rewriting the
+# colour profile's stream must keep right.
+xref_ok() {
+	python3 - "$1" <<'PY'
+import re, sys
+d = open(sys.argv[1], "rb").read()
+x = int(re.findall(rb"startxref\s+(\d+)", d)[-1])
+assert d[x:x + 4] == b"xref", "startxref"
+m = re.match(rb"xref\s+(\d+) (\d+)\s+", d[x:])
+first, count = int(m.group(1)), int(m.group(2))
+at = x + m.end()
+offs = {}
+for i in range(count):
+    e = d[at + 20 * i:at + 20 * i + 20]
+    if e[17:18] == b"n":
+        offs[first + i] = int(e[:10])
+for num, off in offs.items():
+    assert re.match(rb"%d 0 obj\s" % num, d[off:off + 20]), "object %d at %d" % (num, off)
+for m in re.finditer(rb"/Length (\d+)( 0 R)?[^>]*>>\s*stream\r?\n", d):
+    n = int(m.group(1))
+    if m.group(2):
+        n = int(re.match(rb"\d+ 0 obj\s+(\d+)", d[offs[n]:]).group(1))
+    assert re.match(rb"\r?\nendstream", d[m.end() + n:m.end() + n + 12]), "stream at %d" % m.end()
+PY
+}
 # The first words of the first requirement text, as `list` prints it.
 want=$("$RFPGEN" list --type 系統發展 --level 高 | sed -n '3p' | awk '{ print $NF }' |
     LC_ALL=C.UTF-8 sed -E 's/^(.{8}).*/\1/')
@@ -100,8 +126,10 @@ if "$RFPGEN" -q --type 系統發展 --level 高 --agency 數位發展部 -o "$T/
 	check "docx → pdf: PDF/A-2b metadata" 'grep -aq "<pdfaid:part>2</pdfaid:part>" "$T/docx.pdf" && grep -aq "<pdfaid:conformance>B</pdfaid:conformance>" "$T/docx.pdf"'
 	# LibreOffice writes the time of the conversion (also into the PDF/A
 	# colour profile); rfpgen puts SOURCE_DATE_EPOCH in its place.
-	"$RFPGEN" -q --type 系統發展 --level 高 --agency 數位發展部 -o "$T/docx2.pdf" 2>"$T/err"
+	"$RFPGEN" --type 系統發展 --level 高 --agency 數位發展部 -o "$T/docx2.pdf" 2>"$T/err"
 	check "SOURCE_DATE_EPOCH: a PDF/A-2b twice is the same bytes" 'cmp -s "$T/docx.pdf" "$T/docx2.pdf"'
+	check "SOURCE_DATE_EPOCH: no warning (RFP-PDF-EPOCH)" '! grep -q RFP-PDF-EPOCH "$T/err"'
+	check "SOURCE_DATE_EPOCH: cross-references and stream lengths right" 'xref_ok "$T/docx.pdf"'
 	check "SOURCE_DATE_EPOCH: the creation date" 'pdfinfo "$T/docx.pdf" | grep -q "^CreationDate: .*Nov 14 22:13:20 2023"'
 else
 	bad "generate -o docx.pdf: $(tail -2 "$T/err")"

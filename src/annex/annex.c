@@ -221,6 +221,7 @@ roc_date(struct rfp_arena *a, const char *iso, bool long_form)
 }
 
 #define STR(map, key, val) ok = ok && rfp_data_str(a, (map), (key), (val))
+#define MADE(map, key, val) ok = ok && rfp_data_made(a, (map), (key), (val))
 
 /* How an item's source reads in the annex. */
 static const char *
@@ -421,7 +422,7 @@ add_item(struct rfp_arena *a, struct rfp_dnode *m, const struct rfp_selected *si
 	} else {
 		STR(m, "guidance", si->guidance);
 		STR(m, "verification", si->verification);
-		STR(m, "source", join(a, it->source_title, "，", it->clause));
+		MADE(m, "source", join(a, it->source_title, "，", it->clause));
 	}
 	return ok;
 }
@@ -531,7 +532,7 @@ add_services(struct rfp_arena *a, struct rfp_dnode *root, const struct rfp_selec
 			mea = NULL;
 			nsec = 0;
 			ok = (svc = rfp_data_list_map(a, list)) != NULL;
-			STR(svc, "service_no", zh_number(a, ++nsvc));
+			MADE(svc, "service_no", zh_number(a, ++nsvc));
 			STR(svc, "service_name", rfp_service_name(v));
 			STR(svc, "service_alias", rfp_service_alias(v));
 			STR(svc, "service_frequency", param_shown(sel, fam->frequency));
@@ -542,7 +543,7 @@ add_services(struct rfp_arena *a, struct rfp_dnode *root, const struct rfp_selec
 		if (ok && im != mea) {
 			mea = im;
 			ok = (sec = rfp_data_list_map(a, secs)) != NULL;
-			STR(sec, "section_no", fmt(a, "（%s）", zh_number(a, ++nsec)));
+			MADE(sec, "section_no", fmt(a, "（%s）", zh_number(a, ++nsec)));
 			STR(sec, "section_name", im->name);
 			STR(sec, "section_kind", im->section);
 			ok = ok && (rows = rfp_data_list(a, sec, "rows")) != NULL;
@@ -563,10 +564,10 @@ add_service_fields(struct rfp_arena *a, struct rfp_dnode *root, const struct rfp
 
 	STR(root, "has_type", sel->has_type ? "是" : "");
 	STR(root, "has_services", sel->services ? "是" : "");
-	STR(root, "service_names", fmt(a, "%s", rfp_services_text(sel->services, "、", names,
+	MADE(root, "service_names", fmt(a, "%s", rfp_services_text(sel->services, "、", names,
 	    sizeof(names))));
 	STR(root, "agency_level", rfp_agency_level_name(sel->agency_level));
-	STR(root, "agency_level_text", sel->agency_level ? fmt(a, "%s級",
+	MADE(root, "agency_level_text", sel->agency_level ? fmt(a, "%s級",
 	    rfp_agency_level_name(sel->agency_level)) : sel->services ? "未指定" : "");
 	for (unsigned v = 0; v < RFP_SERVICE_COUNT; v++)
 		STR(root, flags[v], sel->services & (1u << v) ? "是" : "");
@@ -642,12 +643,15 @@ rfp_annex_data(struct rfp_arena *a, const struct rfp_selection *sel, const char 
 	STR(root, "project", sel->project && *sel->project ? sel->project : BLANK);
 	STR(root, "type", sel->has_type ? rfp_type_name(sel->type) : "");
 	STR(root, "level", rfp_level_name(sel->level));
-	STR(root, "level_basis", sel->has_type ? level_basis(a, sel) : "");
-	STR(root, "catalogue_title", cover == cat->baseline ? cover->title :
-	    service_files(a, sel, false));
-	STR(root, "catalogue_version", catalogue_version(a, cat));
-	STR(root, "legal_basis", cover == cat->baseline ? cover->legal_basis :
-	    service_files(a, sel, true));
+	MADE(root, "level_basis", sel->has_type ? level_basis(a, sel) : "");
+	if (cover == cat->baseline) {
+		STR(root, "catalogue_title", cover->title);
+		STR(root, "legal_basis", cover->legal_basis);
+	} else {
+		MADE(root, "catalogue_title", service_files(a, sel, false));
+		MADE(root, "legal_basis", service_files(a, sel, true));
+	}
+	MADE(root, "catalogue_version", catalogue_version(a, cat));
 	STR(root, "amended", cover->amended);
 	/* A service-only annex has none of the baseline's items; its
 	 * modules' notices are where their items are. */

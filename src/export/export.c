@@ -37,30 +37,6 @@ levels_of(enum rfp_level min)
 	return s[min];
 }
 
-/* Markdown table cells: a value cannot end the cell (|), escape what
- * follows (\\), or open markup (< > &: raw HTML passes through Markdown);
- * a line break is the one tag rfpgen writes itself. */
-static void
-md_cell(struct rfp_buf *b, const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '|')
-			rfp_buf_adds(b, "\\|");
-		else if (*s == '\\')
-			rfp_buf_adds(b, "\\\\");
-		else if (*s == '<')
-			rfp_buf_adds(b, "&lt;");
-		else if (*s == '>')
-			rfp_buf_adds(b, "&gt;");
-		else if (*s == '&')
-			rfp_buf_adds(b, "&amp;");
-		else if (*s == '\n')
-			rfp_buf_adds(b, "<br>");
-		else if (*s != '\r')
-			rfp_buf_addc(b, *s);
-	}
-}
-
 static void
 json_str(struct rfp_buf *b, const char *key, const char *val, bool comma)
 {
@@ -217,7 +193,7 @@ md_row(struct rfp_buf *b, const char *const *cells, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		rfp_buf_adds(b, i ? " | " : "| ");
-		md_cell(b, cells[i]);
+		rfp_md_cell(b, cells[i], "<br>");
 	}
 	rfp_buf_adds(b, " |\n");
 }
@@ -236,20 +212,20 @@ export_md(struct rfp_buf *b, const struct rfp_selection *sel)
 			const struct rfp_resolved_param *rp = &sel->params[i];
 
 			rfp_buf_adds(b, "| ");
-			md_cell(b, rp->param->id);
+			rfp_md_cell(b, rp->param->id, "<br>");
 			rfp_buf_adds(b, " | ");
-			md_cell(b, rp->param->label);
+			rfp_md_cell(b, rp->param->label, "<br>");
 			rfp_buf_adds(b, " | ");
-			md_cell(b, rp->value);
+			rfp_md_cell(b, rp->value, "<br>");
 			rfp_buf_adds(b, " | ");
 			if (rp->set)
 				rfp_buf_adds(b, "--set 指定");
 			else if (rp->param->suggested)
 				rfp_buf_adds(b, "建議值，機關得依需求調整");
 			else {
-				md_cell(b, rp->param->source_title ? rp->param->source_title : "");
+				rfp_md_cell(b, rp->param->source_title ? rp->param->source_title : "", "<br>");
 				rfp_buf_adds(b, "，");
-				md_cell(b, rp->param->clause ? rp->param->clause : "");
+				rfp_md_cell(b, rp->param->clause ? rp->param->clause : "", "<br>");
 			}
 			rfp_buf_adds(b, " |\n");
 		}
@@ -262,25 +238,25 @@ export_md(struct rfp_buf *b, const struct rfp_selection *sel)
 		const struct rfp_item *it = si->item;
 
 		rfp_buf_adds(b, "| ");
-		md_cell(b, it->label);
+		rfp_md_cell(b, it->label, "<br>");
 		rfp_buf_adds(b, " | ");
-		md_cell(b, it->id);
+		rfp_md_cell(b, it->id, "<br>");
 		rfp_buf_adds(b, " | ");
-		md_cell(b, it->measure->family->name);
+		rfp_md_cell(b, it->measure->family->name, "<br>");
 		rfp_buf_adds(b, "／");
-		md_cell(b, it->measure->name);
+		rfp_md_cell(b, it->measure->name, "<br>");
 		rfp_buf_addf(b, " | %s | ", it->min_level ? levels_of(it->min_level) :
 		    it->services_text);
-		md_cell(b, si->text);
+		rfp_md_cell(b, si->text, "<br>");
 		if (si->tailoring) {
 			rfp_buf_adds(b, "（機關增列");
 			if (*reason_of(si))
 				rfp_buf_adds(b, "：");
-			md_cell(b, reason_of(si));
+			rfp_md_cell(b, reason_of(si), "<br>");
 			rfp_buf_adds(b, "）");
 		}
 		rfp_buf_adds(b, " | ");
-		md_cell(b, it->source_title);
+		rfp_md_cell(b, it->source_title, "<br>");
 		rfp_buf_adds(b, " |\n");
 	}
 	if (!sel->nexcluded)
@@ -381,13 +357,13 @@ diff_line(struct rfp_buf *b, enum rfp_export_format fmt, char mark, const struct
 		break;
 	case RFP_EXPORT_MD:
 		rfp_buf_addf(b, "| %c | ", mark);
-		md_cell(b, it->id);
+		rfp_md_cell(b, it->id, "<br>");
 		rfp_buf_adds(b, " | ");
-		md_cell(b, it->label);
+		rfp_md_cell(b, it->label, "<br>");
 		rfp_buf_addf(b, " | %s | ", rfp_level_name(it->min_level));
-		md_cell(b, si->text);
+		rfp_md_cell(b, si->text, "<br>");
 		rfp_buf_adds(b, " | ");
-		md_cell(b, what ? what : "");
+		rfp_md_cell(b, what ? what : "", "<br>");
 		rfp_buf_adds(b, " |\n");
 		break;
 	case RFP_EXPORT_JSON:

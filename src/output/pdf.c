@@ -23,8 +23,8 @@
  *
  * LibreOffice 7.4 ignores SOURCE_DATE_EPOCH: it writes the time of the
  * conversion into the PDF. With SOURCE_DATE_EPOCH set, rfp_pdf_fix_dates()
- * puts that time in its place, so that the PDF is reproducible
- * (docs/pdf.md).
+ * (pdf_dates.c) puts that time in its place, so that the PDF is
+ * reproducible (docs/pdf.md).
  */
 #include "config.h"
 
@@ -44,7 +44,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "output/pdf.h"
 #include "util/buf.h"
@@ -550,8 +549,21 @@ rfp_pdf_convert(struct rfp_pdf *pdf, struct rfp_ctx *ctx, const struct rfp_outpu
 		st = rfp_diag(ctx, PDF_CONVERT, &w, "what it wrote is not a PDF");
 		goto out;
 	}
-	if (source_date_epoch(&epoch))
-		rfp_pdf_fix_dates((unsigned char *)data, len, epoch);
+	if (source_date_epoch(&epoch)) {
+		unsigned char *u = (unsigned char *)data;
+
+		switch (rfp_pdf_fix_dates(&u, &len, epoch)) {
+		case RFP_PDF_FIX_NOMEM:
+			st = RFP_ERR_NOMEM;
+			goto out;
+		case RFP_PDF_FIX_PARTIAL:
+			rfp_diag(ctx, PDF_EPOCH, NULL);
+			break;
+		case RFP_PDF_FIXED:
+			break;
+		}
+		data = (char *)u;
+	}
 	out->data = (unsigned char *)data;
 	out->len = len;
 	data = NULL;
@@ -570,303 +582,4 @@ out:
 	if (sig)
 		kill(getpid(), sig);
 	return st;
-}
-
-/* ---- dates and identifiers of the PDF ------------------------------- */
-
-static void
-put_digits(unsigned char *p, int v, int n)
-{
-	for (int i = n - 1; i >= 0; i--, v /= 10)
-		p[i] = (unsigned char)('0' + v % 10);
-}
-
-static bool
-digits(const unsigned char *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (p[i] < '0' || p[i] > '9')
-			return false;
-	return true;
-}
-
-static bool
-hex_at(const unsigned char *h, const unsigned char *end, size_t n)
-{
-	if ((size_t)(end - h) < n)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!((h[i] >= '0' && h[i] <= '9') || (h[i] >= 'A' && h[i] <= 'F') ||
-		    (h[i] >= 'a' && h[i] <= 'f')))
-			return false;
-	return true;
-}
-
-/* Skips what may stand between a key and its hex digits: blanks, '/',
- * '[', '<' and '>'. */
-static unsigned char *
-skip_to_hex(unsigned char *h, const unsigned char *end)
-{
-	while (h < end && strchr(" \n\r[]</>", *h) && *h)
-		h++;
-	return h;
-}
-
-/* Each value of key, n hex digits (two of them for /ID [<a> <b>]): f. */
-static void
-each_hex(unsigned char *pdf, size_t len, const char *key, size_t n,
-    void (*f)(unsigned char *hex, size_t n, void *data), void *data)
-{
-	size_t k = strlen(key);
-	const unsigned char *end = pdf + len;
-
-	for (unsigned char *p = pdf; (p = memmem(p, (size_t)(end - p), key, k)); p += k) {
-		unsigned char *h = skip_to_hex(p + k, end);
-
-		if (!hex_at(h, end, n) || (h + n < end && hex_at(h + n, end, 1)))
-			continue;
-		f(h, n, data);
-		if (strcmp(key, "/ID") == 0 && (h = skip_to_hex(h + n, end)) && hex_at(h, end, n))
-			f(h, n, data);
-	}
-}
-
-static void
-zero_hex(unsigned char *hex, size_t n, void *data)
-{
-	(void)data;
-	memset(hex, '0', n);
-}
-
-static void
-put_hex(unsigned char *hex, size_t n, void *data)
-{
-	const char *digest = data;
-
-	for (size_t i = 0; i < n; i++)
-		hex[i] = (unsigned char)(digest[i] >= 'a' ? digest[i] - 'a' + 'A' : digest[i]);
-}
-
-static void
-put_hex2(unsigned char *hex, size_t n, void *data)
-{
-	put_hex(hex, n, (char *)data + 32);
-}
-
-/* ---- the PDF/A colour profile's date -------------------------------- */
-
-#define MAX_ICC (1u << 20)
-
-/* Inflates the zlib stream at p (at most avail bytes) into out (at most
- * MAX_ICC): *n bytes, *used the bytes of p it took. false if it is none. */
-static bool
-inflate_at(const unsigned char *p, size_t avail, unsigned char *out, size_t *n, size_t *used)
-{
-	z_stream z = { 0 };
-	int rc;
-
-	if (inflateInit(&z) != Z_OK)
-		return false;
-	z.next_in = (unsigned char *)p;
-	z.avail_in = avail > UINT_MAX ? UINT_MAX : (unsigned)avail;
-	z.next_out = out;
-	z.avail_out = MAX_ICC;
-	rc = inflate(&z, Z_FINISH);
-	*n = z.total_out;
-	*used = z.total_in;
-	inflateEnd(&z);
-	return rc == Z_STREAM_END;
-}
-
-/*
- * data deflated at level: its first k bytes compressed, the rest in stored
- * blocks, into out (cap bytes). The length, or 0 if it does not fit.
- */
-static size_t
-deflate_split(const unsigned char *data, size_t n, size_t k, int level, unsigned char *out,
-    size_t cap)
-{
-	z_stream z = { 0 };
-	size_t len = 0;
-	int rc;
-
-	if (deflateInit(&z, level) != Z_OK)
-		return 0;
-	z.next_out = out;
-	z.avail_out = (unsigned)cap;
-	z.next_in = (unsigned char *)data;
-	z.avail_in = (unsigned)k;
-	rc = deflate(&z, Z_NO_FLUSH);
-	if (rc == Z_OK && k < n) {
-		rc = deflateParams(&z, 0, Z_DEFAULT_STRATEGY);
-		z.next_in = (unsigned char *)data + k;
-		z.avail_in = (unsigned)(n - k);
-	}
-	if (rc == Z_OK || rc == Z_BUF_ERROR)
-		rc = deflate(&z, Z_FINISH);
-	if (rc == Z_STREAM_END)
-		len = z.total_out;
-	deflateEnd(&z);
-	return len;
-}
-
-/*
- * Deflates data (n bytes) into exactly want bytes at out: at some level,
- * with a tail in stored blocks to make up the length. false if no split
- * point gives it.
- */
-static bool
-deflate_exact(const unsigned char *data, size_t n, size_t want, unsigned char *out)
-{
-	size_t cap = want + 64, len;
-	unsigned char *tmp = malloc(cap);
-	bool found = false;
-
-	if (!tmp)
-		return false;
-	for (int level = 9; level >= 1 && !found; level--) {
-		size_t lo = 0, hi = n;
-
-		len = deflate_split(data, n, n, level, tmp, cap);
-		if (!len || len > want)
-			continue;
-		/* The fewer bytes compressed, the longer the stream: the split
-		 * point where it reaches want, then around it (the lengths are
-		 * not strictly monotonic). */
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-
-			len = deflate_split(data, n, mid, level, tmp, cap);
-			if (!len || len > want)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		for (size_t d = 0; d < 256 && !found; d++) {
-			if (lo + d <= n && deflate_split(data, n, lo + d, level, tmp, cap) == want)
-				found = true;
-			else if (d && d <= lo && deflate_split(data, n, lo - d, level, tmp, cap) == want)
-				found = true;
-		}
-		if (found)
-			memcpy(out, tmp, want);
-	}
-	free(tmp);
-	return found;
-}
-
-/*
- * The ICC profiles in Flate streams (PDF/A's output intent): LibreOffice
- * has one made at each export, stamped with the time (header bytes 24-35).
- * The stamp becomes t, and the stream is deflated again to its old length,
- * so that no offset in the file moves. A profile with an MD5 profile id,
- * which would change with the stamp, is left as it is.
- */
-static void
-fix_icc(unsigned char *pdf, size_t len, const struct tm *t)
-{
-	const unsigned char *end = pdf + len;
-	unsigned char *icc = malloc(MAX_ICC), *z = NULL;
-	const int v[6] = { t->tm_year + 1900, t->tm_mon + 1, t->tm_mday, t->tm_hour, t->tm_min,
-		t->tm_sec };
-
-	if (!icc)
-		return;
-	for (unsigned char *p = pdf; (p = memmem(p, (size_t)(end - p), "stream", 6)); p += 6) {
-		unsigned char *d = p + 6, *dict;
-		size_t n, used;
-		bool zero_id = true;
-
-		if (p > pdf && p[-1] == 'd')	/* endstream */
-			continue;
-		if (d < end && *d == '\r')
-			d++;
-		if (d >= end || *d != '\n')
-			continue;
-		d++;
-		/* The stream's dictionary: an ICC profile's has /N. */
-		for (dict = p; dict > pdf + 1 && p - dict < 256 && !(dict[-1] == '<' && dict[0] == '<');
-		    dict--)
-			;
-		if (!memmem(dict, (size_t)(p - dict), "/N ", 3) ||
-		    !memmem(dict, (size_t)(p - dict), "/FlateDecode", 12))
-			continue;
-		if (!inflate_at(d, (size_t)(end - d), icc, &n, &used) || n < 128 ||
-		    memcmp(icc + 36, "acsp", 4) != 0 ||
-		    ((size_t)icc[0] << 24 | (size_t)icc[1] << 16 | (size_t)icc[2] << 8 | icc[3]) != n)
-			continue;
-		for (int i = 84; i < 100; i++)
-			if (icc[i])
-				zero_id = false;
-		if (!zero_id)
-			continue;
-		for (int i = 0; i < 6; i++) {
-			icc[24 + 2 * i] = (unsigned char)(v[i] >> 8);
-			icc[25 + 2 * i] = (unsigned char)v[i];
-		}
-		if (!z && !(z = malloc(MAX_ICC + 64)))
-			break;
-		if (used <= MAX_ICC && deflate_exact(icc, n, used, z))
-			memcpy(d, z, used);
-	}
-	free(z);
-	free(icc);
-}
-
-void
-rfp_pdf_fix_dates(unsigned char *pdf, size_t len, int64_t epoch)
-{
-	static const char *const info[] = { "/CreationDate(D:", "/ModDate(D:" };
-	static const char *const xmp[] = { "<xmp:CreateDate>", "<xmp:ModifyDate>",
-		"<xmp:MetadataDate>" };
-	time_t t = (time_t)epoch;
-	struct tm tm;
-	char digest[65];
-
-	if (!pdf || !gmtime_r(&t, &tm))
-		return;
-	/* D:YYYYMMDDHHmmSS in the document information. */
-	for (size_t k = 0; k < 2; k++) {
-		size_t n = strlen(info[k]);
-
-		for (unsigned char *p = pdf, *end = pdf + len;
-		    (p = memmem(p, (size_t)(end - p), info[k], n)); p += n) {
-			unsigned char *d = p + n;
-
-			if ((size_t)(end - d) < 14 || !digits(d, 14))
-				continue;
-			put_digits(d, tm.tm_year + 1900, 4);
-			put_digits(d + 4, tm.tm_mon + 1, 2);
-			put_digits(d + 6, tm.tm_mday, 2);
-			put_digits(d + 8, tm.tm_hour, 2);
-			put_digits(d + 10, tm.tm_min, 2);
-			put_digits(d + 12, tm.tm_sec, 2);
-		}
-	}
-	/* YYYY-MM-DDTHH:mm:SS in the XMP metadata (uncompressed in PDF/A). */
-	for (size_t k = 0; k < 3; k++) {
-		size_t n = strlen(xmp[k]);
-
-		for (unsigned char *p = pdf, *end = pdf + len;
-		    (p = memmem(p, (size_t)(end - p), xmp[k], n)); p += n) {
-			unsigned char *d = p + n;
-			char iso[64];
-
-			if ((size_t)(end - d) < 19 || !digits(d, 4) || d[4] != '-' || d[10] != 'T')
-				continue;
-			snprintf(iso, sizeof(iso), "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900,
-			    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-			memcpy(d, iso, 19);
-		}
-	}
-	fix_icc(pdf, len, &tm);
-	/* The identifiers LibreOffice made from the time: a digest of the
-	 * file with them zeroed. */
-	each_hex(pdf, len, "/ID", 32, zero_hex, NULL);
-	each_hex(pdf, len, "/DocChecksum", 32, zero_hex, NULL);
-	rfp_sha256_hex(pdf, len, digest);
-	if (strlen(digest) != 64)
-		return;
-	each_hex(pdf, len, "/ID", 32, put_hex, digest);
-	each_hex(pdf, len, "/DocChecksum", 32, put_hex2, digest);
 }

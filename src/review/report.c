@@ -311,30 +311,6 @@ csv_one(struct rfp_buf *b, const struct rfp_review *r)
 }
 
 static void
-md_cell(struct rfp_buf *b, const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '|')
-			rfp_buf_adds(b, "\\|");
-		else if (*s == '\\')
-			rfp_buf_adds(b, "\\\\");
-		else if (*s == '<')
-			rfp_buf_adds(b, "&lt;");
-		else if (*s == '>')
-			rfp_buf_adds(b, "&gt;");
-		else if (*s == '&')
-			rfp_buf_adds(b, "&amp;");
-		else if (*s == '*' || *s == '_' || *s == '`' || *s == '[' || *s == ']') {
-			rfp_buf_addc(b, '\\');
-			rfp_buf_addc(b, *s);
-		} else if (*s == '\n' || *s == '\r')
-			rfp_buf_addc(b, ' ');
-		else
-			rfp_buf_addc(b, *s);
-	}
-}
-
-static void
 md_one(struct rfp_buf *b, const struct rfp_review *r)
 {
 	struct rfp_review_summary s;
@@ -342,15 +318,15 @@ md_one(struct rfp_buf *b, const struct rfp_review *r)
 
 	rfp_review_summary(r, &s);
 	rfp_buf_adds(b, "## ");
-	md_cell(b, s.file);
+	rfp_md_cell(b, s.file, " ");
 	rfp_buf_adds(b, "\n\n");
 	/* The manifest comes from the bidder's file: escaped like every cell. */
 	rfp_review_case(&c, &s, "／");
 	rfp_buf_adds(b, "- 案件：");
-	md_cell(b, c.ptr ? c.ptr : "");
+	rfp_md_cell(b, c.ptr ? c.ptr : "", " ");
 	rfp_buf_addf(b, "，%zu 項；附件紀錄 ", s.items);
 	rfp_buf_reset(&c);
-	md_cell(b, s.manifest);
+	rfp_md_cell(b, s.manifest, " ");
 	rfp_buf_addf(b, "（SHA-256 %s）\n- 回覆：符合 %zu、部分符合 %zu、不符合 %zu、不適用 %zu、未答 %zu\n"
 	    "- 結果：%s\n\n", s.digest, s.counts[RFP_REPLY_MEETS], s.counts[RFP_REPLY_PARTIAL],
 	    s.counts[RFP_REPLY_FAILS], s.counts[RFP_REPLY_NA],
@@ -363,15 +339,15 @@ md_one(struct rfp_buf *b, const struct rfp_review *r)
 		rfp_buf_reset(&c);
 		rfp_review_cell(&c, r, i);
 		rfp_buf_adds(b, "| ");
-		md_cell(b, it.no);
+		rfp_md_cell(b, it.no, " ");
 		rfp_buf_adds(b, " | ");
-		md_cell(b, c.ptr);
+		rfp_md_cell(b, c.ptr, " ");
 		rfp_buf_adds(b, " | ");
-		md_cell(b, it.note);
+		rfp_md_cell(b, it.note, " ");
 		rfp_buf_adds(b, " | ");
-		md_cell(b, it.pages);
+		rfp_md_cell(b, it.pages, " ");
 		rfp_buf_adds(b, " | ");
-		md_cell(b, it.diff);
+		rfp_md_cell(b, it.diff, " ");
 		rfp_buf_adds(b, " |\n");
 	}
 	if (r->nproblems)
@@ -382,11 +358,11 @@ md_one(struct rfp_buf *b, const struct rfp_review *r)
 		rfp_review_problem(r, i, &p);
 		rfp_buf_adds(b, "- ");
 		if (*p.no) {
-			md_cell(b, p.no);
+			rfp_md_cell(b, p.no, " ");
 			rfp_buf_adds(b, " ");
 		}
 		rfp_buf_addf(b, "%s%s：", label_of(p.code), p.blocking ? "" : "（提醒）");
-		md_cell(b, p.message);
+		rfp_md_cell(b, p.message, " ");
 		rfp_buf_adds(b, "\n");
 	}
 	rfp_buf_adds(b, "\n");

@@ -86,17 +86,17 @@ file_data(struct rfp_arena *a, struct rfp_dnode *f, const struct rfp_review *con
 	bool ok;
 
 	rfp_review_summary(r, &s);
-	ok = rfp_data_str(a, f, "bidder", bidder(a, rv, n, j)) && rfp_data_str(a, f, "file", s.file) &&
+	ok = rfp_data_made(a, f, "bidder", bidder(a, rv, n, j)) && rfp_data_str(a, f, "file", s.file) &&
 	    rfp_data_str(a, f, "type", s.type) && rfp_data_str(a, f, "level", s.level) &&
-	    rfp_data_str(a, f, "case", case_of(a, &s)) &&
-	    rfp_data_str(a, f, "issued", s.date) && rfp_data_str(a, f, "items", num(a, s.items)) &&
-	    rfp_data_str(a, f, "meets", num(a, s.counts[RFP_REPLY_MEETS])) &&
-	    rfp_data_str(a, f, "partial", num(a, s.counts[RFP_REPLY_PARTIAL])) &&
-	    rfp_data_str(a, f, "fails", num(a, s.counts[RFP_REPLY_FAILS])) &&
-	    rfp_data_str(a, f, "na", num(a, s.counts[RFP_REPLY_NA])) &&
-	    rfp_data_str(a, f, "unanswered", num(a, s.unanswered)) &&
-	    rfp_data_str(a, f, "altered", num(a, s.altered)) &&
-	    rfp_data_str(a, f, "added", num(a, s.added)) &&
+	    rfp_data_made(a, f, "case", case_of(a, &s)) &&
+	    rfp_data_str(a, f, "issued", s.date) && rfp_data_made(a, f, "items", num(a, s.items)) &&
+	    rfp_data_made(a, f, "meets", num(a, s.counts[RFP_REPLY_MEETS])) &&
+	    rfp_data_made(a, f, "partial", num(a, s.counts[RFP_REPLY_PARTIAL])) &&
+	    rfp_data_made(a, f, "fails", num(a, s.counts[RFP_REPLY_FAILS])) &&
+	    rfp_data_made(a, f, "na", num(a, s.counts[RFP_REPLY_NA])) &&
+	    rfp_data_made(a, f, "unanswered", num(a, s.unanswered)) &&
+	    rfp_data_made(a, f, "altered", num(a, s.altered)) &&
+	    rfp_data_made(a, f, "added", num(a, s.added)) &&
 	    rfp_data_str(a, f, "result", s.complete ? "完整" : "未完成") &&
 	    rfp_data_str(a, f, "manifest", s.manifest) && rfp_data_str(a, f, "digest", s.digest) &&
 	    (rows = rfp_data_list(a, f, "rows")) && (fp = rfp_data_list(a, f, "file_problems"));
@@ -115,7 +115,7 @@ file_data(struct rfp_arena *a, struct rfp_dnode *f, const struct rfp_review *con
 		    rfp_data_str(a, m, "reply", it.reply == RFP_REPLY_OTHER ? it.answer :
 		    rfp_review_reply_label(it.reply)) &&
 		    rfp_data_str(a, m, "note", it.note) && rfp_data_str(a, m, "pages", it.pages) &&
-		    rfp_data_str(a, m, "remarks", rfp_arena_strdup(a, b.ptr));
+		    rfp_data_made(a, m, "remarks", rfp_arena_strdup(a, b.ptr));
 	}
 	for (size_t p = 0; ok && p < r->nproblems; p++) {
 		struct rfp_dnode *m;
@@ -190,8 +190,8 @@ rfp_review_render(struct rfp_ctx *ctx, const char *template_path,
 	ok = !names.err && (root = rfp_data_map(&a)) &&
 	    rfp_data_str(&a, root, "title", "資安需求查檢表審查意見表") &&
 	    rfp_data_str(&a, root, "generator", generator ? generator : "rfpgen") &&
-	    rfp_data_str(&a, root, "date", rfp_arena_strdup(&a, date)) &&
-	    rfp_data_str(&a, root, "bidders", rfp_arena_strdup(&a, names.ptr)) &&
+	    rfp_data_made(&a, root, "date", rfp_arena_strdup(&a, date)) &&
+	    rfp_data_made(&a, root, "bidders", rfp_arena_strdup(&a, names.ptr)) &&
 	    (files = rfp_data_list(&a, root, "files"));
 	for (size_t j = 0; ok && j < n; j++) {
 		struct rfp_dnode *f = rfp_data_list_map(&a, files);

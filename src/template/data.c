@@ -38,13 +38,20 @@ rfp_data_map(struct rfp_arena *a)
 bool
 rfp_data_str(struct rfp_arena *a, struct rfp_dnode *map, const char *key, const char *str)
 {
-	struct rfp_dnode *n = node(a, map, key, RFP_D_STR);
+	/* No key: one made from a string that memory did not hold. */
+	struct rfp_dnode *n = key ? node(a, map, key, RFP_D_STR) : NULL;
 
 	if (!n)
 		return false;
 	n->str = str ? str : "";
 	n->len = strlen(n->str);
 	return true;
+}
+
+bool
+rfp_data_made(struct rfp_arena *a, struct rfp_dnode *map, const char *key, const char *str)
+{
+	return str && rfp_data_str(a, map, key, str);
 }
 
 bool

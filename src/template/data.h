@@ -33,6 +33,10 @@ struct rfp_dnode {
 struct rfp_dnode *rfp_data_map(struct rfp_arena *a);
 /** Adds key → str to map (str may be NULL: empty). Returns false on OOM. */
 bool rfp_data_str(struct rfp_arena *a, struct rfp_dnode *map, const char *key, const char *str);
+/** As rfp_data_str(), for a string just made (rfp_arena_strdup() and the
+ * like): NULL is the allocation that failed, and false, never an empty
+ * value. */
+bool rfp_data_made(struct rfp_arena *a, struct rfp_dnode *map, const char *key, const char *str);
 /** Adds key → markup (RFP_D_MARKUP) to map; the strings are not copied.
  * word is run-level content: the renderer ends the w:t and w:r it is in. */
 bool rfp_data_markup(struct rfp_arena *a, struct rfp_dnode *map, const char *key,

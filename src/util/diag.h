@@ -423,6 +423,9 @@
 #define RFP_D_PDF_STANDARD    "RFP-PDF-STANDARD", RFP_ERROR, RFP_ERR_USAGE, 2, \
 	N_("--pdf-standard: '%s'; valid: pdfa-2b, none"), \
 	N_("pdfa-2b (the default) makes an archival PDF/A-2b; none a plain PDF")
+#define RFP_D_PDF_EPOCH       "RFP-PDF-EPOCH", RFP_WARNING, RFP_OK, 0, \
+	N_("SOURCE_DATE_EPOCH: a colour profile in the PDF keeps the time of the conversion, so two runs may differ"), \
+	N_("the PDF is complete and valid; this happens only when LibreOffice writes a file layout rfpgen does not know (see docs/pdf.md)")
 
 /* ---- returned annexes (rfpgen review) ---- */
 #define RFP_D_REVIEW_FORMAT   "RFP-REVIEW-FORMAT", RFP_ERROR, RFP_ERR_INVALID, 4, \

@@ -168,6 +168,26 @@ rfp_json_escape(struct rfp_buf *b, const char *s)
 }
 
 void
+rfp_md_cell(struct rfp_buf *b, const char *s, const char *newline)
+{
+	for (; *s; s++) {
+		if (*s == '<')
+			rfp_buf_adds(b, "&lt;");
+		else if (*s == '>')
+			rfp_buf_adds(b, "&gt;");
+		else if (*s == '&')
+			rfp_buf_adds(b, "&amp;");
+		else if (*s == '\n')
+			rfp_buf_adds(b, newline);
+		else if (strchr("|\\*_`[]", *s)) {
+			rfp_buf_addc(b, '\\');
+			rfp_buf_addc(b, *s);
+		} else if (*s != '\r')
+			rfp_buf_addc(b, *s);
+	}
+}
+
+void
 rfp_csv_field(struct rfp_buf *b, const char *s)
 {
 	/* A cell a spreadsheet would take for a formula (=, +, -, @, or a

@@ -36,6 +36,11 @@ void rfp_json_escape(struct rfp_buf *b, const char *s);
 /** Appends s as one RFC 4180 CSV field, quoted when it needs to be; a field
  * that starts with = + - @, tab or CR gets a leading ' (no formula). */
 void rfp_csv_field(struct rfp_buf *b, const char *s);
+/** Appends s as the text of a Markdown table cell: | and \ cannot end the
+ * cell, < > & cannot open raw HTML, * _ ` [ ] cannot open emphasis, code
+ * or a link; a line break becomes newline (say "<br>" or " "), a CR
+ * nothing. */
+void rfp_md_cell(struct rfp_buf *b, const char *s, const char *newline);
 
 /** The SHA-256 of len bytes as 64 hex digits (libcrypto); "" on failure. */
 void rfp_sha256_hex(const void *data, size_t len, char hex[65]);

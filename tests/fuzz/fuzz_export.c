@@ -449,8 +449,9 @@ no_cr(const char *a, const char *b, const char *c, const char *d)
 
 /*
  * The cells of a Markdown table row (line[0..n), which begins and ends with
- * '|'), each with the one space around it taken off and md_cell()'s
- * escapes undone: \| \\ &lt; &gt; &amp; <br>. Returns the cell count.
+ * '|'), each with the one space around it taken off and rfp_md_cell()'s
+ * escapes undone: \| \\ \* \_ \` \[ \] &lt; &gt; &amp; <br>. Returns the
+ * cell count.
  */
 static size_t
 md_row_cells(const char *line, size_t n, struct fz_str *cells, size_t max)
@@ -472,8 +473,9 @@ md_row_cells(const char *line, size_t n, struct fz_str *cells, size_t max)
 		for (size_t k = from; k < to;) {
 			static const struct {
 				const char *esc, *is;
-			} e[] = { { "\\|", "|" }, { "\\\\", "\\" }, { "&lt;", "<" }, { "&gt;", ">" },
-				{ "&amp;", "&" }, { "<br>", "\n" } };
+			} e[] = { { "\\|", "|" }, { "\\\\", "\\" }, { "\\*", "*" }, { "\\_", "_" },
+				{ "\\`", "`" }, { "\\[", "[" }, { "\\]", "]" }, { "&lt;", "<" },
+				{ "&gt;", ">" }, { "&amp;", "&" }, { "<br>", "\n" } };
 			size_t j;
 
 			for (j = 0; j < sizeof(e) / sizeof(e[0]); j++) {

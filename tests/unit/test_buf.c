@@ -91,6 +91,21 @@ test_escape(void **state)
 	escape("t\tn\n", 4, false, "t\tn\n");
 }
 
+/* A Markdown cell: nothing in it ends the cell, opens markup or HTML. */
+static void
+test_md_cell(void **state)
+{
+	struct rfp_buf b = RFP_BUF_INIT(1024);
+
+	rfp_md_cell(&b, "a|b\\c *d* _e_ `f` [g](h) <i>&\r\nj", "<br>");
+	assert_string_equal(b.ptr,
+	    "a\\|b\\\\c \\*d\\* \\_e\\_ \\`f\\` \\[g\\](h) &lt;i&gt;&amp;<br>j");
+	rfp_buf_reset(&b);
+	rfp_md_cell(&b, "一\n二", " ");
+	assert_string_equal(b.ptr, "一 二");
+	rfp_buf_fini(&b);
+}
+
 static void
 test_text_check(void **state)
 {
@@ -115,6 +130,7 @@ main(void)
 		cmocka_unit_test(test_detach),
 		cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_text_check),
+		cmocka_unit_test(test_md_cell),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

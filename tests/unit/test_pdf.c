@@ -31,14 +31,42 @@ test_standard_parse(void **state)
 
 #define ICC_LEN 512
 
-/* A PDF as LibreOffice writes one at time sec (seconds of a minute): its
- * dates, an ICC profile stamped with it in a Flate stream, identifiers. */
+/* A profile's body: runs that each level of compression finds otherwise. */
+static unsigned char
+body(int i, int sec)
+{
+	return (unsigned char)((i % 37 < 20 ? (unsigned)i % 11 : ((unsigned)i * 2654435761u) >> 24) + (unsigned)(i % 97 ? 0 : sec));
+}
+
+/* Appends the cross-reference table of the objects whose offsets are in
+ * off (objects 1..n), the trailer and startxref. */
 static size_t
-fake_pdf(unsigned char *out, size_t cap, int sec)
+xref_tail(unsigned char *out, size_t cap, size_t at, const size_t *off, int n, int sec,
+    const char *extra)
+{
+	size_t xref = at;
+
+	at += (size_t)snprintf((char *)out + at, cap - at, "xref\n0 %d\n0000000000 65535 f \n", n + 1);
+	for (int i = 0; i < n; i++)
+		at += (size_t)snprintf((char *)out + at, cap - at, "%010zu 00000 n \n", off[i]);
+	at += (size_t)snprintf((char *)out + at, cap - at,
+	    "trailer\n<</Size %d/Info 4 0 R%s\n/ID [ <%032X>\n<%032X> ]\n"
+	    "/DocChecksum /%032X\n>>\nstartxref\n%zu\n%%%%EOF\n", n + 1, extra, sec * 77, sec * 77,
+	    sec * 99, xref);
+	return at;
+}
+
+/*
+ * A PDF as LibreOffice writes one at time sec (seconds of a minute): its
+ * dates, an ICC profile stamped with it in a Flate stream compressed at
+ * level, its length in an object after it, identifiers, a table.
+ */
+static size_t
+fake_pdf(unsigned char *out, size_t cap, int sec, int level, const char *extra)
 {
 	unsigned char icc[ICC_LEN] = { 0 }, z[2 * ICC_LEN];
 	uLongf zlen = sizeof(z);
-	int n;
+	size_t off[4], n;
 
 	icc[2] = ICC_LEN >> 8;
 	memcpy(icc + 36, "acsp", 4);
@@ -46,51 +74,107 @@ fake_pdf(unsigned char *out, size_t cap, int sec)
 	icc[24] = 0x07, icc[25] = 0xea, icc[27] = 12, icc[29] = 3, icc[31] = 6, icc[33] = 14;
 	icc[35] = (unsigned char)sec;
 	for (int i = 128; i < ICC_LEN; i++)
-		icc[i] = (unsigned char)(i * 7 + i / 13);
-	assert_int_equal(compress2(z, &zlen, icc, sizeof(icc), 6), Z_OK);
-	n = snprintf((char *)out, cap, "%%PDF-1.6\n1 0 obj\n<</N 3/Length %lu/Filter/FlateDecode>>\nstream\n",
-	    (unsigned long)zlen);
+		icc[i] = body(i, sec);
+	assert_int_equal(compress2(z, &zlen, icc, sizeof(icc), level), Z_OK);
+	n = (size_t)snprintf((char *)out, cap, "%%PDF-1.6\n");
+	off[0] = n;
+	n += (size_t)snprintf((char *)out + n, cap - n,
+	    "1 0 obj\n<</N 3/Length 2 0 R/Filter/FlateDecode>>\nstream\n");
 	memcpy(out + n, z, zlen);
-	n += (int)zlen;
-	n += snprintf((char *)out + n, cap - (size_t)n,
-	    "\nendstream\nendobj\n2 0 obj\n<</Type/Metadata>>\nstream\n"
-	    "<xmp:CreateDate>2026-12-03T06:14:%02dZ</xmp:CreateDate>\nendstream\nendobj\n"
-	    "3 0 obj\n<</Producer(LibreOffice 7.4)/CreationDate(D:202612030614%02dZ')>>\nendobj\n"
-	    "trailer\n<</Size 4/Info 3 0 R\n/ID [ <%032X>\n<%032X> ]\n"
-	    "/DocChecksum /%032X\n>>\nstartxref\n0\n%%%%EOF\n", sec, sec, sec * 77, sec * 77,
-	    sec * 99);
-	return (size_t)n;
+	n += zlen;
+	n += (size_t)snprintf((char *)out + n, cap - n, "\nendstream\nendobj\n");
+	off[1] = n;
+	n += (size_t)snprintf((char *)out + n, cap - n, "2 0 obj\n%lu\nendobj\n", (unsigned long)zlen);
+	off[2] = n;
+	n += (size_t)snprintf((char *)out + n, cap - n,
+	    "3 0 obj\n<</Type/Metadata>>\nstream\n"
+	    "<xmp:CreateDate>2026-12-03T06:14:%02dZ</xmp:CreateDate>\nendstream\nendobj\n", sec);
+	off[3] = n;
+	n += (size_t)snprintf((char *)out + n, cap - n,
+	    "4 0 obj\n<</Producer(LibreOffice 7.4)/CreationDate(D:202612030614%02dZ')>>\nendobj\n",
+	    sec);
+	return xref_tail(out, cap, n, off, 4, sec, extra);
+}
+
+/* Every offset of the table points at its object, startxref at the table,
+ * and the profile's /Length is its stream's. */
+static void
+assert_table(const unsigned char *p, size_t len)
+{
+	const unsigned char *s = memmem(p, len, "startxref\n", 10), *e;
+	unsigned long xref, off, length;
+	char want[32];
+	int n;
+
+	assert_non_null(s);
+	xref = strtoul((const char *)s + 10, NULL, 10);
+	assert_true(xref < len);
+	assert_memory_equal(p + xref, "xref\n0 ", 7);
+	n = atoi((const char *)p + xref + 7);
+	assert_int_equal(n, 5);
+	e = (const unsigned char *)memchr(p + xref + 7, '\n', len - xref - 7) + 1 + 20;
+	for (int i = 1; i < n; i++, e += 20) {
+		off = strtoul((const char *)e, NULL, 10);
+		snprintf(want, sizeof(want), "%d 0 obj\n", i);
+		assert_true(off < len);
+		assert_memory_equal(p + off, want, strlen(want));
+		if (i == 2) {
+			const unsigned char *d = (const unsigned char *)memmem(p, len, "stream\n", 7) + 7;
+
+			length = strtoul((const char *)p + off + strlen(want), NULL, 10);
+			assert_memory_equal(d + length, "\nendstream", 10);
+		}
+	}
+}
+
+static void
+inflate_icc(const unsigned char *p, size_t len, unsigned char icc[ICC_LEN])
+{
+	const unsigned char *s = memmem(p, len, "stream\n", 7);
+	z_stream z = { 0 };
+
+	assert_non_null(s);
+	s += 7;
+	assert_int_equal(inflateInit(&z), Z_OK);
+	z.next_in = (unsigned char *)s;
+	z.avail_in = (unsigned)(len - (size_t)(s - p));
+	z.next_out = icc;
+	z.avail_out = ICC_LEN;
+	assert_int_equal(inflate(&z, Z_FINISH), Z_STREAM_END);
+	assert_int_equal(z.total_out, ICC_LEN);
+	assert_memory_equal(s + z.total_in, "\nendstream", 10);
+	inflateEnd(&z);
+}
+
+static unsigned char *
+copy(const unsigned char *p, size_t n)
+{
+	unsigned char *c = malloc(n);
+
+	assert_non_null(c);
+	memcpy(c, p, n);
+	return c;
 }
 
 static void
 test_fix_dates(void **state)
 {
-	unsigned char a[8192], b[8192], icc[ICC_LEN];
-	size_t la = fake_pdf(a, sizeof(a), 8), lb = fake_pdf(b, sizeof(b), 15);
+	unsigned char fa[8192], fb[8192], icc[ICC_LEN], *a, *b;
+	/* Another time and another compression: streams of other lengths, as
+	 * LibreOffice's own are from one second to the next. */
+	size_t la = fake_pdf(fa, sizeof(fa), 8, 6, ""), lb = fake_pdf(fb, sizeof(fb), 15, 1, "");
 	const unsigned char *s;
-	z_stream z = { 0 };
 
-	assert_int_equal(la, lb);
-	assert_memory_not_equal(a, b, la);
-	rfp_pdf_fix_dates(a, la, 1700000000);	/* 2023-11-14 22:13:20 UTC */
-	rfp_pdf_fix_dates(b, lb, 1700000000);
-	assert_memory_equal(a, b, la);
-	assert_non_null(memmem(a, la, "/CreationDate(D:20231114221320Z')", 33));
-	assert_non_null(memmem(a, la, "<xmp:CreateDate>2023-11-14T22:13:20Z<", 37));
-	assert_null(memmem(a, la, "2026", 4));
-	/* The profile's stamp, in its stream, which kept its length. */
-	s = memmem(a, la, "stream\n", 7);
-	assert_non_null(s);
-	s += 7;
-	assert_int_equal(inflateInit(&z), Z_OK);
-	z.next_in = (unsigned char *)s;
-	z.avail_in = (unsigned)(la - (size_t)(s - a));
-	z.next_out = icc;
-	z.avail_out = sizeof(icc);
-	assert_int_equal(inflate(&z, Z_FINISH), Z_STREAM_END);
-	assert_int_equal(z.total_out, ICC_LEN);
-	assert_memory_equal(s + z.total_in, "\nendstream", 10);
-	inflateEnd(&z);
+	assert_int_not_equal(la, lb);
+	assert_table(fa, la);
+	assert_table(fb, lb);
+	a = copy(fa, la);
+	b = copy(fb, lb);
+	assert_int_equal(rfp_pdf_fix_dates(&a, &la, 1700000000), RFP_PDF_FIXED);	/* 2023-11-14 22:13:20 UTC */
+	assert_int_equal(rfp_pdf_fix_dates(&b, &lb, 1700000000), RFP_PDF_FIXED);
+	/* Only the time differed: the same bytes. */
+	inflate_icc(a, la, icc);
+	inflate_icc(b, lb, fb);
 	assert_int_equal(icc[24] << 8 | icc[25], 2023);
 	assert_int_equal(icc[27], 11);
 	assert_int_equal(icc[29], 14);
@@ -98,12 +182,43 @@ test_fix_dates(void **state)
 	assert_int_equal(icc[33], 13);
 	assert_int_equal(icc[35], 20);
 	for (int i = 128; i < ICC_LEN; i++)
-		assert_int_equal(icc[i], (unsigned char)(i * 7 + i / 13));
+		assert_int_equal(icc[i], body(i, 8));
+	assert_table(a, la);
+	assert_table(b, lb);
+	assert_non_null(memmem(a, la, "/CreationDate(D:20231114221320Z')", 33));
+	assert_non_null(memmem(a, la, "<xmp:CreateDate>2023-11-14T22:13:20Z<", 37));
+	assert_null(memmem(a, la, "2026", 4));
 	/* Both identifiers the same digest, not the time's. */
 	s = memmem(a, la, "/ID [ <", 7);
 	assert_non_null(s);
 	assert_memory_equal(s + 7, s + 7 + 32 + 3, 32);	/* <a>\n<b> */
 	assert_memory_not_equal(s + 7, "00000000000000000000000000000000", 32);
+	free(a);
+	free(b);
+
+	/* The same time and content, other compressions: the same bytes. */
+	la = fake_pdf(fa, sizeof(fa), 8, 6, "");
+	lb = fake_pdf(fb, sizeof(fb), 8, 1, "");
+	assert_int_not_equal(la, lb);
+	a = copy(fa, la);
+	b = copy(fb, lb);
+	assert_int_equal(rfp_pdf_fix_dates(&a, &la, 1700000000), RFP_PDF_FIXED);
+	assert_int_equal(rfp_pdf_fix_dates(&b, &lb, 1700000000), RFP_PDF_FIXED);
+	assert_int_equal(la, lb);
+	assert_memory_equal(a, b, la);
+	free(a);
+	free(b);
+
+	/* An incremental update is not LibreOffice's: the profile is left as
+	 * it was, its table too, and the caller told; the dates still change. */
+	la = fake_pdf(fa, sizeof(fa), 8, 6, "/Prev 9");
+	a = copy(fa, la);
+	assert_int_equal(rfp_pdf_fix_dates(&a, &la, 1700000000), RFP_PDF_FIX_PARTIAL);
+	inflate_icc(a, la, icc);
+	assert_int_equal(icc[24] << 8 | icc[25], 2026);
+	assert_non_null(memmem(a, la, "/CreationDate(D:20231114221320Z')", 33));
+	assert_table(a, la);
+	free(a);
 }
 
 static char dir[] = "/tmp/rfpgen-test-pdf-XXXXXX";

@@ -464,6 +464,26 @@ test_unknown_field(void **state)
 	rfp_ctx_free(ctx);
 }
 
+/* An absent value is empty; a value or a key that could not be made (NULL
+ * from an allocation) is a failure, never an empty field. */
+static void
+test_data_made(void **state)
+{
+	struct rfp_arena a = { 0 };
+	struct rfp_dnode *root = rfp_data_map(&a);
+
+	assert_non_null(root);
+	assert_true(rfp_data_str(&a, root, "absent", NULL));
+	assert_int_equal(root->count, 1);
+	assert_string_equal(root->last->str, "");
+	assert_false(rfp_data_made(&a, root, "made", NULL));
+	assert_false(rfp_data_str(&a, root, NULL, "x"));
+	assert_int_equal(root->count, 1);
+	assert_true(rfp_data_made(&a, root, "made", "v"));
+	assert_string_equal(root->last->str, "v");
+	rfp_arena_fini(&a);
+}
+
 int
 main(void)
 {
@@ -486,6 +506,7 @@ main(void)
 		cmocka_unit_test(test_style_based_on_twice),
 		cmocka_unit_test(test_compile_once_render_many),
 		cmocka_unit_test(test_unknown_field),
+		cmocka_unit_test(test_data_made),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
