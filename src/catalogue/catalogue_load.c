@@ -331,58 +331,39 @@ load_params(struct loader *ld, const xmlNode *header, const xmlNode *params)
 	}
 }
 
+/* A blank-separated list of type names, or of service names: their bits. */
 static unsigned
-parse_types(struct loader *ld, const char *s, unsigned line)
+parse_names(struct loader *ld, const char *s, unsigned line, bool services)
 {
 	char tok[64];
 	unsigned mask = 0;
-	enum rfp_type t;
 	size_t n;
 
 	while (*s) {
+		struct rfp_where w = { .file = ld->path, .line = line };
+		enum rfp_service v;
+		enum rfp_type t;
+
 		while (*s == ' ' || *s == '\t' || *s == '\n')
 			s++;
 		n = strcspn(s, " \t\n");
 		if (!n)
 			break;
 		snprintf(tok, sizeof(tok), "%.*s", (int)n, s);
-		if (!rfp_type_parse(tok, &t) || strcmp(tok, rfp_type_name(t)) != 0) {
-			struct rfp_where w = { .file = ld->path, .line = line };
-
-			rfp_diag(ld->ctx, CAT_VOCAB, &w, tok);
-			ld->st = RFP_ERR_INVALID;
-		} else {
-			mask |= 1u << t;
-		}
 		s += n;
-	}
-	return mask;
-}
-
-static unsigned
-parse_services(struct loader *ld, const char *s, unsigned line)
-{
-	char tok[64];
-	unsigned mask = 0;
-	enum rfp_service v;
-	size_t n;
-
-	while (*s) {
-		while (*s == ' ' || *s == '\t' || *s == '\n')
-			s++;
-		n = strcspn(s, " \t\n");
-		if (!n)
-			break;
-		snprintf(tok, sizeof(tok), "%.*s", (int)n, s);
-		if (!rfp_service_parse(tok, &v) || strcmp(tok, rfp_service_name(v)) != 0) {
-			struct rfp_where w = { .file = ld->path, .line = line };
-
-			rfp_diag(ld->ctx, CAT_SERVICE, &w, tok);
-			ld->st = RFP_ERR_INVALID;
-		} else {
+		if (services && rfp_service_parse(tok, &v) && strcmp(tok, rfp_service_name(v)) == 0) {
 			mask |= 1u << v;
+			continue;
 		}
-		s += n;
+		if (!services && rfp_type_parse(tok, &t) && strcmp(tok, rfp_type_name(t)) == 0) {
+			mask |= 1u << t;
+			continue;
+		}
+		if (services)
+			rfp_diag(ld->ctx, CAT_SERVICE, &w, tok);
+		else
+			rfp_diag(ld->ctx, CAT_VOCAB, &w, tok);
+		ld->st = RFP_ERR_INVALID;
 	}
 	return mask;
 }
@@ -411,9 +392,9 @@ load_item(struct loader *ld, const xmlNode *header, const xmlNode *n,
 	s = attr(ld, n, "min-level");
 	if (*s)
 		rfp_level_parse(s, &it->min_level);
-	it->types = parse_types(ld, attr(ld, n, "types"), it->line);
+	it->types = parse_names(ld, attr(ld, n, "types"), it->line, false);
 	it->services_text = attr(ld, n, "services");
-	it->services = parse_services(ld, it->services_text, it->line);
+	it->services = parse_names(ld, it->services_text, it->line, true);
 	if (!it->types && !it->services) {
 		struct rfp_where w = { .file = ld->path, .line = it->line };
 

@@ -612,30 +612,38 @@ cli_parse_args(int argc, char **argv, struct options *opt)
 	return EXIT_OK;
 }
 
+bool
+cli_parse_size(const char *v, unsigned long long max, bool zero, unsigned long long *out)
+{
+	unsigned long long n, mul = 1;
+	char *end;
+
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (*end == 'K' || *end == 'k')
+		mul = 1024, end++;
+	else if (*end == 'M' || *end == 'm')
+		mul = 1024 * 1024, end++;
+	else if (*end == 'G' || *end == 'g')
+		mul = 1024ULL * 1024 * 1024, end++;
+	if (errno || *end || end == v || v[0] == '-' || (n == 0 && !zero) || n > max / mul)
+		return false;
+	*out = n * mul;
+	return true;
+}
+
 /* Applies --max-* options; sizes take K, M or G. */
 int
 cli_apply_limits(const struct options *opt, struct rfp_limits *lim)
 {
 	for (size_t i = 0; i < opt->nlimits; i++) {
 		const char *name = opt->limits[i][0], *v = opt->limits[i][1];
-		unsigned long long n, mul = 1;
-		char *end;
-
-		errno = 0;
-		n = strtoull(v, &end, 10);
-		if (*end == 'K' || *end == 'k')
-			mul = 1024, end++;
-		else if (*end == 'M' || *end == 'm')
-			mul = 1024 * 1024, end++;
-		else if (*end == 'G' || *end == 'g')
-			mul = 1024ULL * 1024 * 1024, end++;
 		bool cache = strcmp(name, "max-cache-size") == 0;
+		unsigned long long n;
 
-		if (errno || *end || end == v || v[0] == '-' || (n == 0 && !cache) ||
-		    n > (1ULL << 40) / mul)
+		if (!cli_parse_size(v, 1ULL << 40, cache, &n))
 			return cli_usage_error("--%s: '%s' is not a %s size (e.g. 128M)", name, v,
 			    cache ? "valid" : "positive");
-		n *= mul;
 		if (strcmp(name, "max-file-size") == 0)
 			lim->max_file_bytes = (size_t)n;
 		else if (strcmp(name, "max-part-size") == 0)

@@ -141,6 +141,9 @@ int cli_load_selection(struct cli *cli, const struct rfp_request *req,
 
 /** Applies the --max-* options of opt to lim. */
 int cli_apply_limits(const struct options *opt, struct rfp_limits *lim);
+/** A size: bytes, or a number with K, M or G (1024-based), at most max;
+ * 0 only if zero. */
+bool cli_parse_size(const char *v, unsigned long long max, bool zero, unsigned long long *out);
 /** rfpgen review FILE... (review.c): argv[0] is "review", its options its own. */
 int cli_review(int argc, char **argv);
 /** "系統發展/中+弱點掃描 (B級機關)": what a request selects, for messages

@@ -48,27 +48,6 @@ serve_help(void)
 	    "It stops on SIGINT (Ctrl-C) or SIGTERM, after the requests under way.\n");
 }
 
-/* 32M, 512K, 1G or bytes. */
-static bool
-parse_size(const char *v, size_t *out)
-{
-	unsigned long long n, mul = 1;
-	char *end;
-
-	errno = 0;
-	n = strtoull(v, &end, 10);
-	if (*end == 'K' || *end == 'k')
-		mul = 1024, end++;
-	else if (*end == 'M' || *end == 'm')
-		mul = 1024 * 1024, end++;
-	else if (*end == 'G' || *end == 'g')
-		mul = 1024ULL * 1024 * 1024, end++;
-	if (errno || *end || end == v || v[0] == '-' || !n || n > (1ULL << 32) / mul)
-		return false;
-	*out = (size_t)(n * mul);
-	return true;
-}
-
 static bool
 parse_count(const char *v, unsigned lo, unsigned hi, unsigned *out)
 {
@@ -105,6 +84,7 @@ cli_serve(int argc, char **argv)
 	struct cli cli = { 0 };
 	struct rfp_catalogue *cat = NULL;
 	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	unsigned long long size;
 	int c, rc;
 
 	cli_setup_locale(&cli.opt);
@@ -118,8 +98,9 @@ cli_serve(int argc, char **argv)
 				return cli_usage_error("--workers: '%s' is not a number of threads from 1 to 64", optarg);
 			break;
 		case 'U':
-			if (!parse_size(optarg, &cfg.max_upload))
+			if (!cli_parse_size(optarg, 1ULL << 32, false, &size))
 				return cli_usage_error("--max-upload: '%s' is not a positive size (e.g. 32M)", optarg);
+			cfg.max_upload = (size_t)size;
 			break;
 		case 'R':
 			if (!parse_count(optarg, 1, 100000, &cfg.max_requests))
