@@ -131,6 +131,11 @@ for a in xxe-file xxe-http billion-laughs; do
 	gen "cat-$a" 3 "cat-$a\\.xml:[0-9]+: error: document type declarations are not allowed \\[RFP-XML-DTD\\]" \
 	    --catalogue "$H/cat-$a.xml"
 done
+for e in utf16 latin1; do
+	new_out tpl-$e
+	run --type 系統發展 --level 高 -T "$H/tpl-$e.docx" -o "$OUT/annex.docx"
+	verdict tpl-$e 4 "tpl-$e\.docx\(word/document\.xml\):1: error: the part is in (UTF-16|ISO-8859-1); .*\[RFP-TPL-ENCODING\]"
+done
 new_out cat-utf16-xxe
 run --type 系統發展 --level 高 --catalogue "$H/cat-utf16-xxe.xml" -o "$OUT/annex.docx"
 if grep -q 'root:' "$T/err" "$T/stdout"; then

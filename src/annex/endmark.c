@@ -43,7 +43,8 @@
 
 #include "annex/endmark.h"
 
-/* The last occurrence of pat that starts in [s, end) and ends by end. */
+/* The last occurrence of pat that starts in [s, end) and ends by end.
+ * memrchr finds the candidates: this runs over the whole part. */
 static const char *
 last_of(const char *s, const char *end, const char *pat)
 {
@@ -51,17 +52,29 @@ last_of(const char *s, const char *end, const char *pat)
 
 	if ((size_t)(end - s) < n)
 		return NULL;
-	for (const char *p = end - n; p >= s; p--)
-		if (*p == *pat && memcmp(p, pat, n) == 0)
+	for (const char *p = end - n + 1; (p = memrchr(s, *pat, (size_t)(p - s)));)
+		if (memcmp(p, pat, n) == 0)
 			return p;
 	return NULL;
 }
 
-/* The later of two last_of() results. */
-static const char *
-later(const char *a, const char *b)
+/* True if a start tag <name> or <name …> begins at p (before end). */
+static bool
+is_tag(const char *p, const char *end, const char *name, size_t n)
 {
-	return !a ? b : !b ? a : a > b ? a : b;
+	return (size_t)(end - p) > n && memcmp(p, name, n) == 0 && (p[n] == '>' || p[n] == ' ');
+}
+
+/* The last start tag <name> or <name …> in [s, end), name with its '<'. */
+static const char *
+last_tag(const char *s, const char *end, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = end; (p = memrchr(s, '<', (size_t)(p - s)));)
+		if (is_tag(p, end, name, n))
+			return p;
+	return NULL;
 }
 
 static const char *
@@ -97,23 +110,22 @@ has_text(const char *s, const char *end)
 }
 
 /*
- * The start of the table whose end tag starts at close: the open tag
- * (open1 or open2) that matches it, counting the tables nested between.
+ * The start of the table whose end tag starts at close: the start tag
+ * <name> or <name …> that matches it, counting the tables nested between.
  */
 static const char *
-table_start(const char *s, const char *close, const char *open1, const char *open2,
-    const char *end_tag)
+table_start(const char *s, const char *close, const char *name, const char *end_tag)
 {
-	size_t n1 = strlen(open1), n2 = strlen(open2), ne = strlen(end_tag);
+	size_t n = strlen(name), ne = strlen(end_tag);
 	int depth = 1;
 
-	for (const char *p = close - 1; p >= s; p--) {
-		if (*p != '<')
-			continue;
-		if (strncmp(p, end_tag, ne) == 0)
-			depth++;
-		else if ((strncmp(p, open1, n1) == 0 || strncmp(p, open2, n2) == 0) && --depth == 0)
+	for (const char *p = close; (p = memrchr(s, '<', (size_t)(p - s)));) {
+		if (p[1] == '/') {
+			if (strncmp(p, end_tag, ne) == 0)
+				depth++;
+		} else if (is_tag(p, close, name, n) && --depth == 0) {
 			return p;
+		}
 	}
 	return NULL;
 }
@@ -179,7 +191,7 @@ find_docx(const char *s, size_t len, struct ending *e)
 	if (q != body)
 		return false;
 	e->para_end = close + 6;
-	e->para = later(last_of(s, close, "<w:p>"), last_of(s, close, "<w:p "));
+	e->para = last_tag(s, close, "<w:p");
 	if (!e->para || !has_text(e->para, close))
 		return false;
 	for (size_t i = 0; i < sizeof(banned) / sizeof(banned[0]); i++)
@@ -189,8 +201,8 @@ find_docx(const char *s, size_t len, struct ending *e)
 	if (!(p = last_of(s, e->para, "</w:tbl>")) || skip_space(p + 8, e->para) != e->para)
 		return false;
 	e->tbl_end = p + 8;
-	if (!(e->tbl = table_start(s, p, "<w:tbl>", "<w:tbl ", "</w:tbl>")) ||
-	    !(e->row = later(last_of(e->tbl, p, "<w:tr>"), last_of(e->tbl, p, "<w:tr "))) ||
+	if (!(e->tbl = table_start(s, p, "<w:tbl", "</w:tbl>")) ||
+	    !(e->row = last_tag(e->tbl, p, "<w:tr")) ||
 	    !(q = last_of(e->row, p, "</w:tr>")) || skip_space(q + 7, p) != p)
 		return false;
 	e->row_end = q + 7;
@@ -199,7 +211,7 @@ find_docx(const char *s, size_t len, struct ending *e)
 	    holds(e->row, q, "<w:gridAfter"))
 		return false;
 	/* The only row, or the first after the header: the whole table. */
-	e->prev_row = later(last_of(e->tbl, e->row, "<w:tr>"), last_of(e->tbl, e->row, "<w:tr "));
+	e->prev_row = last_tag(e->tbl, e->row, "<w:tr");
 	if (e->prev_row && holds(e->prev_row, e->row, "<w:tbl>"))
 		return false;
 	e->whole = !e->prev_row || holds(e->prev_row, e->row, "<w:tblHeader");
@@ -303,7 +315,7 @@ find_odt(const char *s, size_t len, struct ending *e)
 	    !(close = last_of(s, body, "</text:p>")) || skip_space(close + 9, body) != body)
 		return false;
 	e->para_end = close + 9;
-	e->para = later(last_of(s, close, "<text:p>"), last_of(s, close, "<text:p "));
+	e->para = last_tag(s, close, "<text:p");
 	if (!e->para || !has_text(e->para, close))
 		return false;
 	for (size_t i = 0; i < sizeof(banned) / sizeof(banned[0]); i++)
@@ -312,9 +324,8 @@ find_odt(const char *s, size_t len, struct ending *e)
 	if (!(p = last_of(s, e->para, "</table:table>")) || skip_space(p + 14, e->para) != e->para)
 		return false;
 	e->tbl_end = p + 14;
-	if (!(e->tbl = table_start(s, p, "<table:table ", "<table:table>", "</table:table>")) ||
-	    !(e->row = later(last_of(e->tbl, p, "<table:table-row "),
-	    last_of(e->tbl, p, "<table:table-row>"))) ||
+	if (!(e->tbl = table_start(s, p, "<table:table", "</table:table>")) ||
+	    !(e->row = last_tag(e->tbl, p, "<table:table-row")) ||
 	    !(q = last_of(e->row, p, "</table:table-row>")) || skip_space(q + 18, p) != p)
 		return false;
 	e->row_end = q + 18;
@@ -322,8 +333,7 @@ find_odt(const char *s, size_t len, struct ending *e)
 	    holds(e->row, q, "<table:covered-table-cell") || holds(e->row, q, "-spanned=") ||
 	    holds(e->row, q, "rows-repeated="))
 		return false;
-	e->prev_row = later(last_of(e->tbl, e->row, "<table:table-row "),
-	    last_of(e->tbl, e->row, "<table:table-row>"));
+	e->prev_row = last_tag(e->tbl, e->row, "<table:table-row");
 	if (e->prev_row && (holds(e->prev_row, e->row, "<table:table ") ||
 	    holds(e->prev_row, e->row, "<table:table>")))
 		return false;

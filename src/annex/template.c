@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "annex/annex.h"
@@ -138,9 +139,23 @@ compile_part(const struct loader *ld, struct rfp_pkg_entry *e, struct rfp_tpart 
 	if (is_xml(tp->name)) {
 		if ((st = rfp_xml_parse(ctx, path, tp->name, e->data, e->len, &doc)) != RFP_OK)
 			return st;
-		xmlFreeDoc(doc);
 		/* In metadata and relationship parts text is never split. */
 		if (opts.mode != RFP_PART_PLAIN || memmem(e->data, e->len, "{{", 2)) {
+			/* The text that goes in is UTF-8, and so must the part be
+			 * (libxml2 read it in whatever it declares). */
+			const char *enc = (const char *)doc->encoding;
+			bool bom16 = e->len >= 2 && ((unsigned char)e->data[0] == 0xFE ||
+			    (unsigned char)e->data[0] == 0xFF);
+
+			if ((enc && strcasecmp(enc, "UTF-8") != 0) || bom16) {
+				struct rfp_where w = { .file = path, .part = tp->name, .line = 1 };
+
+				st = rfp_diag(ctx, TPL_ENCODING, &w, enc ? enc : "UTF-16");
+				xmlFreeDoc(doc);
+				return st;
+			}
+			xmlFreeDoc(doc);
+			doc = NULL;
 			if ((st = rfp_prog_compile(ctx, path, tp->name, &opts, e->data, e->len,
 			    &tp->prog)) != RFP_OK)
 				return st;
@@ -148,6 +163,7 @@ compile_part(const struct loader *ld, struct rfp_pkg_entry *e, struct rfp_tpart 
 			if (!tp->compiled)
 				rfp_prog_fini(&tp->prog);
 		}
+		xmlFreeDoc(doc);
 	}
 	if (tp->compiled)
 		return RFP_OK;

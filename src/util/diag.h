@@ -236,6 +236,9 @@
 #define RFP_D_TPL_FORMAT      "RFP-TPL-FORMAT", RFP_ERROR, RFP_ERR_TEMPLATE, 4, \
 	N_("not a Word or ODF text package: word/document.xml or content.xml is missing"), \
 	N_("use a Word document (.docx/.dotx) or an ODF text document (.odt/.ott)")
+#define RFP_D_TPL_ENCODING    "RFP-TPL-ENCODING", RFP_ERROR, RFP_ERR_TEMPLATE, 4, \
+	N_("the part is in %s; rfpgen fills in UTF-8 text, which that part cannot hold"), \
+	N_("save the template again in Word or LibreOffice (both write every part in UTF-8), or declare encoding=\"UTF-8\" after converting the part")
 #define RFP_D_TPL_NAME        "RFP-TPL-NAME", RFP_ERROR, RFP_ERR_TEMPLATE, 4, \
 	N_("invalid tag name in %s%s"), \
 	N_("names use ASCII letters, digits, '_', '-' and '.', starting with a letter")

@@ -144,6 +144,17 @@ with_dtd "$W/docx/word/document.xml" "$H/xxe-file.dtd" w:document "$DOCX_REF" |
     >"$v/word/document.xml"
 pack_docx "$v" "$O/tpl-utf16-xxe.docx"
 
+# A document part in another encoding than UTF-8, valid XML: the text
+# rfpgen fills in is UTF-8, which the part would then wrongly declare.
+v=$(variant docx tpl-utf16)
+sed '1s/encoding="UTF-8"/encoding="UTF-16"/' "$W/docx/word/document.xml" |
+    iconv -f UTF-8 -t UTF-16 >"$v/word/document.xml"
+pack_docx "$v" "$O/tpl-utf16.docx"
+v=$(variant docx tpl-latin1)
+sed '1s/encoding="UTF-8"/encoding="ISO-8859-1"/' "$W/docx/word/document.xml" |
+    iconv -f UTF-8 -t ISO-8859-1//TRANSLIT >"$v/word/document.xml" || true
+pack_docx "$v" "$O/tpl-latin1.docx"
+
 # --- catalogues -------------------------------------------------------------
 for a in xxe-file xxe-http billion-laughs; do
 	with_dtd "$CAT" "$H/$a.dtd" catalogue "$CAT_REF" >"$O/cat-$a.xml"
