@@ -273,10 +273,11 @@ move_entry(unsigned char *off, size_t num, void *data)
 }
 
 /* The file with the edits made, its table's offsets moved: a new buffer,
- * or NULL. */
+ * or NULL, with *bad if the table did not survive the edits (an edit
+ * inside it, which only a broken file has) rather than memory running out. */
 static unsigned char *
 apply(const unsigned char *pdf, size_t len, struct plan *pl, const struct table *t,
-    size_t *outlen)
+    size_t *outlen, bool *bad)
 {
 	size_t n = len, at = 0, o = 0, v;
 	unsigned char *out;
@@ -296,6 +297,7 @@ apply(const unsigned char *pdf, size_t len, struct plan *pl, const struct table 
 	v = moved(pl, t->xref);
 	if (!xref_walk(out, n, v, move_entry, pl)) {
 		free(out);
+		*bad = true;
 		return NULL;
 	}
 	*outlen = n;
@@ -536,7 +538,7 @@ rfp_pdf_fix_dates(unsigned char **pdf, size_t *len, int64_t epoch)
 	size_t n = *len, zn;
 	char digest[65];
 	enum rfp_pdf_fix r;
-	bool usable;
+	bool usable, bad = false;
 
 	if (!p || !gmtime_r(&t, &tm))
 		return RFP_PDF_FIX_PARTIAL;
@@ -549,8 +551,8 @@ rfp_pdf_fix_dates(unsigned char **pdf, size_t *len, int64_t epoch)
 	}
 	if (r != RFP_PDF_FIX_NOMEM && pl.n &&
 	    (!(num = decimal(moved(&pl, tab.xref), &zn)) || !plan_add(&pl, tab.at, tab.n, num, zn) ||
-	    !(out = apply(p, n, &pl, &tab, &n))))
-		r = RFP_PDF_FIX_NOMEM;
+	    !(out = apply(p, n, &pl, &tab, &n, &bad))))
+		r = bad ? RFP_PDF_FIX_PARTIAL : RFP_PDF_FIX_NOMEM;
 	plan_free(&pl);
 	if (r == RFP_PDF_FIX_NOMEM)
 		return r;
