@@ -83,7 +83,7 @@ number(const unsigned char **p, const unsigned char *end, size_t *v)
 static const unsigned char *
 find(const unsigned char *p, const unsigned char *end, const char *s)
 {
-	return p < end ? memmem(p, (size_t)(end - p), s, strlen(s)) : NULL;
+	return p && p < end ? memmem(p, (size_t)(end - p), s, strlen(s)) : NULL;
 }
 
 /* ---- the cross-reference table -------------------------------------- */
