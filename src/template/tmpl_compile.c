@@ -667,6 +667,25 @@ valid_name(const char *s, size_t n)
 	return true;
 }
 
+/*
+ * Records t's name, or for an error the text shown with it, in the names
+ * buffer. Tag names add up to no more than the part; an error's excerpt
+ * (up to 120 bytes for 6 bytes of ｛｛) may not, so excerpts stop at the
+ * part's length and are shown empty past it: the buffer (twice the part)
+ * then always has room for every name.
+ */
+static void
+add_name(struct compiler *c, struct tag *t, const char *p, size_t n, bool excerpt)
+{
+	t->name_off = (uint32_t)c->names.len;
+	t->name_len = 0;
+	if (excerpt && c->names.len + n > c->len)
+		return;
+	rfp_buf_add(&c->names, p, n);
+	if (!c->names.err)
+		t->name_len = (uint32_t)n;
+}
+
 static void
 parse_tag(struct compiler *c, const char *body, size_t n, struct tag *t)
 {
@@ -703,9 +722,7 @@ parse_tag(struct compiler *c, const char *body, size_t n, struct tag *t)
 			}
 		}
 	}
-	t->name_off = (uint32_t)c->names.len;
-	t->name_len = (uint32_t)n;
-	rfp_buf_add(&c->names, body, n);
+	add_name(c, t, body, n, false);
 	if (t->kind != TAG_COMMENT && !valid_name(body, n))
 		tag_error(c, t, TPL_NAME, memmem(body, n, "\xEF\xBC", 2) || memmem(body, n, "\xEF\xBD", 2) ?
 		    "the name has full-width (全形) characters: type it half-width (半形)" : NULL);
@@ -746,9 +763,7 @@ find_fullwidth(struct compiler *c, const struct seg *segs, size_t nsegs,
 				if (segs[j].start <= at)
 					t.tok = segs[j].tok;
 			/* The text shown is what was typed: 「｛｛agency｝｝」. */
-			t.name_off = (uint32_t)c->names.len;
-			t.name_len = (uint32_t)(n > 120 ? 120 : n);
-			rfp_buf_add(&c->names, p, t.name_len);
+			add_name(c, &t, p, n > 120 ? 120 : n, true);
 			if (k == 1 && (memmem(text->ptr, at, pairs[0], 6) || open_before(text->ptr, at)))
 				continue;	/* reported with its opening braces */
 			tag_error(c, &t, TPL_FULLWIDTH, NULL);
@@ -806,9 +821,7 @@ scan_group(struct compiler *c, const struct seg *segs, size_t nsegs, struct rfp_
 
 			t->kind = TAG_COMMENT;	/* no name check: it is not a tag yet */
 			t->unclosed = 1;
-			t->name_off = (uint32_t)c->names.len;
-			t->name_len = (uint32_t)(raw > 40 ? 40 : raw);
-			rfp_buf_add(&c->names, b + 2, t->name_len);
+			add_name(c, t, b + 2, raw > 40 ? 40 : raw, true);
 			tag_error(c, t, TPL_UNCLOSED_TAG,
 			    memmem(b + 2, text->len - open - 2, "\xEF\xBD\x9D\xEF\xBD\x9D", 6) ?
 			    "the tag ends with full-width braces ｝｝ (全形): type }} half-width (半形)" : NULL);
@@ -1864,7 +1877,7 @@ rfp_prog_compile(struct rfp_ctx *ctx, const char *file, const char *part,
     struct rfp_prog *prog)
 {
 	struct compiler c = { .ctx = ctx, .file = file, .part = part, .mode = opts->mode,
-	    .opts = opts, .data = data, .len = len, .names = RFP_BUF_INIT(len + 1) };
+	    .opts = opts, .data = data, .len = len, .names = RFP_BUF_INIT(2 * len + 2) };
 	struct rfp_prog p = { .mode = opts->mode };
 	size_t nsplices;
 	bool spliced = false;

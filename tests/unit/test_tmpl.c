@@ -200,6 +200,27 @@ test_errors(void **state)
 	/* All errors of a part in one run. */
 	check_errors(W(P("{{/a}}") P("{{b c}}") P("{{#d}}")), 3, (const char *const[]){
 	    "RFP-TPL-UNOPENED", "RFP-TPL-NAME", "RFP-TPL-UNCLOSED", NULL });
+	/* Error excerpts outgrow the part (120 bytes shown for each 6-byte
+	 * ｛｛): a template error still, each reported, none read past the
+	 * names (a fuzz_part finding under ASan). */
+	{
+		struct rfp_buf b = RFP_BUF_INIT(1u << 16);
+		struct rfp_prog prog;
+		struct capture cap;
+		struct rfp_ctx *ctx = test_ctx(&cap);
+
+		rfp_buf_adds(&b, "<w:document><w:body><w:p><w:r><w:t>");
+		for (int i = 0; i < 60; i++)
+			rfp_buf_adds(&b, "｛｛");
+		rfp_buf_adds(&b, "name｝｝</w:t></w:r></w:p></w:body></w:document>");
+		assert_int_equal(rfp_prog_compile(ctx, "t.docx", "word/document.xml",
+		    &(struct rfp_compile_opts){ .mode = RFP_PART_WORD }, b.ptr, b.len, &prog),
+		    RFP_ERR_TEMPLATE);
+		assert_non_null(strstr(cap.text, "RFP-TPL-FULLWIDTH"));
+		assert_true(rfp_ctx_error_count(ctx) >= 1);
+		rfp_buf_fini(&b);
+		rfp_ctx_free(ctx);
+	}
 }
 
 static void
