@@ -44,7 +44,8 @@
 #include "annex/endmark.h"
 
 /* The last occurrence of pat that starts in [s, end) and ends by end.
- * memrchr finds the candidates: this runs over the whole part. */
+ * Byte loops, not memrchr: a sanitizer checks all of memrchr's range on
+ * every call, which made the backward walks quadratic under ASan/TSan. */
 static const char *
 last_of(const char *s, const char *end, const char *pat)
 {
@@ -52,9 +53,9 @@ last_of(const char *s, const char *end, const char *pat)
 
 	if ((size_t)(end - s) < n)
 		return NULL;
-	for (const char *p = end - n + 1; (p = memrchr(s, *pat, (size_t)(p - s)));)
-		if (memcmp(p, pat, n) == 0)
-			return p;
+	for (size_t i = (size_t)(end - s) - n + 1; i-- > 0;)
+		if (s[i] == *pat && memcmp(s + i, pat, n) == 0)
+			return s + i;
 	return NULL;
 }
 
@@ -71,9 +72,9 @@ last_tag(const char *s, const char *end, const char *name)
 {
 	size_t n = strlen(name);
 
-	for (const char *p = end; (p = memrchr(s, '<', (size_t)(p - s)));)
-		if (is_tag(p, end, name, n))
-			return p;
+	for (size_t i = (size_t)(end - s); i-- > 0;)
+		if (s[i] == '<' && is_tag(s + i, end, name, n))
+			return s + i;
 	return NULL;
 }
 
@@ -119,7 +120,11 @@ table_start(const char *s, const char *close, const char *name, const char *end_
 	size_t n = strlen(name), ne = strlen(end_tag);
 	int depth = 1;
 
-	for (const char *p = close; (p = memrchr(s, '<', (size_t)(p - s)));) {
+	for (size_t i = (size_t)(close - s); i-- > 0;) {
+		const char *p = s + i;
+
+		if (*p != '<')
+			continue;
 		if (p[1] == '/') {
 			if (strncmp(p, end_tag, ne) == 0)
 				depth++;
