@@ -350,26 +350,6 @@ fold_table(unsigned c)
 	return c;
 }
 
-static void
-add_utf8(struct rfp_buf *b, unsigned c)
-{
-	char u[4];
-	size_t n;
-
-	if (c < 0x80) {
-		u[0] = (char)c, n = 1;
-	} else if (c < 0x800) {
-		u[0] = (char)(0xC0 | c >> 6), u[1] = (char)(0x80 | (c & 0x3F)), n = 2;
-	} else if (c < 0x10000) {
-		u[0] = (char)(0xE0 | c >> 12), u[1] = (char)(0x80 | (c >> 6 & 0x3F));
-		u[2] = (char)(0x80 | (c & 0x3F)), n = 3;
-	} else {
-		u[0] = (char)(0xF0 | c >> 18), u[1] = (char)(0x80 | (c >> 12 & 0x3F));
-		u[2] = (char)(0x80 | (c >> 6 & 0x3F)), u[3] = (char)(0x80 | (c & 0x3F)), n = 4;
-	}
-	rfp_buf_add(b, u, n);
-}
-
 /*
  * Appends name case-folded to b, code point by code point, so that two
  * names NTFS or APFS take for one (Annex.docx, annex.docx; É, é; Ａ, ａ)
@@ -399,7 +379,7 @@ add_folded(struct rfp_buf *b, const char *name, locale_t utf8)
 			c = (unsigned)towlower_l(towupper_l(towlower_l((wint_t)c, utf8), utf8), utf8);
 		else
 			c = fold_table(c);
-		add_utf8(b, c);
+		rfp_utf8_put(b, c);
 	}
 }
 

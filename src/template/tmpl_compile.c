@@ -277,27 +277,6 @@ cell_location(struct compiler *c, const struct tok *tk, char *buf, size_t len)
 	    o[tk->cell]);
 }
 
-/* Appends to b the UTF-8 of code point cp. */
-static void
-put_utf8(struct rfp_buf *b, unsigned long cp)
-{
-	char u[4];
-	size_t n;
-
-	if (cp < 0x80) {
-		u[0] = (char)cp, n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xC0 | cp >> 6), u[1] = (char)(0x80 | (cp & 0x3F)), n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xE0 | cp >> 12), u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[2] = (char)(0x80 | (cp & 0x3F)), n = 3;
-	} else {
-		u[0] = (char)(0xF0 | cp >> 18), u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3F)), u[3] = (char)(0x80 | (cp & 0x3F)), n = 4;
-	}
-	rfp_buf_add(b, u, n);
-}
-
 /* Appends s with the XML entity and character references decoded, as the
  * author sees the text in Word or LibreOffice. */
 static void
@@ -317,7 +296,7 @@ add_decoded(struct rfp_buf *b, const char *s, size_t n)
 			    strtoul(s + i + 2, &end, 10);
 
 			if (end == semi && cp && cp <= 0x10FFFF) {
-				put_utf8(b, cp);
+				rfp_utf8_put(b, cp);
 				i += elen - 1;
 				continue;
 			}

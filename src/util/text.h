@@ -31,6 +31,9 @@ bool rfp_text_check(const char *s, size_t n, size_t *bad);
 /** Appends s escaped for element content (& < >), or for attributes (also "). */
 void rfp_xml_escape(struct rfp_buf *b, const char *s, size_t n, bool attr);
 
+/** Appends the UTF-8 of code point cp (at most U+10FFFF; the caller checks). */
+void rfp_utf8_put(struct rfp_buf *b, unsigned long cp);
+
 /** Appends s as the content of a JSON string (quotes not included). */
 void rfp_json_escape(struct rfp_buf *b, const char *s);
 /** Appends s as one RFC 4180 CSV field, quoted when it needs to be; a field

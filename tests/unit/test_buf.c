@@ -103,6 +103,13 @@ test_md_cell(void **state)
 	rfp_buf_reset(&b);
 	rfp_md_cell(&b, "一\n二", " ");
 	assert_string_equal(b.ptr, "一 二");
+	/* One UTF-8 encoder for the project: 1 to 4 bytes. */
+	rfp_buf_reset(&b);
+	rfp_utf8_put(&b, 'A');
+	rfp_utf8_put(&b, 0xE9);
+	rfp_utf8_put(&b, 0x9AD8);
+	rfp_utf8_put(&b, 0x1F600);
+	assert_string_equal(b.ptr, "A\xC3\xA9\xE9\xAB\x98\xF0\x9F\x98\x80");
 	rfp_buf_fini(&b);
 }
 
