@@ -78,10 +78,6 @@ void rfp_review_case(struct rfp_buf *b, const struct rfp_review_summary *s, cons
 /* The answers, in the order of the drop-down, as enum rfp_reply 1..4. */
 extern const char *const rfp_reply_names[RFP_REPLY_COUNT];
 
-/** sha256.c: the SHA-256 of len bytes as 64 hex digits (rfp_sha256_hex(),
- * without libcrypto's cost per call). */
-void rfp_review_sha256(const void *data, size_t len, char hex[65]);
-
 /* diff.c: texts compared as words (ASCII letters and digits) and single
  * characters (CJK, punctuation). */
 

@@ -17,6 +17,7 @@ node(struct rfp_arena *a, struct rfp_dnode *parent, const char *key, enum rfp_dk
 	if (!n)
 		return NULL;
 	n->key = key;
+	n->keylen = key ? strlen(key) : 0;
 	n->kind = kind;
 	if (parent) {
 		if (parent->last)
@@ -85,7 +86,7 @@ const struct rfp_dnode *
 rfp_data_get(const struct rfp_dnode *map, const char *key, size_t keylen)
 {
 	for (const struct rfp_dnode *n = map->first; n; n = n->next)
-		if (strncmp(n->key, key, keylen) == 0 && n->key[keylen] == '\0')
+		if (n->keylen == keylen && n->key && memcmp(n->key, key, keylen) == 0)
 			return n;
 	return NULL;
 }

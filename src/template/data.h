@@ -20,6 +20,7 @@ enum rfp_dkind { RFP_D_STR, RFP_D_LIST, RFP_D_MAP, RFP_D_MARKUP };
 
 struct rfp_dnode {
 	const char *key;		/* NULL for list elements */
+	size_t keylen;			/* the lookups compare lengths first */
 	enum rfp_dkind kind;
 	const char *str;		/* RFP_D_STR, RFP_D_MARKUP (plain parts) */
 	size_t len;

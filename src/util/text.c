@@ -9,8 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-#include <pthread.h>
+#include <nettle/sha2.h>
 
 #include "util/text.h"
 
@@ -293,30 +292,17 @@ rfp_nearest(const char *word, const char *const *choices, size_t n)
 	return best;
 }
 
-/* SHA-256 fetched once: EVP_sha256() in EVP_Digest() looks the algorithm
- * up again at every call, which an annex's manifest (a digest per item)
- * would pay some hundred times. */
-static EVP_MD *sha256_md;
-static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
-
-static void
-fetch_sha256(void)
-{
-	sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
-}
-
 void
 rfp_sha256_hex(const void *data, size_t len, char hex[65])
 {
 	static const char digits[] = "0123456789abcdef";
-	unsigned char md[32];
-	unsigned int n = 0;
+	struct sha256_ctx c;
+	uint8_t md[SHA256_DIGEST_SIZE];
 
-	hex[0] = '\0';
-	pthread_once(&sha256_once, fetch_sha256);
-	if (!EVP_Digest(data, len, md, &n, sha256_md ? sha256_md : EVP_sha256(), NULL) || n != 32)
-		return;
-	for (unsigned i = 0; i < 32; i++) {
+	sha256_init(&c);
+	sha256_update(&c, len, data);
+	sha256_digest(&c, sizeof md, md);
+	for (unsigned i = 0; i < sizeof md; i++) {
 		hex[2 * i] = digits[md[i] >> 4];
 		hex[2 * i + 1] = digits[md[i] & 15];
 	}

@@ -45,7 +45,7 @@ void rfp_csv_field(struct rfp_buf *b, const char *s);
  * nothing. */
 void rfp_md_cell(struct rfp_buf *b, const char *s, const char *newline);
 
-/** The SHA-256 of len bytes as 64 hex digits (libcrypto); "" on failure. */
+/** The SHA-256 of len bytes as 64 hex digits (Nettle). */
 void rfp_sha256_hex(const void *data, size_t len, char hex[65]);
 
 /** Edit distance of two short UTF-8 strings in code points, ASCII letters

@@ -22,4 +22,19 @@
 enum rfp_status rfp_xml_parse(struct rfp_ctx *ctx, const char *file,
     const char *part, const char *data, size_t len, xmlDoc **out);
 
+/** Elements whose insides a reader never looks at. */
+struct rfp_xml_prune {
+	const char *ns;			/* the namespace URI of the names */
+	const char *const *names;	/* local names, NULL-terminated */
+};
+
+/**
+ * As rfp_xml_parse(), every byte as strictly checked, but with no nodes
+ * for the elements prune names nor for anything inside them: less to build
+ * and to free when a document is large and most of it is formatting.
+ */
+enum rfp_status rfp_xml_parse_pruned(struct rfp_ctx *ctx, const char *file,
+    const char *part, const char *data, size_t len, const struct rfp_xml_prune *prune,
+    xmlDoc **out);
+
 #endif

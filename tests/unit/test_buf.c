@@ -4,6 +4,7 @@
 
 #include "util/buf.h"
 #include "util/text.h"
+#include "util/xml.h"
 
 static void
 test_empty_is_terminated(void **state)
@@ -127,6 +128,55 @@ test_text_check(void **state)
 	assert_int_equal(bad, 1);
 }
 
+/* A pruned element leaves no node, nor anything inside it; the rest of the
+ * tree is as rfp_xml_parse() builds it, and errors inside a pruned element
+ * are errors all the same. */
+static void
+test_xml_prune(void **state)
+{
+	static const char *const names[] = { "rPr", NULL };
+	static const struct rfp_xml_prune pr = { "urn:w", names };
+	static const char ok[] = "<d xmlns=\"urn:w\" xmlns:o=\"urn:o\"><p><rPr><b/>hidden"
+	    "<!--c--><?pi x?><![CDATA[cd]]>&#x4E00;</rPr><t>a &amp; b</t><o:rPr>kept</o:rPr>"
+	    "<rPr/> <x>y</x></p></d>";
+	static const char *const bad[] = {
+		"<d xmlns=\"urn:w\"><rPr><x></rPr></d>",	/* mismatched tags */
+		"<d xmlns=\"urn:w\"><rPr>&nope;</rPr></d>",	/* undeclared entity */
+		"<d xmlns=\"urn:w\"><rPr>\xC0\xAF</rPr></d>",	/* not UTF-8 */
+		"<d xmlns=\"urn:w\"><rPr><q:x/></rPr></d>",	/* unbound prefix */
+	};
+	struct capture c;
+	struct rfp_ctx *ctx = test_ctx(&c);
+	xmlDoc *doc = NULL;
+	xmlNode *p;
+	xmlChar *text;
+	char names_seen[64] = "";
+
+	(void)state;
+	assert_int_equal(rfp_xml_parse_pruned(ctx, "t.xml", NULL, ok, sizeof(ok) - 1, &pr, &doc),
+	    RFP_OK);
+	p = xmlDocGetRootElement(doc)->children;
+	for (xmlNode *n = p->children; n; n = n->next) {
+		strcat(names_seen, n->type == XML_ELEMENT_NODE ? (const char *)n->name : "#");
+		strcat(names_seen, " ");
+	}
+	assert_string_equal(names_seen, "t rPr # x ");	/* o:rPr: another namespace */
+	text = xmlNodeGetContent(p);
+	assert_string_equal((const char *)text, "a & bkept y");
+	xmlFree(text);
+	xmlFreeDoc(doc);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		doc = NULL;
+		c.len = 0;
+		c.text[0] = '\0';
+		assert_int_not_equal(rfp_xml_parse_pruned(ctx, "t.xml", NULL, bad[i], strlen(bad[i]),
+		    &pr, &doc), RFP_OK);
+		assert_null(doc);
+		assert_non_null(strstr(c.text, "RFP-XML"));
+	}
+	rfp_ctx_free(ctx);
+}
+
 int
 main(void)
 {
@@ -138,6 +188,7 @@ main(void)
 		cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_text_check),
 		cmocka_unit_test(test_md_cell),
+		cmocka_unit_test(test_xml_prune),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
