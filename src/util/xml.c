@@ -58,16 +58,13 @@ static const char *
 find_doctype(const char *data, size_t len, unsigned *line)
 {
 	static const char pat[] = "<!DOCTYPE";
-	size_t i, plen = sizeof(pat) - 1;
+	const char *p = memmem(data, len, pat, sizeof(pat) - 1);
 
+	/* The line only for a document refused: most have no DOCTYPE. */
 	*line = 1;
-	for (i = 0; i + plen <= len; i++) {
-		if (data[i] == '\n')
-			(*line)++;
-		else if (data[i] == '<' && memcmp(data + i, pat, plen) == 0)
-			return data + i;
-	}
-	return NULL;
+	for (const char *q = data; p && (q = memchr(q, '\n', (size_t)(p - q))); q++)
+		(*line)++;
+	return p;
 }
 
 /*
