@@ -116,33 +116,43 @@ has_text(const char *s, const char *end)
 /*
  * The start of the table whose end tag starts at close: the start tag
  * <name> or <name …> that matches it, counting the tables nested between.
- * Found forward with strstr() for the word both tags hold (w:tbl,
- * table:table), not by a walk back over every '<': the checklist table is
- * most of the part, and the C library skips the text between tables four
- * times as fast. strstr(), not memmem(): a sanitizer checks only what it
- * read, so the passes stay linear under ASan and TSan.
+ * Found forward with strstr() (the C library skips the text between
+ * tables several times as fast as a byte loop: the checklist table is most
+ * of the part), the three forms apart, each from its last match: one
+ * search for the common prefix would also stop at every <w:tblPr> or
+ * <table:table-cell>, and a sanitizer measures the rest of the part at
+ * every strstr() call.
  */
 static const char *
 table_start(const char *s, const char *close, const char *name, const char *end_tag)
 {
-	const char *open[MAX_NEST], *word = name + 1, *h;
-	size_t n = strlen(name), ne = strlen(end_tag);
+	char sp[32], gt[32];
+	const char *needle[3] = { sp, gt, end_tag }, *next[3], *open[MAX_NEST];
 	int depth = 0;
 
-	for (const char *p = s; (h = strstr(p, word)) && h < close; p = h + n - 1) {
-		if (h > s && h[-1] == '<' && is_tag(h - 1, close, name, n)) {
+	if (snprintf(sp, sizeof(sp), "%s ", name) >= (int)sizeof(sp) ||
+	    snprintf(gt, sizeof(gt), "%s>", name) >= (int)sizeof(gt))
+		return NULL;
+	for (int k = 0; k < 3; k++)
+		next[k] = strstr(s, needle[k]);
+	for (;;) {
+		int k = -1;
+
+		for (int i = 0; i < 3; i++)
+			if (next[i] && (k < 0 || next[i] < next[k]))
+				k = i;
+		/* close's own end tag comes last; missing, there is a NUL. */
+		if (k < 0 || next[k] >= close)
+			return k == 2 && next[k] == close && depth > 0 ? open[depth - 1] : NULL;
+		if (k < 2) {
 			if (depth == MAX_NEST)
 				return NULL;
-			open[depth++] = h - 1;
-		} else if (h - s >= 2 && h[-1] == '/' && h[-2] == '<' &&
-		    strncmp(h - 2, end_tag, ne) == 0) {
-			if (depth == 0)
-				return NULL;
-			depth--;
+			open[depth++] = next[k];
+		} else if (depth-- == 0) {
+			return NULL;
 		}
+		next[k] = strstr(next[k] + 1, needle[k]);
 	}
-	/* close's own end tag holds the word: stopping before it means a NUL. */
-	return h == close + 2 && depth > 0 ? open[depth - 1] : NULL;
 }
 
 /* The integer value of attr (" w:w=\"") in the tag at tag, or -1. */
