@@ -4,6 +4,7 @@
 
 #include <libxml/parser.h>
 
+#include "annex/endmark.h"
 #include "annex/guard.h"
 
 #define NS "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" " \
@@ -82,6 +83,40 @@ test_odf_empty_table(void **state)
 	    "<table:table><table:table-header-rows><table:table-row/></table:table-header-rows></table:table>");
 }
 
+/* The closing line's pass finds the start of the last table past the
+ * tables nested in its rows (in either form of start tag), keeps them in
+ * the table and moves only the last row. */
+static void
+test_endmark_nested(void **state)
+{
+	static const char doc[] = DOC(
+	    "<w:tbl><w:tblPr><w:jc w:val=\"center\"/></w:tblPr><w:tblGrid><w:gridCol w:w=\"5000\"/>"
+	    "</w:tblGrid><w:tr><w:tc><w:tbl><w:tblPr/><w:tr><w:tc><w:tbl ><w:tblPr/><w:tr><w:tc><w:p/>"
+	    "</w:tc></w:tr></w:tbl><w:p/></w:tc></w:tr></w:tbl><w:p/></w:tc></w:tr>"
+	    "<w:tr><w:tc><w:p><w:r><w:t>a</w:t></w:r></w:p></w:tc></w:tr>"
+	    "<w:tr><w:tc><w:p><w:r><w:t>b</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
+	    "<w:p><w:r><w:t>（以下空白）</w:t></w:r></w:p><w:sectPr/>");
+	struct rfp_buf b = RFP_BUF_INIT(1u << 20);
+	const char *cut, *row_b, *end;
+	xmlDoc *x;
+
+	(void)state;
+	rfp_buf_adds(&b, doc);
+	assert_true(rfp_endmark_keep(&b, RFP_PART_WORD));
+	/* The outer table, nested tables and all, ends after row a ... */
+	assert_non_null(cut = strstr(b.ptr, "<w:t>a</w:t></w:r></w:p></w:tc></w:tr></w:tbl><w:p>"));
+	assert_memory_equal(b.ptr, doc, (size_t)(cut - b.ptr));
+	/* ... and row b sits with the closing line in a row that cannot split. */
+	assert_non_null(row_b = strstr(cut, "<w:t>b</w:t>"));
+	assert_non_null(end = strstr(row_b, "（以下空白）"));
+	assert_non_null(strstr(cut, "<w:cantSplit/>"));
+	assert_true(strstr(cut, "<w:cantSplit/>") < row_b);
+	x = xmlReadMemory(b.ptr, (int)b.len, NULL, NULL, XML_PARSE_NONET);
+	assert_non_null(x);
+	xmlFreeDoc(x);
+	rfp_buf_fini(&b);
+}
+
 int
 main(void)
 {
@@ -90,6 +125,7 @@ main(void)
 		cmocka_unit_test(test_cell_gets_paragraph),
 		cmocka_unit_test(test_duplicate_ids),
 		cmocka_unit_test(test_odf_empty_table),
+		cmocka_unit_test(test_endmark_nested),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
