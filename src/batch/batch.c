@@ -84,48 +84,114 @@ static const char *const role_names[NROLES][5] = {
 /* What the agency's own document adds to the annex's stem. */
 #define AGENCY_SUFFIX "-機關自行辦理事項"
 
+/* Why a row failed or was skipped: malloc'd, kept by its row. */
+struct failure {
+	const char *code;		/* a table code (static), or NULL */
+	char *hint;			/* how to fix it: malloc'd, or NULL */
+	const char *column;		/* the column at fault (arena or static) */
+	char *message;			/* malloc'd */
+};
+
 /*
- * One data row. Everything a job points at lives in the batch's arena,
- * made to measure (its parameters, fields and tailoring lines are counted
- * first), or is static or the caller's (the defaults); nothing points into
- * the sheet, which is freed once the rows are mapped. A job holds no fixed
- * arrays, so that a portfolio costs what its rows say.
+ * One data row while it is mapped or run: its request whole. Strings are
+ * those of the mapping's or the worker's scratch arena, but for the few
+ * things only some rows have (their own parameters, fields and tailoring,
+ * the agency's document), which are in the batch's arena already.
  */
 struct job {
 	unsigned line;
 	const char *system_id;
 	const char *output;		/* file name inside out_dir: the tail of path */
-	char *path;			/* out_dir/output (arena) */
-	struct rfp_request req;		/* params, fields, tailoring: arena */
+	char *path;			/* out_dir/output */
+	struct rfp_request req;
 	bool has_request;		/* type and level resolved */
-	char *agency_path;		/* the agency's own document (arena), or NULL */
+	const char *agency_path;	/* the agency's own document (batch arena), or NULL */
 	enum rfp_format fmt;
 	bool pdf;			/* fmt's document converted to PDF */
 	int tmpl;			/* index into templates, -1 if none */
 	enum rfp_row_status status;
 	size_t items;
-	const char *code;		/* why it failed: a table code (static) */
-	char *hint;			/* and how to fix it: malloc'd, or NULL */
-	const char *column;		/* the column at fault (arena or static) */
-	char *message;			/* malloc'd, or NULL */
+	struct failure *fail;		/* why it failed, or NULL */
+	bool default_name;		/* output is the default name (no 輸出檔名) */
 	char sha256[65];		/* of the file written */
 };
 
+/* What a row holds of its request beyond the defaults, when it has any. */
+struct extra {
+	const struct rfp_param_value *params;
+	size_t nparams;
+	const struct rfp_field_value *fields;
+	size_t nfields;
+	const struct rfp_tailoring *tailoring;
+	size_t ntailoring;
+	const char *agency_path;	/* the agency's own document, or NULL */
+};
+
+/* Which of a record's strings the row gave (else the defaults' are used). */
+enum { OWN_AGENCY = 1u << 0, OWN_PROJECT = 1u << 1,
+	DEFAULT_NAME = 1u << 2 };	/* no output name kept: rec_output() makes it */
+
+/*
+ * One data row, from its mapping to the report: what a worker needs to
+ * rebuild its request (struct job) and what the report says of it, packed,
+ * as a run keeps one per row. The request's fields and flags take a few
+ * bits each, the strings one block of the batch's arena: system_id, agency,
+ * project and the output name (none when it is the default name, which the
+ * record says again), NUL after each.
+ */
+_Static_assert(RFP_SERVICE_COUNT <= 8 && RFP_COND_CLASSIFIED < 256,
+    "struct rec keeps services and conditions in a byte each");
+struct rec {
+	const char *strs;
+	const struct extra *extra;	/* NULL: the defaults' parameters, fields, tailoring */
+	struct failure *fail;		/* why it failed or was skipped, or NULL */
+	unsigned line;
+	unsigned items;
+	uint8_t services, conditions;	/* the request's bits */
+	uint8_t status;			/* enum rfp_row_status */
+	uint8_t fmt;			/* enum rfp_format */
+	uint8_t type, level, agency_level;
+	uint8_t impact[4];		/* c, i, a, l */
+	int8_t tmpl;			/* index into templates, -1 if none */
+	uint8_t own;			/* OWN_* bits */
+	bool has_request : 1, has_impact : 1, pdf : 1, service_only : 1, agency_checklist : 1;
+	unsigned char sha256[32];	/* of the file written */
+};
+
 struct rfp_batch {
-	struct rfp_arena arena;		/* row strings, kept for the report */
+	struct rfp_arena arena;		/* header names, records' strings and extras */
 	const char *tool, *baseline;	/* for the report (arena) */
-	struct job *jobs;		/* every data row of the portfolio */
-	size_t njobs;
-	size_t *rows;			/* the jobs this run reports: its shard's */
-	size_t nrows;
+	const struct rfp_tailoring *def_tailoring;	/* the caller's defaults' */
+	size_t ndef_tailoring;
+	struct rec *recs;		/* every data row of the portfolio */
+	size_t nrecs;
+	size_t *rows;			/* with a shard, the records it reports */
+	size_t nrows;			/* the rows this run reports */
+	/* Once the run is over, for rows written or checked: the path and
+	 * the file's SHA-256 (hex), NUL after each (arena done). */
+	const char **done;
+	struct rfp_arena done_arena;
 	unsigned shard_k, shard_n;	/* 0/0: no shard */
 };
 
 /* Row i of the run (0 <= i < rfp_batch_count). */
-static struct job *
-row_job(const struct rfp_batch *b, size_t i)
+static struct rec *
+row_rec(const struct rfp_batch *b, size_t i)
 {
-	return &b->jobs[b->rows[i]];
+	return &b->recs[b->rows ? b->rows[i] : i];
+}
+
+/* The k-th string of r->strs (0 system_id, 1 agency, 2 project, 3 output). */
+static const char *
+rec_str(const struct rec *r, int k)
+{
+	const char *s = r->strs;
+
+	if (!s)
+		return "";
+	while (k--)
+		s += strlen(s) + 1;
+	return s;
 }
 
 struct shared {
@@ -229,18 +295,21 @@ yes(const char *s)
 	return false;
 }
 
-/* Fails row j with its first reason: a message of the table, the code
- * apart for the report, and the column at fault ("" for none). */
+/* Fails a row (its status and failure) with its first reason: a message
+ * of the table, the code apart for the report, and the column at fault
+ * ("" for none). */
 static void
-fail_with(struct job *j, const char *code, const char *hint, const char *column,
-    struct rfp_buf *msg)
+fail_with(enum rfp_row_status *status, struct failure **fail, const char *code,
+    const char *hint, const char *column, struct rfp_buf *msg)
 {
-	if (j->status != RFP_ROW_FAILED) {
-		j->status = RFP_ROW_FAILED;
-		j->code = code;
+	struct failure *f;
+
+	if (*status != RFP_ROW_FAILED && (f = calloc(1, sizeof(*f)))) {
+		*status = RFP_ROW_FAILED;
+		f->code = code;
 		/* In the user's language, as the message (rfp_diag_format). */
-		j->hint = hint && *hint ? strdup(dgettext(RFP_TEXT_DOMAIN, hint)) : NULL;
-		j->column = column;
+		f->hint = hint && *hint ? strdup(dgettext(RFP_TEXT_DOMAIN, hint)) : NULL;
+		f->column = column;
 		/* A failed row always says why: a message past the buffer's
 		 * limit (cells quoted whole) is replaced, the code kept. */
 		if (msg->err) {
@@ -249,17 +318,32 @@ fail_with(struct job *j, const char *code, const char *hint, const char *column,
 			    N_("the message is too long to show")));
 			rfp_buf_addf(msg, " [%s]", code);
 		}
-		j->message = rfp_buf_detach(msg, NULL);
+		f->message = rfp_buf_detach(msg, NULL);
+		*fail = f;
+	} else if (*status != RFP_ROW_FAILED) {
+		*status = RFP_ROW_FAILED;	/* out of memory: failed, without a reason */
 	}
 	rfp_buf_fini(msg);
 }
 
+static void
+failure_free(struct failure *f)
+{
+	if (!f)
+		return;
+	free(f->hint);
+	free(f->message);
+	free(f);
+}
+
 /* Room for a message that quotes two cells of the largest default size
- * (max_field_bytes, 64 KiB). */
-#define fail_row(j, ID, column, ...) do { \
+ * (max_field_bytes, 64 KiB). r is a struct job or a struct rec. */
+#define fail_row(r, ID, column, ...) do { \
 	struct rfp_buf m_ = RFP_BUF_INIT(1u << 18); \
+	enum rfp_row_status s_ = (enum rfp_row_status)(r)->status; \
 	rfp_diag_format(&m_, ID, __VA_ARGS__); \
-	fail_with((j), rfp_diag_code(ID), rfp_diag_table_hint(ID), (column), &m_); \
+	fail_with(&s_, &(r)->fail, rfp_diag_code(ID), rfp_diag_table_hint(ID), (column), &m_); \
+	(r)->status = s_; \
 } while (0)
 
 /*
@@ -549,6 +633,30 @@ shown_name(struct rfp_arena *a, const char *name, size_t len)
 	return p;
 }
 
+/* The default name <id>-<type>-<level>[-<service>+<service>] or
+ * <id>-<service>, made safe, with ext: row<line> without an id. */
+static void
+default_name(struct rfp_buf *name, const char *system_id, unsigned line,
+    const struct rfp_request *q, enum rfp_level level, const char *ext)
+{
+	struct rfp_buf d = RFP_BUF_INIT(1u << 22);
+
+	if (*system_id)
+		rfp_buf_adds(&d, system_id);
+	else
+		rfp_buf_addf(&d, "row%u", line);
+	if (!q->service_only)
+		rfp_buf_addf(&d, "-%s-%s", rfp_type_name(q->type), rfp_level_name(level));
+	for (unsigned v = 0, k = 0; v < RFP_SERVICE_COUNT; v++)
+		if (q->services & (1u << v))
+			rfp_buf_addf(&d, "%s%s", k++ ? "+" : "-", rfp_service_name((enum rfp_service)v));
+	if (d.err)
+		name->err = d.err;
+	else
+		add_safe_name(name, d.ptr, d.len, ext);
+	rfp_buf_fini(&d);
+}
+
 /*
  * Names the files of job j: the annex out_dir/NAME and, with the agency's
  * checklist, <stem>-機關自行辦理事項<ext> in agency_dir or beside the annex.
@@ -573,25 +681,13 @@ name_files(struct shared *sh, struct job *j, const struct rfp_sheet_row *row, co
 	if (ext && ext > out) {
 		add_safe_name(&name, out, (size_t)(ext - out), ext);
 	} else {
-		struct rfp_buf d = RFP_BUF_INIT(1u << 22);
 		enum rfp_level l = j->req.has_impact ? rfp_impact_level(&j->req.impact) : j->req.level;
 
-		if (*j->system_id)
-			rfp_buf_adds(&d, j->system_id);
-		else
-			rfp_buf_addf(&d, "row%u", row->line);
-		if (!j->req.service_only)
-			rfp_buf_addf(&d, "-%s-%s", rfp_type_name(j->req.type), rfp_level_name(l));
-		for (unsigned v = 0, k = 0; v < RFP_SERVICE_COUNT; v++)
-			if (j->req.services & (1u << v))
-				rfp_buf_addf(&d, "%s%s", k++ ? "+" : "-", rfp_service_name((enum rfp_service)v));
 		if (!ext)
 			ext = j->pdf ? ".pdf" : j->fmt == RFP_FORMAT_ODT ? ".odt" : ".docx";
-		if (d.err)
-			name.err = d.err;
-		else
-			add_safe_name(&name, d.ptr, d.len, ext);
-		rfp_buf_fini(&d);
+		default_name(&name, j->system_id, row->line, &j->req, l, ext);
+		/* Made again from the record whenever needed (rec_output). */
+		j->default_name = !*out;
 	}
 	if (name.err)
 		goto nomem;
@@ -604,7 +700,7 @@ name_files(struct shared *sh, struct job *j, const struct rfp_sheet_row *row, co
 		goto out;
 	}
 	rfp_buf_addf(&path, "%s/%s", opt->out_dir, name.ptr);
-	if (path.err || !(j->path = rfp_arena_strndup(&sh->b->arena, path.ptr, path.len)))
+	if (path.err || !(j->path = rfp_arena_strndup(&sh->scratch, path.ptr, path.len)))
 		goto nomem;
 	j->output = j->path + dirlen + 1;
 	if (j->req.agency_checklist) {
@@ -642,7 +738,8 @@ static void
 map_row(struct shared *sh, struct job *j, const struct rfp_sheet_row *row, const int *col,
     const int *pcol, const char **pname, size_t nparams, const char **tpaths, size_t *ntp)
 {
-	/* What the job keeps goes to a, what only this mapping reads to tmp. */
+	/* What only some rows have goes to the batch's arena a, at once; the
+	 * rest to tmp, and pack() keeps it (as a struct rec). */
 	struct rfp_arena *a = &sh->b->arena, *tmp = &sh->scratch;
 	const struct rfp_batch_options *opt = sh->opt;
 	const struct rfp_request *def = opt->defaults;
@@ -655,16 +752,15 @@ map_row(struct shared *sh, struct job *j, const struct rfp_sheet_row *row, const
 	const char *alevel = trimmed(tmp, cell(row, col, COL_AGENCY_LEVEL));
 	static const int rating_col[4] = { COL_C, COL_I, COL_A, COL_L };
 	const char *rating[4];
-	size_t nratings = 0, np, nf;
+	size_t nratings = 0, np = 0, nf = 0;
 	struct rfp_param_value *params = NULL;
 	struct rfp_field_value *fields = NULL;
 	enum rfp_format tfmt;
 	bool has_fmt = false, has_tfmt, pdf_out;
 
 	j->line = row->line;
-	j->system_id = trimmed(a, cell(row, col, COL_ID));
+	j->system_id = trimmed(tmp, cell(row, col, COL_ID));
 	j->tmpl = -1;
-	j->column = "";
 	if (!type || !level || !out || !tmpl || !value || !j->system_id || !svc || !alevel) {
 		fail_row(j, BATCH_ROW, "", "out of memory");
 		return;
@@ -675,15 +771,15 @@ map_row(struct shared *sh, struct job *j, const struct rfp_sheet_row *row, const
 	}
 	if (def)
 		j->req = *def;
-	j->req.params = NULL;
-	j->req.nparams = 0;
-	j->req.fields = NULL;
-	j->req.nfields = 0;
+	if (j->req.nparams > MAX_PARAMS)
+		j->req.nparams = MAX_PARAMS;
+	if (j->req.nfields > MAX_PARAMS)
+		j->req.nfields = MAX_PARAMS;
 	j->req.date = opt->date;
 	if (*cell(row, col, COL_AGENCY) || !def || !def->agency)
-		j->req.agency = trimmed(a, cell(row, col, COL_AGENCY));
+		j->req.agency = trimmed(tmp, cell(row, col, COL_AGENCY));
 	if (*cell(row, col, COL_PROJECT) || !def || !def->project)
-		j->req.project = trimmed(a, cell(row, col, COL_PROJECT));
+		j->req.project = trimmed(tmp, cell(row, col, COL_PROJECT));
 	/* The row's 服務 replaces --service; its agency level, --agency-level. */
 	if (*svc) {
 		const char *bad = "";
@@ -771,11 +867,8 @@ map_row(struct shared *sh, struct job *j, const struct rfp_sheet_row *row, const
 	}
 	/* The command line's --set first, then the row's set: columns, which
 	 * win for the same name (the later value is the one used); the same
-	 * for --field and the field: columns. Counted first, so that each row
-	 * has arrays of its own size; the values are copied, as the sheet is
-	 * freed before the workers start. */
-	np = def ? (def->nparams < MAX_PARAMS ? def->nparams : MAX_PARAMS) : 0;
-	nf = def ? (def->nfields < MAX_PARAMS ? def->nfields : MAX_PARAMS) : 0;
+	 * for --field and the field: columns. A row with columns of its own
+	 * gets arrays of its size; the others use the defaults' as they are. */
 	for (size_t k = 0; k < nparams; k++) {
 		if ((size_t)pcol[k] >= row->ncells || !*row->cells[pcol[k]])
 			continue;
@@ -784,31 +877,37 @@ map_row(struct shared *sh, struct job *j, const struct rfp_sheet_row *row, const
 		else
 			np++;
 	}
-	if ((np && !(params = rfp_arena_alloc(a, np * sizeof(*params)))) ||
-	    (nf && !(fields = rfp_arena_alloc(a, nf * sizeof(*fields))))) {
-		fail_row(j, BATCH_ROW, "", "out of memory");
-		return;
-	}
-	for (size_t k = 0; def && k < def->nparams && k < MAX_PARAMS; k++)
-		params[j->req.nparams++] = def->params[k];
-	for (size_t k = 0; def && k < def->nfields && k < MAX_PARAMS; k++)
-		fields[j->req.nfields++] = def->fields[k];
-	for (size_t k = 0; k < nparams; k++) {
-		const char *v = (size_t)pcol[k] < row->ncells ? row->cells[pcol[k]] : "";
+	if (np || nf) {
+		size_t dp = def ? (def->nparams < MAX_PARAMS ? def->nparams : MAX_PARAMS) : 0;
+		size_t df = def ? (def->nfields < MAX_PARAMS ? def->nfields : MAX_PARAMS) : 0;
 
-		if (!*v)
-			continue;
-		if (!(v = rfp_arena_strdup(a, v))) {
+		if (!(params = rfp_arena_alloc(a, (dp + np + 1) * sizeof(*params))) ||
+		    !(fields = rfp_arena_alloc(a, (df + nf + 1) * sizeof(*fields)))) {
 			fail_row(j, BATCH_ROW, "", "out of memory");
 			return;
 		}
-		if (strncasecmp(pname[k], "field:", 6) == 0)
-			fields[j->req.nfields++] = (struct rfp_field_value){ pname[k] + 6, v };
-		else
-			params[j->req.nparams++] = (struct rfp_param_value){ pname[k], v };
+		j->req.nparams = j->req.nfields = 0;
+		for (size_t k = 0; k < dp; k++)
+			params[j->req.nparams++] = def->params[k];
+		for (size_t k = 0; k < df; k++)
+			fields[j->req.nfields++] = def->fields[k];
+		for (size_t k = 0; k < nparams; k++) {
+			const char *v = (size_t)pcol[k] < row->ncells ? row->cells[pcol[k]] : "";
+
+			if (!*v)
+				continue;
+			if (!(v = rfp_arena_strdup(a, v))) {
+				fail_row(j, BATCH_ROW, "", "out of memory");
+				return;
+			}
+			if (strncasecmp(pname[k], "field:", 6) == 0)
+				fields[j->req.nfields++] = (struct rfp_field_value){ pname[k] + 6, v };
+			else
+				params[j->req.nparams++] = (struct rfp_param_value){ pname[k], v };
+		}
+		j->req.params = params;
+		j->req.fields = fields;
 	}
-	j->req.params = params;
-	j->req.fields = fields;
 	/* The command line's --exclude and --include, then the row's 排除項目. */
 	if (!map_tailoring(sh, j, row, trimmed(tmp, cell(row, col, COL_EXCLUDE))))
 		return;
@@ -861,6 +960,160 @@ map_row(struct shared *sh, struct job *j, const struct rfp_sheet_row *row, const
 		fail_row(j, ROW_TEMPLATES, role_names[COL_TEMPLATE][0], MAX_TEMPLATES);
 }
 
+/*
+ * Keeps what a mapped job j is as record r: its strings in one block of the
+ * batch's arena, its request's own parts (already there) by pointer. The
+ * job's scratch strings may go once this returns.
+ */
+static void
+pack(struct shared *sh, const struct job *j, struct rec *r)
+{
+	const struct rfp_request *def = sh->opt->defaults, *q = &j->req;
+	const char *s[4] = { j->system_id ? j->system_id : "", q->agency ? q->agency : "",
+		q->project ? q->project : "", j->output && !j->default_name ? j->output : "" };
+	size_t len[4], total = 0;
+	char *p;
+
+	*r = (struct rec){ .line = j->line, .fail = j->fail, .status = (uint8_t)j->status,
+	    .fmt = (uint8_t)j->fmt, .tmpl = (int8_t)j->tmpl, .items = (unsigned)j->items,
+	    .has_request = j->has_request, .pdf = j->pdf };
+	/* A record is not re-packed: the failure is the record's from now on. */
+	for (int k = 0; k < 4; k++)
+		total += (len[k] = strlen(s[k])) + 1;
+	if (!(p = rfp_arena_alloc(&sh->b->arena, total))) {
+		if (r->status != RFP_ROW_FAILED && r->status != RFP_ROW_EMPTY)
+			fail_row(r, BATCH_ROW, "", "out of memory");
+		return;
+	}
+	r->strs = p;
+	for (int k = 0; k < 4; k++) {
+		memcpy(p, s[k], len[k] + 1);
+		p += len[k] + 1;
+	}
+	if (!j->has_request)
+		return;
+	r->type = (uint8_t)q->type;
+	r->level = (uint8_t)q->level;
+	r->has_impact = q->has_impact;
+	r->impact[0] = (uint8_t)q->impact.c;
+	r->impact[1] = (uint8_t)q->impact.i;
+	r->impact[2] = (uint8_t)q->impact.a;
+	r->impact[3] = (uint8_t)q->impact.l;
+	r->conditions = (uint8_t)q->conditions;
+	r->services = (uint8_t)q->services;
+	r->service_only = q->service_only;
+	r->agency_level = (uint8_t)q->agency_level;
+	r->agency_checklist = q->agency_checklist;
+	r->own = (uint8_t)((!def || q->agency != def->agency ? OWN_AGENCY : 0) |
+	    (!def || q->project != def->project ? OWN_PROJECT : 0) |
+	    (j->output && j->default_name ? DEFAULT_NAME : 0));
+	if ((def ? q->params != def->params || q->fields != def->fields ||
+	    q->tailoring != def->tailoring : q->nparams || q->nfields || q->ntailoring) ||
+	    j->agency_path) {
+		struct extra *x = rfp_arena_alloc(&sh->b->arena, sizeof(*x));
+
+		if (!x) {
+			fail_row(r, BATCH_ROW, "", "out of memory");
+			return;
+		}
+		*x = (struct extra){ q->params, q->nparams, q->fields, q->nfields, q->tailoring,
+			q->ntailoring, j->agency_path };
+		r->extra = x;
+	}
+}
+
+/* Record r's output name: its own, or the default one made in buf. */
+static const char *
+rec_output(const struct rec *r, struct rfp_buf *buf)
+{
+	struct rfp_request q = { .type = (enum rfp_type)r->type, .services = r->services,
+		.service_only = r->service_only };
+	enum rfp_level l = (enum rfp_level)r->level;
+
+	if (!(r->own & DEFAULT_NAME))
+		return rec_str(r, 3);
+	if (r->has_impact) {
+		struct rfp_impact im = { (enum rfp_level)r->impact[0], (enum rfp_level)r->impact[1],
+			(enum rfp_level)r->impact[2], (enum rfp_level)r->impact[3] };
+
+		l = rfp_impact_level(&im);
+	}
+	rfp_buf_reset(buf);
+	default_name(buf, rec_str(r, 0), r->line, &q, l, r->pdf ? ".pdf" :
+	    r->fmt == RFP_FORMAT_ODT ? ".odt" : ".docx");
+	return buf->err ? NULL : buf->ptr;
+}
+
+/* The tailoring of record r as its request has it. */
+static const struct rfp_tailoring *
+rec_tailoring(const struct rfp_batch *b, const struct rec *r, size_t *n)
+{
+	if (r->extra) {
+		*n = r->extra->ntailoring;
+		return r->extra->tailoring;
+	}
+	*n = r->has_request ? b->ndef_tailoring : 0;
+	return b->def_tailoring;
+}
+
+/*
+ * Rebuilds record r's job into j: its request whole, its path made in a
+ * (a worker's scratch arena). false when out of memory.
+ */
+static bool
+unpack(const struct shared *sh, const struct rec *r, struct job *j, struct rfp_arena *a)
+{
+	const struct rfp_request *def = sh->opt->defaults;
+	struct rfp_buf name = RFP_BUF_INIT(4 * MAX_NAME_BYTES);
+	const char *out = rec_output(r, &name);
+	size_t dirlen = strlen(sh->opt->out_dir), olen = out ? strlen(out) : 0;
+
+	*j = (struct job){ .line = r->line, .system_id = rec_str(r, 0), .status = r->status,
+	    .fmt = (enum rfp_format)r->fmt, .pdf = r->pdf, .tmpl = r->tmpl,
+	    .has_request = r->has_request };
+	if (def)
+		j->req = *def;
+	if (j->req.nparams > MAX_PARAMS)
+		j->req.nparams = MAX_PARAMS;
+	if (j->req.nfields > MAX_PARAMS)
+		j->req.nfields = MAX_PARAMS;
+	j->req.date = sh->opt->date;
+	if (r->own & OWN_AGENCY)
+		j->req.agency = rec_str(r, 1);
+	if (r->own & OWN_PROJECT)
+		j->req.project = rec_str(r, 2);
+	j->req.type = (enum rfp_type)r->type;
+	j->req.level = (enum rfp_level)r->level;
+	j->req.has_impact = r->has_impact;
+	j->req.impact = (struct rfp_impact){ (enum rfp_level)r->impact[0],
+		(enum rfp_level)r->impact[1], (enum rfp_level)r->impact[2],
+		(enum rfp_level)r->impact[3] };
+	j->req.conditions = r->conditions;
+	j->req.services = r->services;
+	j->req.service_only = r->service_only;
+	j->req.agency_level = (enum rfp_agency_level)r->agency_level;
+	j->req.agency_checklist = r->agency_checklist;
+	if (r->extra) {
+		j->req.params = r->extra->params;
+		j->req.nparams = r->extra->nparams;
+		j->req.fields = r->extra->fields;
+		j->req.nfields = r->extra->nfields;
+		j->req.tailoring = r->extra->tailoring;
+		j->req.ntailoring = r->extra->ntailoring;
+		j->agency_path = r->extra->agency_path;
+	}
+	if (!out || !(j->path = rfp_arena_alloc(a, dirlen + 1 + olen + 1))) {
+		rfp_buf_fini(&name);
+		return false;
+	}
+	memcpy(j->path, sh->opt->out_dir, dirlen);
+	j->path[dirlen] = '/';
+	memcpy(j->path + dirlen + 1, out, olen + 1);
+	j->output = j->path + dirlen + 1;
+	rfp_buf_fini(&name);
+	return true;
+}
+
 /* Whether two directory names are one directory: the same string, or
  * the same file once both exist (a --check run may make neither). */
 static bool
@@ -877,7 +1130,7 @@ same_dir(const char *x, const char *y)
 /* A file some row writes, by its folded name: a slot of the table below. */
 struct claim {
 	const char *key;	/* "0/" or "1/" (out_dir, agency_dir), then the folded name */
-	const struct job *by;
+	const struct rec *by;
 };
 
 /* FNV-1a. */
@@ -905,6 +1158,7 @@ check_unique_outputs(struct shared *sh)
 {
 	struct rfp_batch *b = sh->b;
 	struct rfp_buf key = RFP_BUF_INIT(4 * MAX_NAME_BYTES + 16);	/* names of at most 255 bytes */
+	struct rfp_buf own = RFP_BUF_INIT(4 * MAX_NAME_BYTES);	/* a record's default name */
 	struct rfp_arena keys = RFP_ARENA_INIT;
 	struct claim *table = NULL;
 	/* The directory the agency's paths were made with (name_files). */
@@ -913,19 +1167,23 @@ check_unique_outputs(struct shared *sh)
 	locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
 	enum rfp_status st = RFP_ERR_NOMEM;
 
-	while (size < 4 * b->njobs)
+	while (size < 4 * b->nrecs)
 		size *= 2;
 	if (!(table = calloc(size, sizeof(*table))))
 		goto out;
-	for (size_t i = 0; i < b->njobs; i++) {
-		struct job *j = &b->jobs[i];
-		const char *names[2] = { j->output, j->agency_path ? j->agency_path + adirlen + 1 :
-		    NULL };
+	for (size_t i = 0; i < b->nrecs; i++) {
+		struct rec *j = &b->recs[i];
+		const char *names[2] = { rec_output(j, &own), j->extra && j->extra->agency_path ?
+		    j->extra->agency_path + adirlen + 1 : NULL };
 		size_t slot[2], claimed = 0;
-		const struct job *first = NULL;
+		const struct rec *first = NULL;
 		const char *clash = NULL;
 
-		if (!j->output || j->status == RFP_ROW_FAILED || j->status == RFP_ROW_EMPTY)
+		if (j->status == RFP_ROW_FAILED || j->status == RFP_ROW_EMPTY)
+			continue;
+		if (!names[0])
+			goto out;
+		if (!*names[0])
 			continue;
 		/* The two names of a row never fold alike: the agency's has more
 		 * characters. */
@@ -964,6 +1222,7 @@ out:
 	free(table);
 	rfp_arena_fini(&keys);
 	rfp_buf_fini(&key);
+	rfp_buf_fini(&own);
 	return st;
 }
 
@@ -1065,15 +1324,82 @@ run_job(struct shared *sh, struct rfp_ctx *ctx, struct rfp_render_cache *rc,
 		struct rfp_buf m = RFP_BUF_INIT(8192);
 
 		rfp_buf_adds(&m, rd->msg.len ? rd->msg.ptr : rfp_strerror(st));
-		fail_with(j, rd->code ? rd->code : rfp_diag_code(BATCH_ROW), NULL, "", &m);
-		if (j->status == RFP_ROW_FAILED && !j->hint && *rd->hint)
-			j->hint = strdup(rd->hint);
+		fail_with(&j->status, &j->fail, rd->code ? rd->code : rfp_diag_code(BATCH_ROW), NULL,
+		    "", &m);
+		if (j->fail && !j->fail->hint && *rd->hint)
+			j->fail->hint = strdup(rd->hint);
 		j->sha256[0] = '\0';
 	} else {
 		j->status = RFP_ROW_OK;
 	}
 	rfp_output_fini(&out);
 	rfp_selection_free(sel);
+}
+
+/* Marks record r skipped, with why. */
+static void
+skip(struct rec *r, const char *why)
+{
+	struct failure *f = calloc(1, sizeof(*f));
+
+	r->status = RFP_ROW_SKIPPED;
+	if (f && !(f->message = strdup(why))) {
+		free(f);
+		f = NULL;
+	}
+	r->fail = f;
+}
+
+/* 64 hex digits (rfp_sha256_hex's) to the 32 bytes they write, and back. */
+static void
+sha256_bin(const char *hex, unsigned char out[32])
+{
+	for (int k = 0; k < 32; k++) {
+		unsigned hi = (unsigned)(hex[2 * k] <= '9' ? hex[2 * k] - '0' : hex[2 * k] - 'a' + 10);
+		unsigned lo = (unsigned)(hex[2 * k + 1] <= '9' ? hex[2 * k + 1] - '0' :
+		    hex[2 * k + 1] - 'a' + 10);
+
+		out[k] = (unsigned char)(hi << 4 | lo);
+	}
+}
+
+static void
+sha256_hex(const unsigned char in[32], char out[65])
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (int k = 0; k < 32; k++) {
+		out[2 * k] = digits[in[k] >> 4];
+		out[2 * k + 1] = digits[in[k] & 15];
+	}
+	out[64] = '\0';
+}
+
+/* Record r as the public row, with path and sha256 as given ("" for none). */
+static void
+row_view(const struct rec *r, const char *path, const char *sha256, struct rfp_batch_row *out)
+{
+	const struct failure *f = r->fail;
+	enum rfp_level level = (enum rfp_level)r->level;
+
+	if (r->has_impact) {
+		struct rfp_impact im = { (enum rfp_level)r->impact[0], (enum rfp_level)r->impact[1],
+			(enum rfp_level)r->impact[2], (enum rfp_level)r->impact[3] };
+
+		level = rfp_impact_level(&im);
+	}
+	/* Only a file that was written has a path and a digest. */
+	*out = (struct rfp_batch_row){ .line = r->line, .system_id = rec_str(r, 0),
+	    .output = r->status == RFP_ROW_OK ? path : "", .items = r->items,
+	    .status = (enum rfp_row_status)r->status, .has_request = r->has_request,
+	    .type = (enum rfp_type)r->type, .services = r->services,
+	    .service_only = r->service_only,
+	    .agency_level = (enum rfp_agency_level)r->agency_level, .level = level,
+	    .code = f && f->code ? f->code : "", .column = f && f->column ? f->column : "",
+	    .message = f && f->message ? f->message : "", .hint = f && f->hint ? f->hint : "",
+	    .agency_output = r->status == RFP_ROW_OK && r->extra && r->extra->agency_path ?
+		r->extra->agency_path : "",
+	    .sha256 = r->status == RFP_ROW_OK ? sha256 : "" };
 }
 
 static void *
@@ -1090,31 +1416,43 @@ worker(void *arg)
 	*rfp_ctx_limits(ctx) = *sh->limits;
 	rfp_ctx_set_diag(ctx, keep_first_diag, &rd);
 	while ((i = atomic_fetch_add(&sh->next, 1)) < sh->b->nrows) {
-		struct job *j = row_job(sh->b, i);
+		struct rec *r = row_rec(sh->b, i);
+		struct rfp_arena scratch = RFP_ARENA_INIT;
+		struct job j = { .line = 0 };
 
-		if (j->status == RFP_ROW_EMPTY)
+		if (r->status == RFP_ROW_EMPTY)
 			continue;
 		if (rfp_stopped(sh->opt->stop) ||
 		    (sh->opt->fail_fast && atomic_load(&sh->failed))) {
-			j->status = RFP_ROW_SKIPPED;
-			j->message = strdup(rfp_stopped(sh->opt->stop) ?
-			    "interrupted before this row started" : "skipped after an earlier failure (--fail-fast)");
+			skip(r, rfp_stopped(sh->opt->stop) ? "interrupted before this row started" :
+			    "skipped after an earlier failure (--fail-fast)");
 			continue;
 		}
-		if (j->status != RFP_ROW_FAILED)
-			run_job(sh, ctx, rc, &rd, j);
-		if (j->status == RFP_ROW_FAILED)
+		if (r->status != RFP_ROW_FAILED && !unpack(sh, r, &j, &scratch))
+			fail_row(r, BATCH_ROW, "", "out of memory");
+		if (r->status != RFP_ROW_FAILED) {
+			run_job(sh, ctx, rc, &rd, &j);
+			r->status = (uint8_t)j.status;
+			r->items = (unsigned)j.items;
+			r->fail = j.fail;
+			if (j.status == RFP_ROW_OK)
+				sha256_bin(j.sha256, r->sha256);
+		}
+		if (r->status == RFP_ROW_FAILED)
 			atomic_fetch_add(&sh->failed, 1);
 		atomic_fetch_add(&sh->done, 1);
 		if (sh->opt->progress) {
 			struct rfp_batch_row row;
+			bool ran = r->status == RFP_ROW_OK || r->status == RFP_ROW_CHECKED;
 
-			rfp_batch_row(sh->b, i, &row);
+			row_view(r, ran ? j.path : "", r->status == RFP_ROW_OK ? j.sha256 : "",
+			    &row);
 			pthread_mutex_lock(&sh->lock);
 			sh->opt->progress(&row, atomic_load(&sh->done), sh->nrows,
 			    atomic_load(&sh->failed), sh->opt->progress_data);
 			pthread_mutex_unlock(&sh->lock);
 		}
+		rfp_arena_fini(&scratch);
 	}
 out:
 	rfp_buf_fini(&rd.msg);
@@ -1267,14 +1605,16 @@ blank_row(const struct rfp_sheet_row *r)
 static enum rfp_status
 take_shard(struct rfp_batch *b, struct shared *sh)
 {
-	if (!(b->rows = malloc((b->njobs ? b->njobs : 1) * sizeof(*b->rows))))
+	if (b->shard_n && !(b->rows = malloc((b->nrecs / b->shard_n + 1) * sizeof(*b->rows))))
 		return RFP_ERR_NOMEM;
 	sh->nrows = 0;
-	for (size_t i = 0; i < b->njobs; i++) {
+	for (size_t i = 0; i < b->nrecs; i++) {
 		if (b->shard_n && i % b->shard_n != b->shard_k - 1)
 			continue;
-		b->rows[b->nrows++] = i;
-		if (b->jobs[i].status != RFP_ROW_EMPTY)
+		if (b->rows)
+			b->rows[b->nrows] = i;
+		b->nrows++;
+		if (b->recs[i].status != RFP_ROW_EMPTY)
 			sh->nrows++;
 	}
 	return RFP_OK;
@@ -1292,13 +1632,13 @@ start_pdf(struct shared *sh)
 	bool wanted = false;
 
 	for (size_t i = 0; i < sh->b->nrows; i++)
-		if (row_job(sh->b, i)->pdf && row_job(sh->b, i)->status == RFP_ROW_OK)
+		if (row_rec(sh->b, i)->pdf && row_rec(sh->b, i)->status == RFP_ROW_OK)
 			wanted = true;
 	if (!wanted || !(quiet = rfp_ctx_new()))
 		return;
 	if (rfp_pdf_new(quiet, &po, &sh->pdf) != RFP_OK) {
 		for (size_t i = 0; i < sh->b->nrows; i++) {
-			struct job *j = row_job(sh->b, i);
+			struct rec *j = row_rec(sh->b, i);
 
 			if (j->pdf && j->status == RFP_ROW_OK)
 				fail_row(j, PDF_MISSING, "", program && *program ? program : "soffice");
@@ -1313,9 +1653,53 @@ template_used(const struct rfp_batch *b, int t)
 	if (!b->shard_n)
 		return true;
 	for (size_t i = 0; i < b->nrows; i++)
-		if (row_job(b, i)->tmpl == t)
+		if (row_rec(b, i)->tmpl == t)
 			return true;
 	return false;
+}
+
+/*
+ * For the report, once the workers are gone (their memory with them): the
+ * path of each row written or checked, and the digest of each file
+ * written. The run keeps neither while it runs.
+ */
+static enum rfp_status
+name_results(struct shared *sh)
+{
+	struct rfp_batch *b = sh->b;
+	struct rfp_buf buf = RFP_BUF_INIT(4 * MAX_NAME_BYTES);
+	size_t dirlen = strlen(sh->opt->out_dir);
+	enum rfp_status st = RFP_ERR_NOMEM;
+
+	if (!(b->done = calloc(b->nrows ? b->nrows : 1, sizeof(*b->done))))
+		goto out;
+	for (size_t i = 0; i < b->nrows; i++) {
+		const struct rec *r = row_rec(b, i);
+		const char *name;
+		size_t len;
+		char *p;
+
+		if (r->status != RFP_ROW_OK && r->status != RFP_ROW_CHECKED)
+			continue;
+		if (!(name = rec_output(r, &buf)))
+			goto out;
+		len = strlen(name);
+		if (!(p = rfp_arena_alloc(&b->done_arena, dirlen + 1 + len + 1 + 65)))
+			goto out;
+		b->done[i] = p;
+		memcpy(p, sh->opt->out_dir, dirlen);
+		p[dirlen] = '/';
+		memcpy(p + dirlen + 1, name, len + 1);
+		p += dirlen + 1 + len + 1;
+		if (r->status == RFP_ROW_OK)
+			sha256_hex(r->sha256, p);
+		else
+			*p = '\0';
+	}
+	st = RFP_OK;
+out:
+	rfp_buf_fini(&buf);
+	return st;
 }
 
 enum rfp_status
@@ -1338,7 +1722,7 @@ rfp_batch_run(struct rfp_ctx *ctx, const struct rfp_catalogue *cat,
 	if ((st = read_portfolio(ctx, opt, &sheet)) != RFP_OK)
 		return st;
 	b = calloc(1, sizeof(*b));
-	if (!b || !(b->jobs = calloc(sheet.nrows ? sheet.nrows : 1, sizeof(*b->jobs)))) {
+	if (!b || !(b->recs = calloc(sheet.nrows ? sheet.nrows : 1, sizeof(*b->recs)))) {
 		st = RFP_ERR_NOMEM;
 		goto out;
 	}
@@ -1356,21 +1740,27 @@ rfp_batch_run(struct rfp_ctx *ctx, const struct rfp_catalogue *cat,
 	if ((st = map_header(ctx, b, opt, &sheet.rows[0], col, pcol, pname, &nparams)))
 		goto out;
 	sh.agency_apart = opt->agency_dir && !same_dir(opt->agency_dir, opt->out_dir);
+	if (opt->defaults) {
+		b->def_tailoring = opt->defaults->tailoring;
+		b->ndef_tailoring = opt->defaults->ntailoring;
+	}
 	for (size_t r = 1; r < sheet.nrows; r++) {
-		struct job *j = &b->jobs[b->njobs++];
+		struct rec *rec = &b->recs[b->nrecs++];
+		struct job j = { .line = sheet.rows[r].line, .tmpl = -1, .status = RFP_ROW_OK };
 
 		if (blank_row(&sheet.rows[r])) {
-			*j = (struct job){ .line = sheet.rows[r].line, .system_id = "", .tmpl = -1,
-			    .status = RFP_ROW_EMPTY, .column = "" };
+			*rec = (struct rec){ .line = sheet.rows[r].line, .tmpl = -1,
+			    .status = RFP_ROW_EMPTY };
 			continue;
 		}
-		map_row(&sh, j, &sheet.rows[r], col, pcol, pname, nparams, tpaths, &ntp);
+		map_row(&sh, &j, &sheet.rows[r], col, pcol, pname, nparams, tpaths, &ntp);
+		pack(&sh, &j, rec);
 		rfp_arena_fini(&sh.scratch);
 	}
 	if ((st = check_unique_outputs(&sh)) != RFP_OK)
 		goto out;
-	/* The jobs hold copies of what they use: the sheet, which costs more
-	 * than the jobs, goes before the templates and the workers come, and
+	/* The records hold copies of what they use: the sheet, which costs more
+	 * than they do, goes before the templates and the workers come, and
 	 * its pages go back to the system (freed small blocks in the middle of
 	 * the heap stay resident otherwise, and the workers allocate from
 	 * arenas of their own). So the run's peak grows little with rows. */
@@ -1388,15 +1778,21 @@ rfp_batch_run(struct rfp_ctx *ctx, const struct rfp_catalogue *cat,
 			sh.templates[t] = NULL;
 	/* A template whose package is not the row's format would write ODT
 	 * bytes into a .docx: the row fails instead. */
-	for (size_t i = 0; i < b->njobs; i++) {
-		struct job *j = &b->jobs[i];
+	for (size_t i = 0; i < b->nrecs; i++) {
+		struct rec *j = &b->recs[i];
 		const struct rfp_template *t = j->tmpl >= 0 ? sh.templates[j->tmpl] : NULL;
+		struct rfp_buf name = RFP_BUF_INIT(4 * MAX_NAME_BYTES);
 
 		if (t && j->status == RFP_ROW_OK && j->pdf)
-			j->fmt = rfp_template_format(t);	/* a PDF of the template's kind */
-		else if (t && j->status == RFP_ROW_OK && rfp_template_format(t) != j->fmt)
+			j->fmt = (uint8_t)rfp_template_format(t);	/* a PDF of the template's kind */
+		else if (t && j->status == RFP_ROW_OK && rfp_template_format(t) != j->fmt) {
+			const char *o = rec_output(j, &name);
+
 			fail_row(j, ROW_TEMPLATE_FORMAT, role_names[COL_TEMPLATE][0], tpaths[j->tmpl],
-			    format_name(rfp_template_format(t)), j->output, format_name(j->fmt));
+			    format_name(rfp_template_format(t)), o ? o : "",
+			    format_name((enum rfp_format)j->fmt));
+		}
+		rfp_buf_fini(&name);
 	}
 	start_pdf(&sh);
 	nthreads = opt->jobs ? opt->jobs : (size_t)sysconf(_SC_NPROCESSORS_ONLN);
@@ -1424,6 +1820,8 @@ rfp_batch_run(struct rfp_ctx *ctx, const struct rfp_catalogue *cat,
 	for (size_t t = 0; t < ntp; t++)
 		rfp_template_free(sh.templates[t]);
 	rfp_pdf_free(sh.pdf);
+	if ((st = name_results(&sh)) != RFP_OK)
+		goto out;
 	*out = b;
 	b = NULL;
 out:
@@ -1444,20 +1842,9 @@ rfp_batch_count(const struct rfp_batch *b)
 void
 rfp_batch_row(const struct rfp_batch *b, size_t i, struct rfp_batch_row *out)
 {
-	const struct job *j = row_job(b, i);
+	const char *d = b->done ? b->done[i] : NULL;
 
-	/* Only a file that was written has a path and a digest. */
-	*out = (struct rfp_batch_row){ .line = j->line, .system_id = j->system_id,
-	    .output = j->status == RFP_ROW_OK && j->path ? j->path : "", .items = j->items,
-	    .status = j->status, .has_request = j->has_request, .type = j->req.type,
-	    .services = j->req.services, .service_only = j->req.service_only,
-	    .agency_level = j->req.agency_level,
-	    .level = j->req.has_impact ? rfp_impact_level(&j->req.impact) : j->req.level,
-	    .code = j->code ? j->code : "", .column = j->column ? j->column : "",
-	    .message = j->message ? j->message : "",
-	    .hint = j->hint ? j->hint : "",
-	    .agency_output = j->status == RFP_ROW_OK && j->agency_path ? j->agency_path : "",
-	    .sha256 = j->status == RFP_ROW_OK ? j->sha256 : "" };
+	row_view(row_rec(b, i), d ? d : "", d ? d + strlen(d) + 1 : "", out);
 }
 
 void
@@ -1465,7 +1852,7 @@ rfp_batch_totals(const struct rfp_batch *b, size_t *ok, size_t *failed, size_t *
 {
 	*ok = *failed = *skipped = 0;
 	for (size_t i = 0; i < b->nrows; i++) {
-		enum rfp_row_status s = row_job(b, i)->status;
+		enum rfp_row_status s = (enum rfp_row_status)row_rec(b, i)->status;
 
 		if (s == RFP_ROW_OK || s == RFP_ROW_CHECKED)
 			(*ok)++;
@@ -1486,13 +1873,16 @@ json_field(struct rfp_buf *r, const char *key, const char *v)
 
 /* The row's tailoring as given: "tailoring": [{"item", "action", "reason"}]. */
 static void
-report_tailoring(struct rfp_buf *r, const struct job *j)
+report_tailoring(struct rfp_buf *r, const struct rfp_batch *b, const struct rec *j)
 {
-	if (!j->req.ntailoring)
+	size_t n;
+	const struct rfp_tailoring *lines = rec_tailoring(b, j, &n);
+
+	if (!n)
 		return;
 	rfp_buf_adds(r, ", \"tailoring\": [");
-	for (size_t k = 0; k < j->req.ntailoring; k++) {
-		const struct rfp_tailoring *t = &j->req.tailoring[k];
+	for (size_t k = 0; k < n; k++) {
+		const struct rfp_tailoring *t = &lines[k];
 
 		rfp_buf_adds(r, k ? ", {\"item\": \"" : "{\"item\": \"");
 		rfp_json_escape(r, t->id);
@@ -1512,7 +1902,7 @@ rfp_batch_report_json(const struct rfp_batch *b, char **out, size_t *len)
 	size_t n[5] = { 0, 0, 0, 0, 0 };
 
 	for (size_t i = 0; i < b->nrows; i++)
-		n[row_job(b, i)->status]++;
+		n[row_rec(b, i)->status]++;
 	rfp_buf_adds(&r, "{\"tool\": \"");
 	rfp_json_escape(&r, b->tool ? b->tool : "");
 	rfp_buf_adds(&r, "\", \"baseline\": \"");
@@ -1522,7 +1912,7 @@ rfp_batch_report_json(const struct rfp_batch *b, char **out, size_t *len)
 	 * data row, so that the shards' reports can be checked to add up. */
 	if (b->shard_n)
 		rfp_buf_addf(&r, ", \"shard\": {\"k\": %u, \"n\": %u, \"portfolio_rows\": %zu}",
-		    b->shard_k, b->shard_n, b->njobs);
+		    b->shard_k, b->shard_n, b->nrecs);
 	rfp_buf_addf(&r, ",\n \"written\": %zu, \"checked\": %zu, \"failed\": %zu, "
 	    "\"skipped\": %zu, \"empty\": %zu, \"rows\": [\n", n[RFP_ROW_OK], n[RFP_ROW_CHECKED],
 	    n[RFP_ROW_FAILED], n[RFP_ROW_SKIPPED], n[RFP_ROW_EMPTY]);
@@ -1556,9 +1946,9 @@ rfp_batch_report_json(const struct rfp_batch *b, char **out, size_t *len)
 			if (*row.agency_output)
 				json_field(&r, "agency_output", row.agency_output);
 		} else if (row.status == RFP_ROW_CHECKED) {
-			json_field(&r, "would_write", row_job(b, i)->path ? row_job(b, i)->path : "");
+			json_field(&r, "would_write", b->done && b->done[i] ? b->done[i] : "");
 		}
-		report_tailoring(&r, row_job(b, i));
+		report_tailoring(&r, b, row_rec(b, i));
 		if (*row.code) {
 			json_field(&r, "code", row.code);
 			json_field(&r, "column", row.column);
@@ -1576,11 +1966,11 @@ rfp_batch_free(struct rfp_batch *b)
 {
 	if (!b)
 		return;
-	for (size_t i = 0; i < b->njobs; i++) {
-		free(b->jobs[i].message);
-		free(b->jobs[i].hint);
-	}
-	free(b->jobs);
+	for (size_t i = 0; i < b->nrecs; i++)
+		failure_free(b->recs[i].fail);
+	free(b->recs);
+	free(b->done);
+	rfp_arena_fini(&b->done_arena);
 	free(b->rows);
 	rfp_arena_fini(&b->arena);
 	free(b);
