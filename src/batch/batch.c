@@ -731,6 +731,20 @@ out:
 	return ok;
 }
 
+/* What every row's request starts from: the command line's defaults (at
+ * most MAX_PARAMS parameters and fields of them) and the run's date. */
+static void
+base_request(const struct rfp_batch_options *opt, struct rfp_request *q)
+{
+	if (opt->defaults)
+		*q = *opt->defaults;
+	if (q->nparams > MAX_PARAMS)
+		q->nparams = MAX_PARAMS;
+	if (q->nfields > MAX_PARAMS)
+		q->nfields = MAX_PARAMS;
+	q->date = opt->date;
+}
+
 /* Fills job j from a data row: request, conditions, parameters, names,
  * the format. The command line's options (defaults) fill what the row
  * leaves empty; a row's own value wins. */
@@ -769,13 +783,7 @@ map_row(struct shared *sh, struct job *j, const struct rfp_sheet_row *row, const
 		fail_row(j, BATCH_ROW, "", row->error);
 		return;
 	}
-	if (def)
-		j->req = *def;
-	if (j->req.nparams > MAX_PARAMS)
-		j->req.nparams = MAX_PARAMS;
-	if (j->req.nfields > MAX_PARAMS)
-		j->req.nfields = MAX_PARAMS;
-	j->req.date = opt->date;
+	base_request(opt, &j->req);
 	if (*cell(row, col, COL_AGENCY) || !def || !def->agency)
 		j->req.agency = trimmed(tmp, cell(row, col, COL_AGENCY));
 	if (*cell(row, col, COL_PROJECT) || !def || !def->project)
@@ -1063,7 +1071,6 @@ rec_tailoring(const struct rfp_batch *b, const struct rec *r, size_t *n)
 static bool
 unpack(const struct shared *sh, const struct rec *r, struct job *j, struct rfp_arena *a)
 {
-	const struct rfp_request *def = sh->opt->defaults;
 	struct rfp_buf name = RFP_BUF_INIT(4 * MAX_NAME_BYTES);
 	const char *out = rec_output(r, &name);
 	size_t dirlen = strlen(sh->opt->out_dir), olen = out ? strlen(out) : 0;
@@ -1071,13 +1078,7 @@ unpack(const struct shared *sh, const struct rec *r, struct job *j, struct rfp_a
 	*j = (struct job){ .line = r->line, .system_id = rec_str(r, 0), .status = r->status,
 	    .fmt = (enum rfp_format)r->fmt, .pdf = r->pdf, .tmpl = r->tmpl,
 	    .has_request = r->has_request };
-	if (def)
-		j->req = *def;
-	if (j->req.nparams > MAX_PARAMS)
-		j->req.nparams = MAX_PARAMS;
-	if (j->req.nfields > MAX_PARAMS)
-		j->req.nfields = MAX_PARAMS;
-	j->req.date = sh->opt->date;
+	base_request(sh->opt, &j->req);
 	if (r->own & OWN_AGENCY)
 		j->req.agency = rec_str(r, 1);
 	if (r->own & OWN_PROJECT)
