@@ -28,6 +28,12 @@ struct renderer {
 	uint32_t gen, ngen;		/* current restart generation; 0 = none */
 	bool list_restart;		/* ODF: the next list starts again */
 	uint32_t gen_of[256];		/* generation of each restart instance */
+	size_t base;			/* where this part's output starts in out */
+	/* Word: after markup, the run that takes the text following the
+	 * tag, written only if some text follows (see put_markup). */
+	bool reopen;
+	size_t reopen_len;
+	char reopen_run[512];
 };
 
 static const struct rfp_dnode *
@@ -86,23 +92,108 @@ put_value(struct rfp_buf *b, enum rfp_part_mode mode, const char *s, size_t n)
 	rfp_xml_escape(b, s + run, i - run, false);
 }
 
+/* The start of the w:r that holds the end of out, or SIZE_MAX. */
+static size_t
+run_start(const struct rfp_buf *out, size_t base)
+{
+	for (size_t i = out->len; i >= base + 5; i--) {
+		const char *p = out->ptr + i - 5;
+
+		if (memcmp(p, "<w:r", 4) == 0 && (p[4] == '>' || p[4] == ' '))
+			return i - 5;
+	}
+	return SIZE_MAX;
+}
+
+static bool
+equals(const char *p, size_t n, const char *s)
+{
+	return n == strlen(s) && memcmp(p, s, n) == 0;
+}
+
+/*
+ * The end of the run's own tag and of its w:rPr, if that comes next, or
+ * NULL. A w:rPr with a tracked change is not copied (its w:id would then
+ * be there twice).
+ */
+static const char *
+run_props_end(const char *p, const char *end)
+{
+	if (!(p = memchr(p, '>', (size_t)(end - p))) || ++p == end)
+		return p;
+	if ((size_t)(end - p) >= 8 && memcmp(p, "<w:rPr/>", 8) == 0)
+		return p + 8;
+	if ((size_t)(end - p) >= 7 && memcmp(p, "<w:rPr>", 7) == 0) {
+		const char *q = memmem(p, (size_t)(end - p), "</w:rPr>", 8);
+
+		if (!q || memmem(p, (size_t)(q - p), "<w:rPrChange", 12))
+			return NULL;
+		return q + 8;
+	}
+	return p;
+}
+
 /*
  * Writes markup where a tag stood. A tag sits in the text of a w:t, so
- * Word's run-level markup goes between the run and a new one (which keeps
- * whatever text followed the tag); ODF's goes into the paragraph as it is.
+ * Word's run-level markup goes between the run and a new one with the same
+ * properties, which keeps whatever text followed the tag. A run that would
+ * hold no text on either side is not written: Word itself writes none.
+ * ODF's markup goes into the paragraph as it is.
  */
 static void
-put_markup(struct rfp_buf *b, enum rfp_part_mode mode, const struct rfp_dnode *v)
+put_markup(struct renderer *r, const struct rfp_dnode *v)
 {
-	if (mode == RFP_PART_WORD) {
-		rfp_buf_adds(b, "</w:t></w:r>");
-		rfp_buf_adds(b, v->word);
-		rfp_buf_adds(b, "<w:r><w:t xml:space=\"preserve\">");
-	} else if (mode == RFP_PART_ODF) {
-		rfp_buf_adds(b, v->odf);
-	} else {
-		rfp_xml_escape(b, v->str, v->len, false);
+	struct rfp_buf *b = r->out;
+
+	if (r->prog->mode != RFP_PART_WORD) {
+		if (r->prog->mode == RFP_PART_ODF)
+			rfp_buf_adds(b, v->odf);
+		else
+			rfp_xml_escape(b, v->str, v->len, false);
+		return;
 	}
+	size_t rs = run_start(b, r->base), pe = SIZE_MAX;
+
+	if (rs != SIZE_MAX) {
+		const char *p = run_props_end(b->ptr + rs, b->ptr + b->len);
+
+		if (p && (size_t)(p - b->ptr) - rs <= sizeof(r->reopen_run))
+			pe = (size_t)(p - b->ptr);
+	}
+	if (pe == SIZE_MAX) {
+		r->reopen_len = 5;
+		memcpy(r->reopen_run, "<w:r>", 5);
+	} else {
+		r->reopen_len = pe - rs;
+		memcpy(r->reopen_run, b->ptr + rs, r->reopen_len);
+	}
+	if (pe != SIZE_MAX && (equals(b->ptr + pe, b->len - pe, "<w:t xml:space=\"preserve\">") ||
+	    equals(b->ptr + pe, b->len - pe, "<w:t>")))
+		b->len = rs;	/* the run holds nothing before the tag */
+	else
+		rfp_buf_adds(b, "</w:t></w:r>");
+	rfp_buf_adds(b, v->word);
+	r->reopen = true;
+}
+
+/*
+ * Before the next output after markup: the run for the text that follows,
+ * unless the next literal closes it at once. Returns the bytes of lit to
+ * skip.
+ */
+static size_t
+reopen_run(struct renderer *r, const char *lit, size_t len)
+{
+	static const char close[] = "</w:t></w:r>";
+
+	if (!r->reopen)
+		return 0;
+	r->reopen = false;
+	if (lit && len >= sizeof(close) - 1 && memcmp(lit, close, sizeof(close) - 1) == 0)
+		return sizeof(close) - 1;
+	rfp_buf_add(r->out, r->reopen_run, r->reopen_len);
+	rfp_buf_adds(r->out, "<w:t xml:space=\"preserve\">");
+	return 0;
 }
 
 static void
@@ -158,15 +249,19 @@ render_range(struct renderer *r, size_t from, size_t to, const struct scope *sc)
 		const char *name = p->lits + op->off;
 
 		switch (op->kind) {
-		case RFP_OP_LIT:
-			rfp_buf_add(r->out, name, op->len);
+		case RFP_OP_LIT: {
+			size_t skip = reopen_run(r, name, op->len);
+
+			rfp_buf_add(r->out, name + skip, op->len - skip);
 			break;
+		}
 		case RFP_OP_FIELD:
+			reopen_run(r, NULL, 0);
 			v = lookup(sc, name, op->len);
 			if (!v)
 				render_error(r, op, "unknown field");
 			else if (v->kind == RFP_D_MARKUP)
-				put_markup(r->out, p->mode, v);
+				put_markup(r, v);
 			else if (v->kind != RFP_D_STR)
 				render_error(r, op, "is a list, use {{#name}}…{{/name}}");
 			else
@@ -211,9 +306,11 @@ render_range(struct renderer *r, size_t from, size_t to, const struct scope *sc)
 		case RFP_OP_CLOSE:
 			break;
 		case RFP_OP_NUMID:
+			reopen_run(r, NULL, 0);
 			rfp_buf_addf(r->out, "<w:numId w:val=\"%u\"/>", numid(r, op->jump));
 			break;
 		case RFP_OP_CONTINUE:
+			reopen_run(r, NULL, 0);
 			if (!r->list_restart)
 				rfp_buf_add(r->out, name, op->len);
 			r->list_restart = false;
@@ -230,10 +327,11 @@ rfp_prog_render(struct rfp_ctx *ctx, const char *part, const struct rfp_prog *pr
     struct rfp_num_restart *restarts)
 {
 	struct renderer r = { .ctx = ctx, .part = part, .prog = prog, .out = out,
-	    .restarts = restarts };
+	    .restarts = restarts, .base = out->len };
 	struct scope top = { root, NULL };
 
 	render_range(&r, 0, prog->nops, &top);
+	reopen_run(&r, NULL, 0);
 	if (needs_guard)
 		*needs_guard = r.needs_guard;
 	if (r.st == RFP_ERR_LIMIT)

@@ -39,6 +39,7 @@ setup(struct fixture *f)
 	rfp_data_str(&f->arena, f->root, "multi", "一\n二\t三");
 	rfp_data_str(&f->arena, f->root, "spaces", "a   b");
 	rfp_data_str(&f->arena, f->root, "empty", "");
+	rfp_data_markup(&f->arena, f->root, "ctl", "[ctl]", "<w:sdt/>", "<text:drop-down/>");
 	list_of(f, "l", two, 2);
 	list_of(f, "none", NULL, 0);
 }
@@ -89,6 +90,29 @@ test_split_runs(void **state)
 	    W("<w:p><w:r><w:t xml:space=\"preserve\">xV</w:t></w:r>"
 	      "<w:r><w:rPr><w:b/></w:rPr><w:t xml:space=\"preserve\"></w:t></w:r><w:bookmarkStart w:id=\"0\" w:name=\"b\"/>"
 	      "<w:r><w:t xml:space=\"preserve\">!</w:t></w:r><w:bookmarkEnd w:id=\"0\"/></w:p>"));
+}
+
+/* Run-level markup closes the run it is in; the text after it goes on in a
+ * run with the same properties, and a run left with no text is not
+ * written. */
+static void
+test_markup_in_run(void **state)
+{
+	check(RFP_PART_WORD, W(P("{{ctl}}")), W("<w:p><w:sdt/></w:p>"));
+	check(RFP_PART_WORD, W("<w:p><w:r w:rsidR=\"1\"><w:rPr><w:b/></w:rPr><w:t>說明：{{ctl}}（必填）</w:t></w:r></w:p>"),
+	    W("<w:p><w:r w:rsidR=\"1\"><w:rPr><w:b/></w:rPr><w:t xml:space=\"preserve\">說明：</w:t></w:r><w:sdt/>"
+	      "<w:r w:rsidR=\"1\"><w:rPr><w:b/></w:rPr><w:t xml:space=\"preserve\">（必填）</w:t></w:r></w:p>"));
+	check(RFP_PART_WORD, W(P("{{ctl}}{{ctl}} {{name}}")),
+	    W("<w:p><w:sdt/><w:sdt/><w:r><w:t xml:space=\"preserve\"> V</w:t></w:r></w:p>"));
+	/* A tab before the tag belongs to the run, which stays. */
+	check(RFP_PART_WORD, W("<w:p><w:r><w:tab/><w:t>{{ctl}}</w:t></w:r></w:p>"),
+	    W("<w:p><w:r><w:tab/><w:t xml:space=\"preserve\"></w:t></w:r><w:sdt/></w:p>"));
+	/* A tracked change's properties are not copied: their w:id is unique. */
+	check(RFP_PART_WORD, W("<w:p><w:r><w:rPr><w:b/><w:rPrChange w:id=\"7\" w:author=\"a\"><w:rPr/></w:rPrChange></w:rPr><w:t>a{{ctl}}b</w:t></w:r></w:p>"),
+	    W("<w:p><w:r><w:rPr><w:b/><w:rPrChange w:id=\"7\" w:author=\"a\"><w:rPr/></w:rPrChange></w:rPr><w:t xml:space=\"preserve\">a</w:t></w:r><w:sdt/>"
+	      "<w:r><w:t xml:space=\"preserve\">b</w:t></w:r></w:p>"));
+	check(RFP_PART_ODF, "<office:text><text:p>{{ctl}}.</text:p></office:text>",
+	    "<office:text><text:p><text:drop-down/>.</text:p></office:text>");
 }
 
 static void
@@ -511,6 +535,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_field_escaped),
 		cmocka_unit_test(test_split_runs),
+		cmocka_unit_test(test_markup_in_run),
 		cmocka_unit_test(test_inline_loop),
 		cmocka_unit_test(test_paragraph_block),
 		cmocka_unit_test(test_row_loop),
