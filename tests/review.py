@@ -23,6 +23,7 @@ import zipfile
 from xml.sax.saxutils import escape
 
 RFPGEN, SRC = os.path.abspath(sys.argv[1]), sys.argv[2]
+BUILD = os.path.dirname(os.path.dirname(os.path.dirname(RFPGEN)))
 passed = failed = 0
 REPLIES = ["符合", "部分符合", "不符合", "不適用"]
 KINDS = ("reply", "note", "pages")
@@ -155,6 +156,7 @@ def codes(f, item=None):
 
 
 def main():
+    validator = os.path.join(os.path.abspath(SRC), "tests", "conformance", "tools", "validate-package")
     t = tempfile.mkdtemp()
     os.chdir(t)
     for ext in ("docx", "odt"):
@@ -225,6 +227,68 @@ def main():
         check(name + ": 不適用 without 佐證頁次 is fine", got[nos[ids[3]]]["flags"] == [] and
               got[nos[ids[3]]]["reply"] == "不適用", got[nos[ids[3]]])
 
+    # ---- an agency's own checklist table with the control fields ---------
+    # {{reply_control}}, {{note_control}} and {{pages_control}} in a table of
+    # the agency's template (docs/templates.md): the annex is schema-valid,
+    # the text around a control keeps its run and formatting, and review
+    # reads the answers back from it as from the shipped table.
+    def tc(body):
+        return '<w:tc><w:tcPr><w:tcW w:w="2400" w:type="dxa"/></w:tcPr>%s</w:tc>' % body
+
+    def wp(text, bold=False):
+        return '<w:p><w:r>%s<w:t>%s</w:t></w:r></w:p>' % ("<w:rPr><w:b/></w:rPr>" if bold else "", text)
+    own_docx = ('<w:tbl><w:tblPr><w:tblW w:w="9600" w:type="dxa"/></w:tblPr><w:tblGrid>' +
+                '<w:gridCol w:w="2400"/>' * 4 + '</w:tblGrid><w:tr>' +
+                "".join(tc(wp(h)) for h in ("編號", "需求", "廠商回覆", "說明及頁次")) + '</w:tr><w:tr>' +
+                tc(wp("{{#checklist}}{{no}}")) + tc(wp("{{text}}")) + tc(wp("{{reply_control}}")) +
+                tc(wp("說明：{{note_control}}（必填）", True) + wp("頁次：{{pages_control}}{{/checklist}}")) +
+                '</w:tr></w:tbl><w:p/>')
+    own_odt = ('<table:table table:name="Own"><table:table-column table:number-columns-repeated="4"/>'
+               '<table:table-row>' + "".join('<table:table-cell office:value-type="string"><text:p>%s</text:p>'
+                                             '</table:table-cell>' % h for h in ("編號", "需求", "廠商回覆", "說明及頁次")) +
+               '</table:table-row><table:table-row>' + "".join(
+                   '<table:table-cell office:value-type="string">%s</table:table-cell>' % c for c in (
+                       "<text:p>{{#checklist}}{{no}}</text:p>", "<text:p>{{text}}</text:p>",
+                       "<text:p>{{reply_control}}</text:p>",
+                       "<text:p>說明：{{note_control}}（必填）</text:p><text:p>頁次：{{pages_control}}{{/checklist}}</text:p>")) +
+               '</table:table-row></table:table>')
+    for ext, part_name, repl in (("docx", "word/document.xml",
+                                       ("<w:p><w:r><w:t>{{requirements}}</w:t></w:r></w:p>", own_docx)),
+                                      ("odt", "content.xml",
+                                       ('<text:p text:style-name="Standard">{{requirements}}</text:p>', own_odt))):
+        def own(x, repl=repl, ext=ext):
+            check("own table (%s): the template has {{requirements}} to replace" % ext, repl[0] in x)
+            return x.replace(repl[0], repl[1])
+        rewrite(os.path.join(BUILD, "templates", "annex." + ext), "own-template." + ext, {part_name: own})
+        r = run("--type", "系統發展", "--level", "高", "--template", "own-template." + ext, "-o", "own." + ext)
+        check("own table (%s): generated" % ext, r.returncode == 0, r.stderr)
+        v = subprocess.run([validator, "own." + ext], capture_output=True, text=True)
+        check("own table (%s): valid against the schemas" % ext, v.returncode == 0, (v.stdout + v.stderr)[-800:])
+        if ext == "docx":
+            d = zipfile.ZipFile("own.docx").read("word/document.xml").decode("utf-8")
+            s, e = row_span(d, ids[0])
+            check("own table (docx): 說明： and （必填） keep the run's bold, no empty run",
+                  re.search(r'<w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">說明：</w:t></w:r><w:sdt>.*?</w:sdt>'
+                            r'<w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">（必填）</w:t></w:r>', d[s:e])
+                  and '<w:t xml:space="preserve"></w:t>' not in d[s:e], d[s:e][-1500:])
+            fill_docx("own.docx", "own-full.docx", answers)
+        else:
+            fill_odt("own.odt", "own-full.odt", answers)
+        rc, files, err = review("own-full." + ext)
+        check("own table (%s): filled, exit 0, no problem" % ext, rc == 0 and files and files[0]["problems"] == [],
+              (rc, err, files[0]["problems"][:3] if files else ""))
+        if files:
+            same_answers(files, "own table (%s)" % ext)
+        if ext == "docx":
+            def add_mid(x):
+                a, b = row_span(x, ids[1])
+                plain = re.sub(r"<w:sdt>.*?</w:sdt>", "", x[a:b], flags=re.S).replace(">%s<" % nos[ids[1]], "><")
+                return x[:a] + plain + x[a:]
+            fill_docx("own.docx", "own-added.docx", answers, add_mid)
+            rc, files, err = review("own-added.docx")
+            check("own table (docx): a row put between items is reported", rc == 9 and files and
+                  [p["code"] for p in files[0]["problems"]] == ["added"], files[0]["problems"][:3] if files else err)
+
     # ---- tampered requirement text ---------------------------------------
     d = zipfile.ZipFile("annex.docx").read("word/document.xml").decode("utf-8")
     i3 = ids[2]
@@ -282,6 +346,18 @@ def main():
           and "本公司另增之承諾事項" in added[0]["message"] and f["counts"]["added"] == 1, f["problems"][:3])
     check("duplicated row: the item flagged duplicate", "duplicate" in by_no(files)[nos[ids[0]]]["flags"],
           by_no(files)[nos[ids[0]]])
+
+    def add_top(x):
+        a, b = row_span(x, ids[0])
+        plain = re.sub(r"<w:sdt>.*?</w:sdt>", "", x[a:b], flags=re.S)
+        plain = plain.replace(">%s<" % nos[ids[0]], "><")
+        plain = re.sub(r"帳號管理：[^<]*", "廠商補充：本表各項均依契約辦理", plain, count=1)
+        return x[:a] + plain + x[a:]
+    fill_docx("annex.docx", "added-top.docx", answers, add_top)
+    rc, files, err = review("added-top.docx")
+    added = [p for p in files[0]["problems"] if p["code"] == "added"] if files else []
+    check("a plain row put above the first item (the table marks its heading): reported", rc == 9 and
+          len(added) == 1 and "廠商補充" in added[0]["message"], files[0]["problems"][:3] if files else err)
 
     # ---- answers typed outside the controls --------------------------------
     typed = {ids[4]: "■符合 □部分符合 □不符合 □不適用", ids[5]: "不符合", ids[6]: "□符合 □部分符合 V不適用 □不符合",
@@ -436,7 +512,6 @@ def main():
         check("審查意見表.%s: a block per bidder, a row per item, the findings" % ext,
               len(re.findall("(?<!受審)廠商：", body)) == 3 and "廠商乙" in body and "回覆「不符合」但未填說明" in body and
               "依填寫規則判讀為「符合」" in body and "{{" not in body, (r.returncode, r.stderr, body[:200]))
-    validator = os.path.join(os.path.abspath(SRC), "tests", "conformance", "tools", "validate-package")
     for out in ("審查意見表.docx", "審查意見表.odt", "matrix.xlsx"):
         v = subprocess.run([validator, out], capture_output=True, text=True)
         check("%s is valid against the schemas (validate-package)" % out, v.returncode == 0,

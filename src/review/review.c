@@ -1483,12 +1483,13 @@ read_rows(struct rfp_review *r, struct walk *w)
 {
 	bool *check = calloc(w->ntables + 1, sizeof(*check));
 	bool *reply_hdr = calloc(w->ntables + 1, sizeof(*reply_hdr));
+	bool *lead_done = calloc(w->ntables + 1, sizeof(*lead_done));
 	long *row_of = malloc((r->m.n ? r->m.n : 1) * sizeof(*row_of));
 	size_t *times = calloc(r->m.n ? r->m.n : 1, sizeof(*times));
 	bool any = false;
 	enum rfp_status st = RFP_ERR_NOMEM;
 
-	if (!check || !reply_hdr || !row_of || !times)
+	if (!check || !reply_hdr || !lead_done || !row_of || !times)
 		goto out;
 	for (size_t i = 0; i < r->m.n; i++)
 		row_of[i] = -1;
@@ -1499,6 +1500,7 @@ read_rows(struct rfp_review *r, struct walk *w)
 			continue;
 		if (row->nctls)
 			any = check[row->table] = true;
+		lead_done[row->table] |= row->header;
 		for (size_t c = 0; row->header && c < row->ncells; c++)
 			if (strstr(row->cells[c].ptr, "廠商回覆"))
 				reply_hdr[row->table] = true;
@@ -1528,6 +1530,24 @@ read_rows(struct rfp_review *r, struct walk *w)
 			items = true;
 		}
 		check[t] = items;
+	}
+	/* An agency's own checklist table may not mark its heading as rows
+	 * that repeat on each page: in a table with no such row, the rows above
+	 * its first item that hold no control and no item number are its
+	 * heading all the same. (A table that marks its heading keeps every
+	 * other row: a row a bidder put above the first item is reported.) */
+	for (size_t i = 0; i < w->nrows; i++) {
+		struct rv_row *row = &w->rows[i];
+		long k;
+
+		if (row->dead || row->table < 0 || !check[row->table] || lead_done[row->table] ||
+		    row->header)
+			continue;
+		if (row->nctls || (row->ncells && item_by(&r->m, anorm(r, row->cells[0].ptr,
+		    row->cells[0].len), true, &k)))
+			lead_done[row->table] = true;
+		else
+			row->header = true;
 	}
 	for (size_t i = 0; i < w->nrows; i++) {
 		struct rv_row *row = &w->rows[i];
@@ -1583,6 +1603,7 @@ read_rows(struct rfp_review *r, struct walk *w)
 out:
 	free(check);
 	free(reply_hdr);
+	free(lead_done);
 	free(row_of);
 	free(times);
 	return st;
