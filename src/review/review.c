@@ -1191,6 +1191,15 @@ item_by(const struct rv_manifest *m, const char *key, bool by_no, long *k)
 	return NULL;
 }
 
+/* The item whose number the first cell of a table row holds, or NULL. */
+static const struct rv_mitem *
+item_of_number(struct rfp_review *r, const struct rv_row *row, long *k)
+{
+	if (row->table < 0 || !row->ncells)
+		return NULL;
+	return item_by(&r->m, anorm(r, row->cells[0].ptr, row->cells[0].len), true, k);
+}
+
 /*
  * The value of the controls of kind in row, normalised. Named controls of
  * one kind are joined. Unnamed ones are what LibreOffice 7.4 writes when it
@@ -1522,8 +1531,7 @@ read_rows(struct rfp_review *r, struct walk *w)
 
 			if (row->dead || row->table != (long)t)
 				continue;
-			if (row->header || !row->ncells || !item_by(&r->m, anorm(r, row->cells[0].ptr,
-			    row->cells[0].len), true, &k)) {
+			if (row->header || !item_of_number(r, row, &k)) {
 				items = false;
 				break;
 			}
@@ -1543,8 +1551,7 @@ read_rows(struct rfp_review *r, struct walk *w)
 		if (row->dead || row->table < 0 || !check[row->table] || lead_done[row->table] ||
 		    row->header)
 			continue;
-		if (row->nctls || (row->ncells && item_by(&r->m, anorm(r, row->cells[0].ptr,
-		    row->cells[0].len), true, &k)))
+		if (row->nctls || item_of_number(r, row, &k))
 			lead_done[row->table] = true;
 		else
 			row->header = true;
@@ -1563,11 +1570,8 @@ read_rows(struct rfp_review *r, struct walk *w)
 		for (size_t c = 0; c < row->nctls && !it; c++)
 			if (row->ctls[c].alias_no)
 				it = item_by(&r->m, row->ctls[c].alias_no, true, &k);
-		if (!it && row->table >= 0 && row->ncells) {
-			char *no = anorm(r, row->cells[0].ptr, row->cells[0].len);
-
-			it = item_by(&r->m, no, true, &k);
-		}
+		if (!it)
+			it = item_of_number(r, row, &k);
 		if (!it) {
 			if (!added_row(r, row))
 				goto out;
